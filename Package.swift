@@ -1,0 +1,63 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "Sheen",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "sheen", targets: ["sheen"]),
+        .library(name: "SheenModel", targets: ["SheenModel"]),
+        .library(name: "SheenCatalog", targets: ["SheenCatalog"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // MARK: Core
+
+        /** Value types: manifests, recipes, checklists, projects, codes, money, diagnostics. Foundation only. */
+        .target(name: "SheenModel", swiftSettings: swiftSettings),
+
+        /** YAML loading and validation of the catalog and project files, with located, bilingual diagnostics. */
+        .target(
+            name: "SheenCatalog",
+            dependencies: ["SheenModel", .product(name: "Yams", package: "Yams")],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Command line
+
+        /** ArgumentParser commands: parse, call the libraries, map errors to exit codes. */
+        .target(
+            name: "SheenCLI",
+            dependencies: [
+                "SheenModel", "SheenCatalog",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        /** The `sheen` executable: only the entry point. */
+        .executableTarget(name: "sheen", dependencies: ["SheenCLI"], swiftSettings: swiftSettings),
+
+        // MARK: Tests
+
+        .testTarget(name: "SheenModelTests", dependencies: ["SheenModel"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SheenCatalogTests",
+            dependencies: ["SheenCatalog", "SheenModel"],
+            resources: [.copy("Goldens")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SheenCLITests",
+            dependencies: ["SheenCLI", "SheenCatalog", "SheenModel"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

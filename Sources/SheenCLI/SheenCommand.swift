@@ -1,0 +1,6 @@
+import ArgumentParser
+
+public struct SheenCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(commandName: "sheen")
+    public init() {}
+}

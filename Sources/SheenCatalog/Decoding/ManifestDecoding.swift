@@ -1,0 +1,217 @@
+import Foundation
+import SheenModel
+import Yams
+
+extension DocumentDecoder {
+    /// Reads a provider manifest; returns `nil` only when the file is too broken to name a provider.
+    func providerManifest(_ root: Node) -> ProviderManifest? {
+        guard let file = mapping(root, path: "") else { return nil }
+        defer { file.finish() }
+        let id = file.id()
+        let name = file.localized("name", required: true)
+        let category = file.choice("category", as: ProviderManifest.Category.self, required: true)
+        let status = file.choice("status", as: ProviderManifest.Status.self) ?? .available
+        let docs = file.value("docs").flatMap { url($0, path: "docs") }
+        let auth = file.mapping("auth", required: true).flatMap(auth)
+        let baseURLs = file.mapping("environments", required: true).map(baseURLs) ?? [:]
+        let markets = file.markets("markets") ?? []
+        let currencies = file.currencies("currencies") ?? []
+        let amountFormat = file.choice("amount_format", as: ProviderManifest.AmountFormat.self)
+        let methods = file.list("payment_methods")?.compactMap { paymentMethod($0.node, path: $0.path) } ?? []
+        let regions = file.list("regions")?.compactMap { region($0.node, path: $0.path) } ?? []
+        let capabilities = (file.references("capabilities", required: true) ?? []).map { Capability(rawValue: $0.id) }
+        let rateLimits = file.list("rate_limits")?.compactMap { rateLimit($0.node, path: $0.path) } ?? []
+        let retry = file.mapping("retry").map(retryHints) ?? ProviderManifest.RetryHints()
+        let idempotency = file.mapping("idempotency").map(idempotency) ?? .observeBeforeCreate
+        let webhooks = file.mapping("webhooks").flatMap(webhooks)
+        let steps = file.list("provisioning")?.compactMap { step($0.node, path: $0.path) } ?? []
+        let pricing = file.mapping("pricing").flatMap(pricing)
+        if file.value("capabilities") != nil, capabilities.isEmpty {
+            report(.emptyList(path: "capabilities"), at: file.node)
+        }
+        guard let id, let name, let category, let auth else { return nil }
+        return ProviderManifest(
+            id: id, name: name, category: category, status: status, docs: docs, auth: auth, baseURLs: baseURLs,
+            markets: markets, currencies: currencies, amountFormat: amountFormat, paymentMethods: methods,
+            regions: regions, capabilities: capabilities, rateLimits: rateLimits, retry: retry,
+            idempotency: idempotency, webhooks: webhooks, provisioning: steps, pricing: pricing,
+            location: file.keyLocation("id"))
+    }
+
+    private func auth(_ reader: MappingReader) -> ProviderManifest.Auth? {
+        defer { reader.finish() }
+        let method = reader.choice("method", as: ProviderManifest.Auth.Method.self, required: true)
+        let scheme = reader.string("scheme")
+        var fields: [ProviderManifest.CredentialField] = []
+        if let credentials = reader.mapping("credentials") {
+            for key in credentials.keys {
+                guard let node = credentials.value(key) else { continue }
+                if let field = credentialField(name: key, node: node, path: credentials.child(key)) {
+                    fields.append(field)
+                }
+            }
+            credentials.finish()
+        }
+        guard let method else { return nil }
+        return ProviderManifest.Auth(method: method, scheme: scheme, credentials: fields)
+    }
+
+    private func credentialField(name: String, node: Node, path: String) -> ProviderManifest.CredentialField? {
+        guard let reader = mapping(node, path: path) else { return nil }
+        defer { reader.finish() }
+        let secret = reader.bool("secret", default: false)
+        let optional = reader.bool("optional", default: false)
+        let label = reader.localized("label", required: true)
+        let hint = reader.localized("hint")
+        var patterns: [DeploymentEnvironment: String] = [:]
+        if let patternReader = reader.mapping("pattern") {
+            for environment in DeploymentEnvironment.allCases {
+                guard let patternNode = patternReader.value(environment.rawValue),
+                    let pattern = string(patternNode, path: patternReader.child(environment.rawValue))
+                else { continue }
+                do {
+                    _ = try NSRegularExpression(pattern: pattern)
+                    patterns[environment] = pattern
+                } catch {
+                    report(.invalidPattern(path: patternReader.child(environment.rawValue), reason: "\(error.localizedDescription)"), at: patternNode)
+                }
+            }
+            patternReader.finish()
+        }
+        guard let label else { return nil }
+        return ProviderManifest.CredentialField(
+            name: name, secret: secret, label: label, hint: hint, patterns: patterns, optional: optional)
+    }
+
+    private func baseURLs(_ reader: MappingReader) -> [DeploymentEnvironment: String] {
+        defer { reader.finish() }
+        var result: [DeploymentEnvironment: String] = [:]
+        for environment in DeploymentEnvironment.allCases {
+            guard let entry = reader.mapping(environment.rawValue) else { continue }
+            if let node = entry.required("base_url"), let url = url(node, path: entry.child("base_url")) {
+                result[environment] = url
+            }
+            entry.finish()
+        }
+        if result.isEmpty, reader.keys.isEmpty { report(.emptyList(path: "environments"), at: reader.node) }
+        return result
+    }
+
+    private func paymentMethod(_ node: Node, path: String) -> ProviderManifest.PaymentMethod? {
+        guard let reader = mapping(node, path: path) else { return nil }
+        defer { reader.finish() }
+        let id = reader.required("id").flatMap { string($0, path: reader.child("id")) }
+        let reference = reader.string("provider_ref")
+        let markets = reader.markets("markets") ?? []
+        let currencies = reader.currencies("currencies") ?? []
+        guard let id else { return nil }
+        return ProviderManifest.PaymentMethod(
+            id: id, providerReference: reference, markets: markets, currencies: currencies, location: location(of: node))
+    }
+
+    private func region(_ node: Node, path: String) -> ProviderManifest.Region? {
+        guard let reader = mapping(node, path: path) else { return nil }
+        defer { reader.finish() }
+        let id = reader.string("id", required: true)
+        let country = reader.required("country").flatMap { market($0, path: reader.child("country")) }
+        let name = reader.localized("name")
+        guard let id, let country else { return nil }
+        return ProviderManifest.Region(id: id, country: country, name: name)
+    }
+
+    private func rateLimit(_ node: Node, path: String) -> ProviderManifest.RateLimit? {
+        guard let reader = mapping(node, path: path) else { return nil }
+        defer { reader.finish() }
+        let requests = reader.int("requests", required: true, range: 1...1_000_000)
+        let per = reader.double("per_seconds", required: true, range: 0.001...86_400)
+        let burst = reader.int("burst", range: 1...1_000_000)
+        let scope = reader.choice("scope", as: ProviderManifest.RateLimit.Scope.self) ?? .connection
+        let environments = reader.environments("environments") ?? []
+        let endpoint = reader.string("endpoint")
+        let confirmed = reader.bool("confirmed", default: true)
+        guard let requests, let per else { return nil }
+        return ProviderManifest.RateLimit(
+            requests: requests, perSeconds: per, burst: burst ?? requests, scope: scope, environments: environments,
+            endpoint: endpoint, confirmed: confirmed)
+    }
+
+    private func retryHints(_ reader: MappingReader) -> ProviderManifest.RetryHints {
+        defer { reader.finish() }
+        let statuses = reader.list("statuses")?.compactMap { int($0.node, path: $0.path, range: 100...599) }
+        return ProviderManifest.RetryHints(
+            statuses: statuses ?? ProviderManifest.RetryHints().statuses,
+            retryAfterHeader: reader.string("retry_after_header"), resetHeader: reader.string("reset_header"),
+            shouldRetryHeader: reader.string("should_retry_header"))
+    }
+
+    private func idempotency(_ reader: MappingReader) -> ProviderManifest.Idempotency {
+        defer { reader.finish() }
+        let header = reader.string("header")
+        let retention = reader.int("retention_hours", range: 1...8_760)
+        let maxLength = reader.int("max_key_length", range: 16...4_096)
+        guard let header else { return .observeBeforeCreate }
+        return .header(name: header, retentionHours: retention, maxKeyLength: maxLength)
+    }
+
+    private func webhooks(_ reader: MappingReader) -> ProviderManifest.Webhooks? {
+        defer { reader.finish() }
+        let scheme = reader.choice("scheme", as: ProviderManifest.Webhooks.Scheme.self, required: true)
+        let registration = reader.choice("registration", as: ProviderManifest.Webhooks.Registration.self, required: true)
+        let events = reader.references("events")?.map(\.id) ?? []
+        let tolerance = reader.int("tolerance_seconds", range: 1...86_400)
+        guard let scheme, let registration else { return nil }
+        return ProviderManifest.Webhooks(scheme: scheme, registration: registration, events: events, toleranceSeconds: tolerance)
+    }
+
+    private func pricing(_ reader: MappingReader) -> ProviderManifest.Pricing? {
+        defer { reader.finish() }
+        guard let currency = reader.required("currency").flatMap({ currency($0, path: reader.child("currency")) })
+        else {
+            for key in ["monthly_fee", "percent", "fixed", "per_unit", "unit", "note", "confirmed"] { _ = reader.value(key) }
+            return nil
+        }
+        guard currency.exponent != nil else {
+            report(.currencyWithoutMinorUnits(currency.rawValue), at: reader.node)
+            return nil
+        }
+        let monthly = reader.value("monthly_fee").flatMap { money($0, path: reader.child("monthly_fee"), currency: currency) }
+        let percent = reader.double("percent", range: 0...100)
+        let fixed = reader.value("fixed").flatMap { money($0, path: reader.child("fixed"), currency: currency) }
+        let perUnit = reader.value("per_unit").flatMap { money($0, path: reader.child("per_unit"), currency: currency) }
+        let unit = reader.string("unit")
+        let note = reader.localized("note")
+        let confirmed = reader.bool("confirmed", default: false)
+        return ProviderManifest.Pricing(
+            monthlyFee: monthly ?? Money(minorUnits: 0, currency: currency), percentPerTransaction: percent,
+            fixedPerTransaction: fixed, perUnit: perUnit, unit: unit, note: note, confirmed: confirmed)
+    }
+
+    /// A provisioning step, in a manifest or a recipe.
+    func step(_ node: Node, path: String) -> StepTemplate? {
+        guard let reader = mapping(node, path: path) else { return nil }
+        defer { reader.finish() }
+        let id = reader.id()
+        let kind = reader.string("kind", required: true)
+        let title = reader.localized("title")
+        let dependsOn = reader.references("depends_on") ?? []
+        let evidences = reader.references("evidences") ?? []
+        let environments = reader.environments("environments") ?? []
+        var outputs: [StepTemplate.Output] = []
+        for (outputNode, outputPath) in reader.list("outputs") ?? [] {
+            if case .scalar = outputNode, let name = string(outputNode, path: outputPath) {
+                outputs.append(.init(name: name))
+            } else if let output = mapping(outputNode, path: outputPath) {
+                if let name = output.string("name", required: true) {
+                    outputs.append(.init(name: name, secret: output.bool("secret", default: false)))
+                } else {
+                    _ = output.value("secret")
+                }
+                output.finish()
+            }
+        }
+        guard let id, let kind else { return nil }
+        return StepTemplate(
+            id: id, kind: kind, title: title, dependsOn: dependsOn, outputs: outputs, evidences: evidences,
+            environments: environments, location: location(of: node))
+    }
+}

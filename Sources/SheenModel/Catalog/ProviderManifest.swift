@@ -1,0 +1,269 @@
+/// One provider's single source of truth (`Providers/<id>.yaml`).
+public struct ProviderManifest: Sendable, Hashable {
+    public enum Category: String, Sendable, Hashable, CaseIterable {
+        case payment, bnpl, messaging, email, shipping, auth, analytics, monitoring, media, database, deploy, cdn
+        case search
+    }
+
+    public enum Status: String, Sendable, Hashable, CaseIterable {
+        case available
+        case comingSoon = "coming-soon"
+    }
+
+    public var id: String
+    public var name: LocalizedText
+    public var category: Category
+    public var status: Status
+    public var docs: String?
+    public var auth: Auth
+    /// Base URL per environment; a provider that selects test or live mode by key repeats one host.
+    public var baseURLs: [DeploymentEnvironment: String]
+    public var markets: [CountryCode]
+    public var currencies: [CurrencyCode]
+    public var amountFormat: AmountFormat?
+    public var paymentMethods: [PaymentMethod]
+    public var regions: [Region]
+    public var capabilities: [Capability]
+    public var rateLimits: [RateLimit]
+    public var retry: RetryHints
+    public var idempotency: Idempotency
+    public var webhooks: Webhooks?
+    public var provisioning: [StepTemplate]
+    public var pricing: Pricing?
+    public var location: SourceLocation?
+
+    public init(
+        id: String, name: LocalizedText, category: Category, status: Status, docs: String? = nil, auth: Auth,
+        baseURLs: [DeploymentEnvironment: String], markets: [CountryCode], currencies: [CurrencyCode],
+        amountFormat: AmountFormat? = nil, paymentMethods: [PaymentMethod] = [], regions: [Region] = [],
+        capabilities: [Capability], rateLimits: [RateLimit] = [], retry: RetryHints = RetryHints(),
+        idempotency: Idempotency = .observeBeforeCreate, webhooks: Webhooks? = nil, provisioning: [StepTemplate] = [],
+        pricing: Pricing? = nil, location: SourceLocation? = nil
+    ) {
+        self.id = id
+        self.name = name
+        self.category = category
+        self.status = status
+        self.docs = docs
+        self.auth = auth
+        self.baseURLs = baseURLs
+        self.markets = markets
+        self.currencies = currencies
+        self.amountFormat = amountFormat
+        self.paymentMethods = paymentMethods
+        self.regions = regions
+        self.capabilities = capabilities
+        self.rateLimits = rateLimits
+        self.retry = retry
+        self.idempotency = idempotency
+        self.webhooks = webhooks
+        self.provisioning = provisioning
+        self.pricing = pricing
+        self.location = location
+    }
+
+    /// Whether the provider serves `market`; an empty market list means global.
+    public func serves(_ market: CountryCode) -> Bool { markets.isEmpty || markets.contains(market) }
+
+    /// Whether the provider settles `currency`; an empty currency list means it handles no money.
+    public func settles(_ currency: CurrencyCode) -> Bool { currencies.contains(currency) }
+}
+
+extension ProviderManifest {
+    /// How a provider authenticates calls, and the credential fields a connection form asks for.
+    public struct Auth: Sendable, Hashable {
+        public enum Method: String, Sendable, Hashable, CaseIterable {
+            case bearer, basic, header, token, body, query, dsn, oauth2, none
+        }
+
+        public var method: Method
+        /// The header or parameter as the provider documents it, with `{field}` placeholders.
+        public var scheme: String?
+        public var credentials: [CredentialField]
+
+        public init(method: Method, scheme: String? = nil, credentials: [CredentialField] = []) {
+            self.method = method
+            self.scheme = scheme
+            self.credentials = credentials
+        }
+    }
+
+    /// One field of a connection's credentials.
+    public struct CredentialField: Sendable, Hashable {
+        public var name: String
+        public var secret: Bool
+        public var label: LocalizedText
+        public var hint: LocalizedText?
+        /// A regular expression per environment, so a live key pasted into dev is caught before any call.
+        public var patterns: [DeploymentEnvironment: String]
+        public var optional: Bool
+
+        public init(
+            name: String, secret: Bool, label: LocalizedText, hint: LocalizedText? = nil,
+            patterns: [DeploymentEnvironment: String] = [:], optional: Bool = false
+        ) {
+            self.name = name
+            self.secret = secret
+            self.label = label
+            self.hint = hint
+            self.patterns = patterns
+            self.optional = optional
+        }
+    }
+
+    /// How amounts travel on the wire; each adapter converts `Money` accordingly.
+    public enum AmountFormat: String, Sendable, Hashable, CaseIterable {
+        case minorUnits = "minor_units"
+        case decimalMajorUnits = "decimal_major_units"
+        case decimalString = "decimal_string"
+    }
+
+    /// A way to pay that a provider offers, with the markets and currencies it is restricted to.
+    public struct PaymentMethod: Sendable, Hashable {
+        public var id: String
+        public var providerReference: String?
+        /// Empty means every market of the provider.
+        public var markets: [CountryCode]
+        /// Empty means every currency of the provider.
+        public var currencies: [CurrencyCode]
+        public var location: SourceLocation?
+
+        public init(
+            id: String, providerReference: String? = nil, markets: [CountryCode] = [], currencies: [CurrencyCode] = [],
+            location: SourceLocation? = nil
+        ) {
+            self.id = id
+            self.providerReference = providerReference
+            self.markets = markets
+            self.currencies = currencies
+            self.location = location
+        }
+    }
+
+    /// A place a provider can keep data or run workloads.
+    public struct Region: Sendable, Hashable {
+        public var id: String
+        public var country: CountryCode
+        public var name: LocalizedText?
+
+        public init(id: String, country: CountryCode, name: LocalizedText? = nil) {
+            self.id = id
+            self.country = country
+            self.name = name
+        }
+    }
+
+    /// A documented (or assumed, when `confirmed` is false) request budget.
+    public struct RateLimit: Sendable, Hashable {
+        public enum Scope: String, Sendable, Hashable, CaseIterable {
+            case connection, account, endpoint, ip
+        }
+
+        public var requests: Int
+        public var perSeconds: Double
+        public var burst: Int
+        public var scope: Scope
+        /// Empty means every environment.
+        public var environments: [DeploymentEnvironment]
+        public var endpoint: String?
+        public var confirmed: Bool
+
+        public init(
+            requests: Int, perSeconds: Double, burst: Int, scope: Scope, environments: [DeploymentEnvironment] = [],
+            endpoint: String? = nil, confirmed: Bool = true
+        ) {
+            self.requests = requests
+            self.perSeconds = perSeconds
+            self.burst = burst
+            self.scope = scope
+            self.environments = environments
+            self.endpoint = endpoint
+            self.confirmed = confirmed
+        }
+
+        /// Sustained rate in requests per second.
+        public var ratePerSecond: Double { Double(requests) / perSeconds }
+    }
+
+    /// What the provider tells clients about retrying.
+    public struct RetryHints: Sendable, Hashable {
+        public var statuses: [Int]
+        public var retryAfterHeader: String?
+        public var resetHeader: String?
+        /// A header the provider sets to say whether a retry is safe (Stripe's `Stripe-Should-Retry`).
+        public var shouldRetryHeader: String?
+
+        public init(
+            statuses: [Int] = [408, 409, 429, 500, 502, 503, 504], retryAfterHeader: String? = nil,
+            resetHeader: String? = nil, shouldRetryHeader: String? = nil
+        ) {
+            self.statuses = statuses
+            self.retryAfterHeader = retryAfterHeader
+            self.resetHeader = resetHeader
+            self.shouldRetryHeader = shouldRetryHeader
+        }
+    }
+
+    /// Whether a retried create is safe on the provider's side, or Sheen must observe before creating.
+    public enum Idempotency: Sendable, Hashable {
+        case header(name: String, retentionHours: Int?, maxKeyLength: Int?)
+        case observeBeforeCreate
+    }
+
+    /// How the provider proves a webhook is its own, and what it sends.
+    public struct Webhooks: Sendable, Hashable {
+        public enum Scheme: String, Sendable, Hashable, CaseIterable {
+            case stripeV1 = "stripe-v1"
+            case standardWebhooks = "standard-webhooks"
+            case tapHashstring = "tap-hashstring"
+            case paymobHMAC = "paymob-hmac-sha512"
+            case staticHeader = "static-header"
+            case tamaraJWT = "tamara-jwt"
+            case bodySecretToken = "body-secret-token"
+            case twilioSignature = "twilio-signature"
+            case unsigned
+        }
+
+        public enum Registration: String, Sendable, Hashable, CaseIterable {
+            case api
+            case perRequest = "per_request"
+            case dashboard
+        }
+
+        public var scheme: Scheme
+        public var registration: Registration
+        public var events: [String]
+        public var toleranceSeconds: Int?
+
+        public init(scheme: Scheme, registration: Registration, events: [String], toleranceSeconds: Int? = nil) {
+            self.scheme = scheme
+            self.registration = registration
+            self.events = events
+            self.toleranceSeconds = toleranceSeconds
+        }
+    }
+
+    /// List prices for the plan's cost preview; `confirmed: false` marks an estimate.
+    public struct Pricing: Sendable, Hashable {
+        public var monthlyFee: Money
+        public var percentPerTransaction: Double?
+        public var fixedPerTransaction: Money?
+        public var perUnit: Money?
+        public var unit: String?
+        public var note: LocalizedText?
+        public var confirmed: Bool
+
+        public init(
+            monthlyFee: Money, percentPerTransaction: Double? = nil, fixedPerTransaction: Money? = nil,
+            perUnit: Money? = nil, unit: String? = nil, note: LocalizedText? = nil, confirmed: Bool = false
+        ) {
+            self.monthlyFee = monthlyFee
+            self.percentPerTransaction = percentPerTransaction
+            self.fixedPerTransaction = fixedPerTransaction
+            self.perUnit = perUnit
+            self.unit = unit
+            self.note = note
+            self.confirmed = confirmed
+        }
+    }
+}

@@ -1,0 +1,41 @@
+/// A provisioning step as written in a manifest or recipe, before the planner instantiates it.
+public struct StepTemplate: Sendable, Hashable {
+    /// An output a step produces; secret outputs never reach plans, state or logs.
+    public struct Output: Sendable, Hashable {
+        public var name: String
+        public var secret: Bool
+
+        public init(name: String, secret: Bool = false) {
+            self.name = name
+            self.secret = secret
+        }
+    }
+
+    public var id: String
+    /// The adapter operation that runs it: `<provider>.<verb>`, `recipe.<verb>` or `sheen.data`.
+    public var kind: String
+    public var title: LocalizedText?
+    /// In a manifest: a sibling step id, or `recipe.<step>` for a step of the recipe using the provider.
+    /// In a recipe: a recipe step id or a slot name (every step of the provider that fills it).
+    public var dependsOn: [Reference]
+    public var outputs: [Output]
+    /// Checklist items this step turns green when it succeeds.
+    public var evidences: [Reference]
+    /// Environments the step runs in; empty means all.
+    public var environments: [DeploymentEnvironment]
+    public var location: SourceLocation?
+
+    public init(
+        id: String, kind: String, title: LocalizedText? = nil, dependsOn: [Reference] = [], outputs: [Output] = [],
+        evidences: [Reference] = [], environments: [DeploymentEnvironment] = [], location: SourceLocation? = nil
+    ) {
+        self.id = id
+        self.kind = kind
+        self.title = title
+        self.dependsOn = dependsOn
+        self.outputs = outputs
+        self.evidences = evidences
+        self.environments = environments
+        self.location = location
+    }
+}

@@ -1,0 +1,8 @@
+import SheenCLI
+
+@main
+enum Entrypoint {
+    static func main() async {
+        await SheenCommand.main()
+    }
+}
