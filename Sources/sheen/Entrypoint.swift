@@ -1,8 +1,9 @@
+import Foundation
 import SheenCLI
 
 @main
 enum Entrypoint {
     static func main() async {
-        await SheenCommand.main()
+        exit(await SheenCommand.run())
     }
 }

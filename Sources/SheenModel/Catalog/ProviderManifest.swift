@@ -2,7 +2,7 @@
 public struct ProviderManifest: Sendable, Hashable {
     public enum Category: String, Sendable, Hashable, CaseIterable {
         case payment, bnpl, messaging, email, shipping, auth, analytics, monitoring, media, database, deploy, cdn
-        case search
+        case search, crm, ai
     }
 
     public enum Status: String, Sendable, Hashable, CaseIterable {

@@ -22,3 +22,15 @@ public struct CountryCode: RawRepresentable, Sendable, Hashable, Comparable, Cod
         "QAT": "QA", "OMN": "OM", "EGY": "EG", "JOR": "JO",
     ]
 }
+
+extension CountryCode {
+    /// The currency a market's shoppers pay in by default, for the markets Sheen's recipes target.
+    public var localCurrency: CurrencyCode? {
+        let table: [String: String] = [
+            "SA": "SAR", "AE": "AED", "KW": "KWD", "BH": "BHD", "QA": "QAR", "OM": "OMR", "EG": "EGP", "JO": "JOD",
+            "US": "USD", "GB": "GBP", "DE": "EUR", "FR": "EUR", "NL": "EUR", "IE": "EUR", "ES": "EUR", "IT": "EUR",
+            "CA": "CAD", "AU": "AUD", "SG": "SGD", "IN": "INR", "JP": "JPY",
+        ]
+        return table[rawValue].flatMap(CurrencyCode.init(rawValue:))
+    }
+}

@@ -1,0 +1,80 @@
+import ArgumentParser
+import Foundation
+import SheenCatalog
+import SheenModel
+
+struct InitCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "init",
+        abstract: "Write a commented sheen.yaml for a recipe in the current directory.",
+        discussion: """
+            Examples:
+              sheen init arabic-ecommerce --market SA --market KW
+              sheen init global-saas --name acme --env dev --env staging --env prod
+            """
+    )
+
+    @Argument(help: ArgumentHelp("The recipe to start from (see 'sheen recipes').", valueName: "recipe"))
+    var recipe: String
+
+    @Option(name: .long, help: ArgumentHelp("Project name (default: the directory's name).", valueName: "name"))
+    var name: String?
+
+    @Option(name: .long, help: ArgumentHelp("A market to launch in; repeat for several (default: the recipe's markets).", valueName: "code"))
+    var market: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("An environment to plan for; repeat for several (default: dev and prod).", valueName: "env"))
+    var env: [DeploymentEnvironment] = []
+
+    @Option(name: .long, help: ArgumentHelp("Where to write the file.", valueName: "path"))
+    var output = "sheen.yaml"
+
+    @Flag(name: .long, help: "Overwrite an existing file.")
+    var force = false
+
+    @OptionGroup var global: GlobalOptions
+
+    func validate() throws {
+        for code in market { _ = try CodeArguments.market(code, language: global.language) }
+        if let name, !ProjectFileWriter.isValidName(name) {
+            throw ValidationError(
+                global.language == .en
+                    ? "project name '\(name)' must be lowercase letters, digits and '-', starting with a letter"
+                    : "اسم المشروع '\(name)' يجب أن يتكون من أحرف إنجليزية صغيرة وأرقام و'-' ويبدأ بحرف")
+        }
+    }
+
+    func run() throws {
+        let session = try CatalogSession(options: global)
+        guard let recipe = session.catalog.recipes[recipe] else {
+            throw ValidationError(
+                CodeArguments.unknown(
+                    kind: global.language == .en ? "recipe" : "وصفة", value: recipe,
+                    candidates: session.catalog.recipes.keys.sorted(), language: global.language))
+        }
+        if FileManager.default.fileExists(atPath: output), !force {
+            throw ValidationError(
+                global.language == .en
+                    ? "'\(output)' already exists; pass --force to overwrite it"
+                    : "الملف '\(output)' موجود مسبقًا؛ استخدم ‎--force لاستبداله")
+        }
+        let markets = try market.isEmpty ? recipe.markets : market.compactMap { try CodeArguments.market($0, language: global.language) }
+        let directoryName = (FileManager.default.currentDirectoryPath as NSString).lastPathComponent
+        let writer = ProjectFileWriter(
+            recipe: recipe, catalog: session.catalog, name: name ?? ProjectFileWriter.sanitizedName(directoryName),
+            markets: markets, environments: env.isEmpty ? [.dev, .prod] : env)
+        let text = writer.render()
+        do {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
+        } catch {
+            throw ValidationError(
+                global.language == .en ? "cannot write '\(output)': \(error.localizedDescription)" : "تعذرت كتابة '\(output)': \(error.localizedDescription)")
+        }
+        Console.out(
+            global.language == .en
+                ? "wrote \(output) for \(recipe.name.en) (\(recipe.id)); check it with 'sheen validate \(output)'"
+                : "تمت كتابة \(output) لوصفة \(recipe.name.ar) (\(recipe.id))؛ افحصه بالأمر 'sheen validate \(output)'")
+    }
+}
+
+extension DeploymentEnvironment: ExpressibleByArgument {}

@@ -1,6 +1,0 @@
-import ArgumentParser
-
-public struct SheenCommand: AsyncParsableCommand {
-    public static let configuration = CommandConfiguration(commandName: "sheen")
-    public init() {}
-}

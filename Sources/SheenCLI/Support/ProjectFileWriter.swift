@@ -1,0 +1,75 @@
+import SheenModel
+
+/// Renders a commented `sheen.yaml` that teaches each key while being valid as written.
+struct ProjectFileWriter {
+    let recipe: Recipe
+    let catalog: Catalog
+    let name: String
+    let markets: [CountryCode]
+    let environments: [DeploymentEnvironment]
+
+    static func isValidName(_ name: String) -> Bool {
+        guard let first = name.unicodeScalars.first, ("a"..."z").contains(first), name.count <= 64 else { return false }
+        return name.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
+    }
+
+    /// A directory name turned into a valid project name (`My Shop` → `my-shop`).
+    static func sanitizedName(_ text: String) -> String {
+        let mapped = text.lowercased().unicodeScalars.map { scalar -> Character in
+            ("a"..."z").contains(scalar) || ("0"..."9").contains(scalar) ? Character(scalar) : "-"
+        }
+        let collapsed = String(mapped).split(separator: "-").joined(separator: "-")
+        let name = collapsed.drop { !$0.isLetter }
+        return name.isEmpty ? "my-project" : String(name.prefix(64))
+    }
+
+    func render() -> String {
+        var currencies: [CurrencyCode] = []
+        for market in markets {
+            if let currency = market.localCurrency, !currencies.contains(currency) { currencies.append(currency) }
+        }
+        let optional = recipe.slots.filter(\.optional).map(\.name)
+        var lines = [
+            "# Sheen project: \(recipe.name.en) — \(recipe.name.ar) (recipe '\(recipe.id)').",
+            "# Check it with `sheen validate sheen.yaml`. Every key is described in docs/catalog.md.",
+            "name: \(name)",
+            "recipe: \(recipe.id)",
+            "",
+            "# Markets you sell in (ISO 3166-1 alpha-2). This recipe targets: \(recipe.markets.map(\.rawValue).joined(separator: ", ")).",
+            "markets: [\(markets.map(\.rawValue).joined(separator: ", "))]",
+            "",
+            "# Currencies you charge in (ISO 4217). KWD, BHD and OMR have three decimals: 1.500 KWD is 1500 fils.",
+            "currencies: [\(currencies.map(\.rawValue).joined(separator: ", "))]",
+            "",
+            "# Environments to plan: dev, staging, prod. Test keys belong to dev and staging, live keys to prod.",
+            "environments: [\(environments.map(\.rawValue).joined(separator: ", "))]",
+            "",
+            "# The domain the stack serves, e.g. shop.example.sa.",
+            "# domain: shop.example.com",
+            "",
+            "# Where data must live. level: preferred (pick a region there when one fits) or required (only",
+            "# providers with a region there may hold data; for NCA-scope or health data).",
+            "# residency: { countries: [\(markets.first?.rawValue ?? "SA")], level: preferred }",
+            "",
+            "# Pin a provider to a slot, or to one market of a per-market slot (payments.EG: paymob).",
+        ]
+        for slot in recipe.slots {
+            let candidates = catalog.sortedProviders
+                .filter { provider in provider.status == .available && slot.capabilities.allSatisfy(provider.capabilities.contains) }
+                .map(\.id)
+            lines.append("#   \(slot.name): \(candidates.joined(separator: " | "))")
+        }
+        lines += [
+            "pins: {}",
+            "",
+            "# Optional slots to leave out\(optional.isEmpty ? " (this recipe has none)" : ": " + optional.joined(separator: ", ")).",
+            "disabled_slots: []",
+            "",
+            "# Values for message templates and generated files.",
+            "variables:",
+            "  brand_name: \(name)",
+            "",
+        ]
+        return lines.joined(separator: "\n")
+    }
+}
