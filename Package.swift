@@ -51,12 +51,12 @@ let package = Package(
         .testTarget(
             name: "SheenCatalogTests",
             dependencies: ["SheenCatalog", "SheenModel"],
-            resources: [.copy("Goldens")],
+            exclude: ["Goldens"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "SheenCLITests",
-            dependencies: ["SheenCLI", "SheenCatalog", "SheenModel"],
+            dependencies: ["sheen", "SheenCLI", "SheenCatalog", "SheenModel"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -32,11 +32,15 @@ extension DocumentDecoder {
         return nil
     }
 
+    /// Tried first for "did you mean", so `SRR` suggests SAR rather than an alphabetically earlier IRR.
+    static let regionalCurrencies = ["SAR", "AED", "KWD", "BHD", "QAR", "OMR", "EGP", "JOD", "USD", "EUR", "GBP"]
+
     func currency(_ node: Node, path: String) -> CurrencyCode? {
         guard let text = string(node, path: path) else { return nil }
         if let code = CurrencyCode(rawValue: text) { return code }
         let suggestion =
             CurrencyCode(rawValue: text.uppercased())?.rawValue
+            ?? Suggestion.closest(to: text.uppercased(), in: Self.regionalCurrencies)
             ?? Suggestion.closest(to: text.uppercased(), in: CurrencyCode.all)
         report(.unknownCurrency(text, suggestion: suggestion), at: node)
         return nil

@@ -19,7 +19,7 @@ extension DocumentDecoder {
         let amountFormat = file.choice("amount_format", as: ProviderManifest.AmountFormat.self)
         let methods = file.list("payment_methods")?.compactMap { paymentMethod($0.node, path: $0.path) } ?? []
         let regions = file.list("regions")?.compactMap { region($0.node, path: $0.path) } ?? []
-        let capabilities = (file.references("capabilities", required: true) ?? []).map { Capability(rawValue: $0.id) }
+        let capabilities = (file.references("capabilities", required: true) ?? []).map { Capability($0.id, at: $0.location) }
         let rateLimits = file.list("rate_limits")?.compactMap { rateLimit($0.node, path: $0.path) } ?? []
         let retry = file.mapping("retry").map(retryHints) ?? ProviderManifest.RetryHints()
         let idempotency = file.mapping("idempotency").map(idempotency) ?? .observeBeforeCreate

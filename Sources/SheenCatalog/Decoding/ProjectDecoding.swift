@@ -29,7 +29,7 @@ extension DocumentDecoder {
             }
             reader.finish()
         }
-        let disabled = file.references("disabled_slots")?.map(\.id) ?? []
+        let disabled = file.references("disabled_slots") ?? []
         var variables: [String: String] = [:]
         if let reader = file.mapping("variables") {
             for key in reader.keys {

@@ -34,7 +34,7 @@ extension DocumentDecoder {
         guard let reader = mapping(node, path: path) else { return nil }
         defer { reader.finish() }
         let title = reader.localized("title")
-        let capabilities = (reader.references("capabilities", required: true) ?? []).map { Capability(rawValue: $0.id) }
+        let capabilities = (reader.references("capabilities", required: true) ?? []).map { Capability($0.id, at: $0.location) }
         if reader.value("capabilities") != nil, capabilities.isEmpty {
             report(.emptyList(path: reader.child("capabilities")), at: node)
         }

@@ -169,7 +169,7 @@ public enum CatalogProblem: Sendable, Hashable {
         case .missingKey(let key, let path):
             t("missing required key '\(key)' in \(path)", "المفتاح المطلوب '\(key)' مفقود في \(path)")
         case .wrongType(let path, let expected, let found):
-            t("'\(path)' must be \(expected), found \(found)", "يجب أن تكون قيمة '\(path)' \(Self.arabicKind(expected))، لكنها \(Self.arabicKind(found))")
+            t("'\(path)' must be \(expected), found \(found)", "يجب أن تكون قيمة '\(path)' \(Self.arabicKind(expected))، والموجود \(Self.arabicNominative(found))")
         case .yamlBoolean(let path, let value):
             t("'\(path)' is '\(value)'; Sheen reads only true or false as booleans", "قيمة '\(path)' هي '\(value)'؛ يقبل Sheen القيمتين true أو false فقط")
         case .invalidChoice(let path, let value, let allowed, _):
@@ -421,6 +421,21 @@ public enum CatalogProblem: Sendable, Hashable {
         case "slot": "خانة"
         case "checklist item": "بند"
         case "template": "قالب"
+        default: kind
+        }
+    }
+
+    /// The subject form ("the value found is …"), without the accusative ending `arabicKind` uses after "must be".
+    private static func arabicNominative(_ kind: String) -> String {
+        switch kind {
+        case "a mapping": "جدول (mapping)"
+        case "a list": "قائمة"
+        case "a string": "نص"
+        case "an integer": "عدد صحيح"
+        case "a number": "رقم"
+        case "null": "قيمة فارغة (null)"
+        case "a boolean": "قيمة منطقية"
+        case "an alias": "اسم مستعار (alias)"
         default: kind
         }
     }

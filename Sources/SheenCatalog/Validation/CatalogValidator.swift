@@ -33,7 +33,7 @@ struct CatalogValidator {
 
     private func validate(_ provider: ProviderManifest) -> [Diagnostic] {
         var out = Output(fallback: provider.location)
-        checkCapabilities(provider.capabilities.map { Reference($0.rawValue, at: provider.location) }, &out)
+        checkCapabilities(provider.capabilities, &out)
         for method in provider.paymentMethods {
             for currency in method.currencies where !provider.currencies.contains(currency) {
                 out.add(.paymentMethodCurrencyOutsideProvider(method: method.id, currency: currency.rawValue, provider: provider.id), method.location)
@@ -89,7 +89,7 @@ struct CatalogValidator {
         let slotNames = Set(recipe.slots.map(\.name))
         var edges: [String: [String]] = [:]
         for slot in recipe.slots {
-            checkCapabilities(slot.capabilities.map { Reference($0.rawValue, at: slot.location) }, &out)
+            checkCapabilities(slot.capabilities, &out)
             let known = slot.capabilities.allSatisfy { catalog.capabilities[$0] != nil }
             let candidates = catalog.sortedProviders.filter { provider in
                 slot.capabilities.allSatisfy(provider.capabilities.contains)
@@ -217,18 +217,18 @@ struct CatalogValidator {
                 out.add(.pinnedProviderLacksCapability(provider: manifest.id, slot: slot.name, missing: missing.map(\.rawValue)), provider.location)
             }
         }
-        for slot in project.disabledSlots where recipe.slot(named: slot) == nil {
-            out.add(.unknownSlot(slot, suggestion: Suggestion.closest(to: slot, in: slotNames)), project.location)
+        for slot in project.disabledSlots where recipe.slot(named: slot.id) == nil {
+            out.add(.unknownSlot(slot.id, suggestion: Suggestion.closest(to: slot.id, in: slotNames)), slot.location)
         }
         return out.diagnostics
     }
 
     // MARK: Shared
 
-    private func checkCapabilities(_ references: [Reference], _ out: inout Output) {
-        for reference in references where catalog.capabilities[Capability(rawValue: reference.id)] == nil {
-            let suggestion = Suggestion.closest(to: reference.id, in: catalog.capabilities.keys.map(\.rawValue).sorted())
-            out.add(.unknownCapability(reference.id, suggestion: suggestion), reference.location)
+    private func checkCapabilities(_ capabilities: [Capability], _ out: inout Output) {
+        for capability in capabilities where catalog.capabilities[capability] == nil {
+            let suggestion = Suggestion.closest(to: capability.rawValue, in: catalog.capabilities.keys.map(\.rawValue).sorted())
+            out.add(.unknownCapability(capability.rawValue, suggestion: suggestion), capability.location)
         }
     }
 

@@ -52,44 +52,47 @@ public enum WhatsAppTemplateRules {
             problems.append((.templateMissingLanguage(name: template.name, language: language), at))
         }
         for variant in template.variants {
-            let where_ = variant.location ?? at
+            let variantLocation = variant.location ?? at
             if template.channel == .whatsapp {
                 if !languageCodes.contains(variant.language) {
                     let normalized = variant.language.replacingOccurrences(of: "-", with: "_")
                     let suggestion =
                         languageCodes.contains(normalized)
                         ? normalized : Suggestion.closest(to: variant.language, in: languageCodes.sorted())
-                    problems.append((.whatsappLanguage(code: variant.language, suggestion: suggestion), where_))
+                    problems.append((.whatsappLanguage(code: variant.language, suggestion: suggestion), variantLocation))
                 }
                 if variant.body.count > maxBodyLength {
-                    problems.append((.whatsappTextTooLong(part: "body", length: variant.body.count, limit: maxBodyLength), where_))
+                    problems.append((.whatsappTextTooLong(part: "body", length: variant.body.count, limit: maxBodyLength), variantLocation))
                 }
                 if let header = variant.header {
                     if header.count > maxHeaderLength {
-                        problems.append((.whatsappTextTooLong(part: "header", length: header.count, limit: maxHeaderLength), where_))
+                        problems.append((.whatsappTextTooLong(part: "header", length: header.count, limit: maxHeaderLength), variantLocation))
                     }
                     let count = variables(in: header).count
-                    if count > 1 { problems.append((.whatsappHeaderVariables(count: count), where_)) }
+                    if count > 1 { problems.append((.whatsappHeaderVariables(count: count), variantLocation)) }
                 }
                 if let footer = variant.footer, footer.count > maxFooterLength {
-                    problems.append((.whatsappTextTooLong(part: "footer", length: footer.count, limit: maxFooterLength), where_))
+                    problems.append((.whatsappTextTooLong(part: "footer", length: footer.count, limit: maxFooterLength), variantLocation))
                 }
                 if variant.buttons.count > maxButtons {
-                    problems.append((.whatsappTooManyButtons(count: variant.buttons.count, limit: maxButtons), where_))
+                    problems.append((.whatsappTooManyButtons(count: variant.buttons.count, limit: maxButtons), variantLocation))
                 }
                 for label in variant.buttons where label.count > maxButtonLabelLength {
-                    problems.append((.whatsappButtonTooLong(label: label, length: label.count, limit: maxButtonLabelLength), where_))
+                    problems.append((.whatsappButtonTooLong(label: label, length: label.count, limit: maxButtonLabelLength), variantLocation))
                 }
             }
             let used = Set(variables(in: (variant.header ?? "") + " " + variant.body))
             if !used.isEmpty {
                 let sorted = used.sorted()
                 if sorted != Array(1...sorted.count) {
-                    problems.append((.templateVariablesNotSequential(found: sorted), where_))
-                } else if sorted.count > template.examples.count, template.channel == .whatsapp {
-                    problems.append((.templateExampleMissing(variable: template.examples.count + 1, examples: template.examples.count), where_))
+                    problems.append((.templateVariablesNotSequential(found: sorted), variantLocation))
                 }
             }
+        }
+        // Meta takes one set of examples per template; check it once, against the variant using the most variables.
+        let mostVariables = template.variants.map { Set(variables(in: ($0.header ?? "") + " " + $0.body)).count }.max() ?? 0
+        if template.channel == .whatsapp, mostVariables > template.examples.count {
+            problems.append((.templateExampleMissing(variable: template.examples.count + 1, examples: template.examples.count), at))
         }
         return problems
     }

@@ -28,14 +28,14 @@ public struct Project: Sendable, Hashable {
     /// Slot name (or `slot.MARKET`) to provider id.
     public var pins: [String: Reference]
     /// Optional slots the project leaves out.
-    public var disabledSlots: [String]
+    public var disabledSlots: [Reference]
     public var variables: [String: String]
     public var location: SourceLocation?
 
     public init(
         name: String, recipe: Reference, markets: [CountryCode], currencies: [CurrencyCode],
         environments: [DeploymentEnvironment], domain: String? = nil, residency: Residency? = nil,
-        pins: [String: Reference] = [:], disabledSlots: [String] = [], variables: [String: String] = [:],
+        pins: [String: Reference] = [:], disabledSlots: [Reference] = [], variables: [String: String] = [:],
         location: SourceLocation? = nil
     ) {
         self.name = name
