@@ -12,7 +12,8 @@ struct CommandLineTests {
 
     @Test("validate reports every problem of a bad file with exit code 1, in English and Arabic")
     func validateBadFile() throws {
-        let file = SheenBinary.repository.appendingPathComponent("Tests/SheenCatalogTests/Goldens/unknown-codes/Providers/codes.yaml")
+        let file = SheenBinary.repository.appendingPathComponent(
+            "Tests/SheenCatalogTests/Goldens/unknown-codes/Providers/codes.yaml")
         let english = try SheenBinary.run(["validate", file.path])
         #expect(english.status == 1)
         #expect(english.stdout.contains("codes.yaml:6:11: error: unknown market 'KSA'"))
@@ -58,7 +59,9 @@ struct CommandLineTests {
         let list = try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any])
         let ids = (list["providers"] as? [[String: Any]])?.compactMap { $0["id"] as? String }
         #expect(ids == ["tabby", "tamara"])
-        let kuwait = try SheenBinary.run(["providers", "--capability", "checkout.create", "--market", "KW", "--currency", "KWD"])
+        let kuwait = try SheenBinary.run([
+            "providers", "--capability", "checkout.create", "--market", "KW", "--currency", "KWD",
+        ])
         #expect(kuwait.stdout.split(separator: "\n").dropFirst().map { String($0.prefix { $0 != " " }) } == ["tap"])
     }
 
@@ -76,7 +79,8 @@ struct CommandLineTests {
     @Test("init writes a sheen.yaml that validates, and refuses to overwrite it")
     func initProject() throws {
         let directory = try SheenBinary.temporaryDirectory()
-        let first = try SheenBinary.run(["init", "arabic-ecommerce", "--name", "souq", "--market", "SA", "--market", "KW"], in: directory)
+        let first = try SheenBinary.run(
+            ["init", "arabic-ecommerce", "--name", "souq", "--market", "SA", "--market", "KW"], in: directory)
         #expect(first.status == 0)
         let text = try String(contentsOf: directory.appendingPathComponent("sheen.yaml"), encoding: .utf8)
         #expect(text.contains("markets: [SA, KW]"))

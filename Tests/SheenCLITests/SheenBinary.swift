@@ -11,14 +11,18 @@ struct SheenBinary {
     /// `swift test` builds `sheen` beside the test bundle (the test target depends on it).
     static let url: URL = {
         let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        let candidates = [bundle.appendingPathComponent("sheen"), bundle.deletingLastPathComponent().appendingPathComponent("sheen")]
+        let candidates = [
+            bundle.appendingPathComponent("sheen"), bundle.deletingLastPathComponent().appendingPathComponent("sheen"),
+        ]
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0]
     }()
 
     static let repository = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    static func run(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws -> Output {
+    static func run(
+        _ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]
+    ) throws -> Output {
         let process = Process()
         process.executableURL = url
         process.arguments = arguments

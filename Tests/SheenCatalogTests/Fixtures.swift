@@ -9,7 +9,8 @@ enum Fixtures {
     static let goldens = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Goldens")
 
     /// The catalog shipped in the repository, loaded once.
-    static let shippedCatalog: Catalog = CatalogLoader(displayBase: repository.path).load(catalogAt: repository.path).catalog
+    static let shippedCatalog: Catalog = CatalogLoader(displayBase: repository.path).load(catalogAt: repository.path)
+        .catalog
 
     /// A fresh temporary directory.
     static func temporaryDirectory() throws -> URL {

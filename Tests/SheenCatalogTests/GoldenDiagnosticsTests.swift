@@ -33,7 +33,8 @@ struct GoldenDiagnosticsTests {
                 try rendered.write(to: expectedFile, atomically: true, encoding: .utf8)
             }
             let expected = try String(contentsOf: expectedFile, encoding: .utf8)
-            #expect(rendered == expected, "\(name) (\(language.rawValue)) differs from \(expectedFile.lastPathComponent)")
+            #expect(
+                rendered == expected, "\(name) (\(language.rawValue)) differs from \(expectedFile.lastPathComponent)")
         }
     }
 
@@ -42,7 +43,8 @@ struct GoldenDiagnosticsTests {
         var codes: Set<String> = []
         for name in Self.cases {
             let folder = Fixtures.goldens.appendingPathComponent(name)
-            let result = CatalogLoader(displayBase: Fixtures.goldens.path).load(paths: [folder.path], over: Fixtures.shippedCatalog)
+            let result = CatalogLoader(displayBase: Fixtures.goldens.path).load(
+                paths: [folder.path], over: Fixtures.shippedCatalog)
             codes.formUnion(result.diagnostics.map(\.code))
         }
         let required: Set<String> = [

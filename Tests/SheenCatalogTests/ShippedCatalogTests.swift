@@ -18,17 +18,22 @@ struct ShippedCatalogTests {
     func contents() {
         let catalog = Fixtures.shippedCatalog
         let providers = [
-            "tap", "paymob", "tabby", "tamara", "stripe", "moyasar", "unifonic", "infobip", "twilio", "resend", "aramex",
+            "tap", "paymob", "tabby", "tamara", "stripe", "moyasar", "unifonic", "infobip", "twilio", "resend",
+            "aramex",
             "smsa", "clerk", "auth0", "posthog", "sentry", "cloudinary", "supabase", "vercel", "cloudflare", "aws",
             "azure", "gcp", "arabic-search",
         ]
         #expect(Set(providers).subtracting(catalog.providers.keys).isEmpty)
-        let recipes = ["arabic-ecommerce", "service-business-mena", "saas-mena", "global-saas", "enterprise-b2b", "ai-application"]
+        let recipes = [
+            "arabic-ecommerce", "service-business-mena", "saas-mena", "global-saas", "enterprise-b2b", "ai-application",
+        ]
         #expect(Set(recipes) == Set(catalog.recipes.keys))
         #expect(catalog.checklists["activation"]?.items.count == 7)
     }
 
-    @Test("local schemes settle only in their own currency", arguments: [("mada", "SAR"), ("knet", "KWD"), ("benefit", "BHD")])
+    @Test(
+        "local schemes settle only in their own currency",
+        arguments: [("mada", "SAR"), ("knet", "KWD"), ("benefit", "BHD")])
     func schemeCurrencies(method: String, currency: String) {
         for provider in Fixtures.shippedCatalog.sortedProviders {
             for offered in provider.paymentMethods where offered.id == method {

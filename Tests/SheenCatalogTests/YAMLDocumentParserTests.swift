@@ -14,13 +14,17 @@ struct YAMLDocumentParserTests {
         let directory = try Fixtures.temporaryDirectory()
         let file = directory.appendingPathComponent("big.yaml")
         let line = "key_with_padding: \(String(repeating: "x", count: 100))\n"
-        try String(repeating: line, count: (2 << 20) / line.utf8.count).write(to: file, atomically: true, encoding: .utf8)
+        try String(repeating: line, count: (2 << 20) / line.utf8.count).write(
+            to: file, atomically: true, encoding: .utf8)
 
         // When it is parsed
         let result = subject.parse(fileAt: file.path, displayPath: "big.yaml")
 
         // Then it fails with the size diagnostic at the top of the file
-        guard case .failure(let list) = result else { Issue.record("oversize file accepted"); return }
+        guard case .failure(let list) = result else {
+            Issue.record("oversize file accepted")
+            return
+        }
         #expect(list.diagnostics.map(\.code) == ["file-too-large"])
         #expect(list.diagnostics.first?.location == SourceLocation(file: "big.yaml", line: 1, column: 1))
     }
@@ -51,7 +55,8 @@ struct YAMLDocumentParserTests {
         let yaml = "note: 'a * b'\nmore: \"*starred*\"\nplain: 5*3 # *comment\n"
         var limits = YAMLDocumentParser.Limits()
         limits.maxAliases = 0
-        guard case .success = YAMLDocumentParser(limits: limits).parse(data: Data(yaml.utf8), displayPath: "t.yaml") else {
+        guard case .success = YAMLDocumentParser(limits: limits).parse(data: Data(yaml.utf8), displayPath: "t.yaml")
+        else {
             Issue.record("plain asterisks were counted as aliases")
             return
         }

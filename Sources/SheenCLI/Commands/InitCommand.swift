@@ -20,10 +20,15 @@ struct InitCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Project name (default: the directory's name).", valueName: "name"))
     var name: String?
 
-    @Option(name: .long, help: ArgumentHelp("A market to launch in; repeat for several (default: the recipe's markets).", valueName: "code"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "A market to launch in; repeat for several (default: the recipe's markets).", valueName: "code"))
     var market: [String] = []
 
-    @Option(name: .long, help: ArgumentHelp("An environment to plan for; repeat for several (default: dev and prod).", valueName: "env"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("An environment to plan for; repeat for several (default: dev and prod).", valueName: "env"))
     var env: [DeploymentEnvironment] = []
 
     @Option(name: .long, help: ArgumentHelp("Where to write the file.", valueName: "path"))
@@ -58,7 +63,9 @@ struct InitCommand: ParsableCommand {
                     ? "'\(output)' already exists; pass --force to overwrite it"
                     : "الملف '\(output)' موجود مسبقًا؛ استخدم ‎--force لاستبداله")
         }
-        let markets = try market.isEmpty ? recipe.markets : market.compactMap { try CodeArguments.market($0, language: global.language) }
+        let markets =
+            try market.isEmpty
+            ? recipe.markets : market.compactMap { try CodeArguments.market($0, language: global.language) }
         let directoryName = (FileManager.default.currentDirectoryPath as NSString).lastPathComponent
         let writer = ProjectFileWriter(
             recipe: recipe, catalog: session.catalog, name: name ?? ProjectFileWriter.sanitizedName(directoryName),
@@ -68,7 +75,9 @@ struct InitCommand: ParsableCommand {
             try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
         } catch {
             throw ValidationError(
-                global.language == .en ? "cannot write '\(output)': \(error.localizedDescription)" : "تعذرت كتابة '\(output)': \(error.localizedDescription)")
+                global.language == .en
+                    ? "cannot write '\(output)': \(error.localizedDescription)"
+                    : "تعذرت كتابة '\(output)': \(error.localizedDescription)")
         }
         Console.out(
             global.language == .en

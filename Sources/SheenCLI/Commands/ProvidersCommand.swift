@@ -24,13 +24,20 @@ struct ProvidersCommand: ParsableCommand {
                 """
         )
 
-        @Option(name: .long, help: ArgumentHelp("Only providers offering this capability, e.g. checkout.create.", valueName: "capability"))
+        @Option(
+            name: .long,
+            help: ArgumentHelp(
+                "Only providers offering this capability, e.g. checkout.create.", valueName: "capability"))
         var capability: String?
 
-        @Option(name: .long, help: ArgumentHelp("Only providers serving this market (ISO 3166 code, e.g. SA).", valueName: "code"))
+        @Option(
+            name: .long,
+            help: ArgumentHelp("Only providers serving this market (ISO 3166 code, e.g. SA).", valueName: "code"))
         var market: String?
 
-        @Option(name: .long, help: ArgumentHelp("Only providers settling this currency (ISO 4217 code, e.g. SAR).", valueName: "code"))
+        @Option(
+            name: .long,
+            help: ArgumentHelp("Only providers settling this currency (ISO 4217 code, e.g. SAR).", valueName: "code"))
         var currency: String?
 
         @Flag(name: .long, help: "Only providers that can be provisioned now (not coming soon).")
@@ -93,14 +100,18 @@ enum CodeArguments {
         if let code = CountryCode(rawValue: text.uppercased()) { return code }
         let suggestion = CountryCode.commonMistakes[text.uppercased()]
         throw ValidationError(
-            unknown(kind: language == .en ? "market" : "سوق", value: text, candidates: [], language: language, suggestion: suggestion))
+            unknown(
+                kind: language == .en ? "market" : "سوق", value: text, candidates: [], language: language,
+                suggestion: suggestion))
     }
 
     static func currency(_ text: String?, language: Language) throws -> CurrencyCode? {
         guard let text else { return nil }
         if let code = CurrencyCode(rawValue: text.uppercased()) { return code }
         throw ValidationError(
-            unknown(kind: language == .en ? "currency" : "عملة", value: text, candidates: CurrencyCode.all, language: language))
+            unknown(
+                kind: language == .en ? "currency" : "عملة", value: text, candidates: CurrencyCode.all,
+                language: language))
     }
 
     static func capability(_ text: String?, in catalog: Catalog, language: Language) throws -> Capability? {
@@ -108,10 +119,14 @@ enum CodeArguments {
         let capability = Capability(rawValue: text)
         guard catalog.capabilities[capability] == nil else { return capability }
         throw ValidationError(
-            unknown(kind: language == .en ? "capability" : "قدرة", value: text, candidates: catalog.capabilities.keys.map(\.rawValue).sorted(), language: language))
+            unknown(
+                kind: language == .en ? "capability" : "قدرة", value: text,
+                candidates: catalog.capabilities.keys.map(\.rawValue).sorted(), language: language))
     }
 
-    static func unknown(kind: String, value: String, candidates: [String], language: Language, suggestion: String? = nil) -> String {
+    static func unknown(
+        kind: String, value: String, candidates: [String], language: Language, suggestion: String? = nil
+    ) -> String {
         let guess = suggestion ?? Suggestion.closest(to: value, in: candidates)
         switch language {
         case .en:

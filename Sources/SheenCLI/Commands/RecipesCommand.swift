@@ -11,7 +11,8 @@ struct RecipesCommand: ParsableCommand {
     )
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List recipes.", discussion: "Example: sheen recipes --lang ar")
+        static let configuration = CommandConfiguration(
+            abstract: "List recipes.", discussion: "Example: sheen recipes --lang ar")
 
         @OptionGroup var global: GlobalOptions
 

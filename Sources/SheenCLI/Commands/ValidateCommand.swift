@@ -22,7 +22,8 @@ struct ValidateCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("Files or folders to check (default: the catalog and ./sheen.yaml).", valueName: "path"))
+    @Argument(
+        help: ArgumentHelp("Files or folders to check (default: the catalog and ./sheen.yaml).", valueName: "path"))
     var paths: [String] = []
 
     @Flag(name: .long, help: "Treat warnings as errors.")
@@ -33,7 +34,8 @@ struct ValidateCommand: ParsableCommand {
     func validate() throws {
         for path in paths where !FileManager.default.fileExists(atPath: path) {
             throw ValidationError(
-                global.language == .en ? "no such file or folder: '\(path)'" : "لا يوجد ملف أو مجلد بهذا الاسم: '\(path)'")
+                global.language == .en
+                    ? "no such file or folder: '\(path)'" : "لا يوجد ملف أو مجلد بهذا الاسم: '\(path)'")
         }
     }
 
@@ -44,7 +46,9 @@ struct ValidateCommand: ParsableCommand {
             located = try CatalogLocator().locate(explicit: global.catalog)
         } catch {
             // Named files can be checked on their own; an explicit --catalog that is wrong is always an error.
-            guard global.catalog == nil, !paths.isEmpty else { throw ValidationError(error.message(in: global.language)) }
+            guard global.catalog == nil, !paths.isEmpty else {
+                throw ValidationError(error.message(in: global.language))
+            }
             located = nil
         }
         let result: CatalogLoadResult
@@ -86,7 +90,9 @@ struct ValidationReport {
         var lines = diagnostics.map { $0.rendered(in: language) }
         switch language {
         case .en:
-            lines.append("checked \(fileCount) \(fileCount == 1 ? "file" : "files"): \(errors) \(errors == 1 ? "error" : "errors"), \(warnings) \(warnings == 1 ? "warning" : "warnings")")
+            lines.append(
+                "checked \(fileCount) \(fileCount == 1 ? "file" : "files"): \(errors) \(errors == 1 ? "error" : "errors"), \(warnings) \(warnings == 1 ? "warning" : "warnings")"
+            )
         case .ar:
             lines.append("تم فحص \(fileCount) من الملفات: \(errors) من الأخطاء، \(warnings) من التحذيرات")
         }

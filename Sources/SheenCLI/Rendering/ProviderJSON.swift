@@ -102,7 +102,9 @@ enum ProviderJSON {
             summary = Summary(provider)
             baseURLs = Dictionary(uniqueKeysWithValues: provider.baseURLs.map { ($0.key.rawValue, $0.value) })
             paymentMethods = provider.paymentMethods.map {
-                Method(id: $0.id, providerRef: $0.providerReference, markets: $0.markets.map(\.rawValue), currencies: $0.currencies.map(\.rawValue))
+                Method(
+                    id: $0.id, providerRef: $0.providerReference, markets: $0.markets.map(\.rawValue),
+                    currencies: $0.currencies.map(\.rawValue))
             }
             credentials = provider.auth.credentials.map {
                 Credential(
@@ -110,9 +112,15 @@ enum ProviderJSON {
                     patterns: Dictionary(uniqueKeysWithValues: $0.patterns.map { ($0.key.rawValue, $0.value) }))
             }
             rateLimits = provider.rateLimits.map {
-                Limit(requests: $0.requests, perSeconds: $0.perSeconds, burst: $0.burst, scope: $0.scope.rawValue, environments: $0.environments.map(\.rawValue), endpoint: $0.endpoint, confirmed: $0.confirmed)
+                Limit(
+                    requests: $0.requests, perSeconds: $0.perSeconds, burst: $0.burst, scope: $0.scope.rawValue,
+                    environments: $0.environments.map(\.rawValue), endpoint: $0.endpoint, confirmed: $0.confirmed)
             }
-            if case .header(let name, _, _) = provider.idempotency { idempotencyHeader = name } else { idempotencyHeader = nil }
+            if case .header(let name, _, _) = provider.idempotency {
+                idempotencyHeader = name
+            } else {
+                idempotencyHeader = nil
+            }
             webhookScheme = provider.webhooks?.scheme.rawValue
             webhookEvents = provider.webhooks?.events ?? []
             provisioning = provider.provisioning.map {

@@ -45,7 +45,9 @@ enum ProviderText {
             for method in provider.paymentMethods {
                 var restriction: [String] = []
                 if !method.markets.isEmpty { restriction.append(method.markets.map(\.rawValue).joined(separator: ",")) }
-                if !method.currencies.isEmpty { restriction.append(method.currencies.map(\.rawValue).joined(separator: ",")) }
+                if !method.currencies.isEmpty {
+                    restriction.append(method.currencies.map(\.rawValue).joined(separator: ","))
+                }
                 let suffix = restriction.isEmpty ? "" : " (" + restriction.joined(separator: "; ") + ")"
                 lines.append("  - \(method.id)\(suffix)")
             }
@@ -56,7 +58,9 @@ enum ProviderText {
                 lines.append("  - \(region.id) [\(region.country)]" + (region.name.map { " " + $0(language) } ?? ""))
             }
         }
-        lines.append((en ? "auth: " : "المصادقة: ") + provider.auth.method.rawValue + (provider.auth.scheme.map { " — \($0)" } ?? ""))
+        lines.append(
+            (en ? "auth: " : "المصادقة: ") + provider.auth.method.rawValue
+                + (provider.auth.scheme.map { " — \($0)" } ?? ""))
         for credential in provider.auth.credentials {
             let secret = credential.secret ? (en ? " (secret)" : " (سري)") : ""
             lines.append("  - \(credential.name)\(secret): \(credential.label(language))")
@@ -64,26 +68,36 @@ enum ProviderText {
         if !provider.rateLimits.isEmpty {
             lines.append(en ? "rate limits:" : "حدود المعدل:")
             for limit in provider.rateLimits {
-                let environments = limit.environments.isEmpty ? "" : " [\(limit.environments.map(\.rawValue).joined(separator: ","))]"
+                let environments =
+                    limit.environments.isEmpty ? "" : " [\(limit.environments.map(\.rawValue).joined(separator: ","))]"
                 let endpoint = limit.endpoint.map { " \($0)" } ?? ""
                 let unconfirmed = limit.confirmed ? "" : (en ? " (unconfirmed)" : " (غير مؤكد)")
-                lines.append("  - \(limit.requests)/\(formatSeconds(limit.perSeconds)), burst \(limit.burst), per \(limit.scope.rawValue)\(endpoint)\(environments)\(unconfirmed)")
+                lines.append(
+                    "  - \(limit.requests)/\(formatSeconds(limit.perSeconds)), burst \(limit.burst), per \(limit.scope.rawValue)\(endpoint)\(environments)\(unconfirmed)"
+                )
             }
         }
         switch provider.idempotency {
         case .header(let name, let hours, _):
             field(("idempotency", "منع التكرار"), name + (hours.map { ", \($0) h" } ?? ""))
         case .observeBeforeCreate:
-            field(("idempotency", "منع التكرار"), en ? "none; Sheen observes before creating" : "غير مدعوم؛ يتحقق Sheen قبل الإنشاء")
+            field(
+                ("idempotency", "منع التكرار"),
+                en ? "none; Sheen observes before creating" : "غير مدعوم؛ يتحقق Sheen قبل الإنشاء")
         }
         if let webhooks = provider.webhooks {
-            field(("webhooks", "الإشعارات"), "\(webhooks.scheme.rawValue), \(webhooks.registration.rawValue): \(webhooks.events.joined(separator: ", "))")
+            field(
+                ("webhooks", "الإشعارات"),
+                "\(webhooks.scheme.rawValue), \(webhooks.registration.rawValue): \(webhooks.events.joined(separator: ", "))"
+            )
         }
         if !provider.provisioning.isEmpty {
             lines.append(en ? "provisioning steps:" : "خطوات التجهيز:")
             for step in provider.provisioning {
-                let dependencies = step.dependsOn.isEmpty ? "" : " ← " + step.dependsOn.map(\.id).joined(separator: ", ")
-                lines.append("  - \(step.id) (\(step.kind))\(dependencies)" + (step.title.map { ": " + $0(language) } ?? ""))
+                let dependencies =
+                    step.dependsOn.isEmpty ? "" : " ← " + step.dependsOn.map(\.id).joined(separator: ", ")
+                lines.append(
+                    "  - \(step.id) (\(step.kind))\(dependencies)" + (step.title.map { ": " + $0(language) } ?? ""))
             }
         }
         if let pricing = provider.pricing {

@@ -67,13 +67,16 @@ enum RecipeJSON {
                 Slot(
                     name: slot.name, capabilities: slot.capabilities.map(\.rawValue), optional: slot.optional,
                     perMarket: slot.perMarket, residency: slot.residency, prefer: slot.prefer.map(\.id),
-                    paymentMethods: slot.paymentMethods, candidates: RecipeText.candidates(for: slot, in: catalog).map(\.id))
+                    paymentMethods: slot.paymentMethods,
+                    candidates: RecipeText.candidates(for: slot, in: catalog).map(\.id))
             }
             steps = recipe.steps.map {
                 .init(id: $0.id, kind: $0.kind, dependsOn: $0.dependsOn.map(\.id), evidences: $0.evidences.map(\.id))
             }
             templates = recipe.templates.map {
-                Template(name: $0.name, channel: $0.channel.rawValue, category: $0.category?.rawValue, languages: $0.variants.map(\.language))
+                Template(
+                    name: $0.name, channel: $0.channel.rawValue, category: $0.category?.rawValue,
+                    languages: $0.variants.map(\.language))
             }
         }
 

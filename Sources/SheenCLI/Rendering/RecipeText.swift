@@ -5,7 +5,10 @@ enum RecipeText {
     static func table(_ recipes: [Recipe], language: Language) -> String {
         let header = language == .en ? ["ID", "NAME", "MARKETS", "SLOTS"] : ["المعرّف", "الاسم", "الأسواق", "الخانات"]
         let rows = recipes.map { recipe in
-            [recipe.id, recipe.name(language), recipe.markets.map(\.rawValue).joined(separator: ","), recipe.slots.map(\.name).joined(separator: ", ")]
+            [
+                recipe.id, recipe.name(language), recipe.markets.map(\.rawValue).joined(separator: ","),
+                recipe.slots.map(\.name).joined(separator: ", "),
+            ]
         }
         return TextTable(header: header, rows: rows).rendered
     }
@@ -16,8 +19,12 @@ enum RecipeText {
         return catalog.sortedProviders
             .filter { provider in slot.capabilities.allSatisfy(provider.capabilities.contains) }
             .sorted { lhs, rhs in
-                let left = (lhs.status == .available ? 0 : 1, preference.firstIndex(of: lhs.id) ?? preference.count, lhs.id)
-                let right = (rhs.status == .available ? 0 : 1, preference.firstIndex(of: rhs.id) ?? preference.count, rhs.id)
+                let left = (
+                    lhs.status == .available ? 0 : 1, preference.firstIndex(of: lhs.id) ?? preference.count, lhs.id
+                )
+                let right = (
+                    rhs.status == .available ? 0 : 1, preference.firstIndex(of: rhs.id) ?? preference.count, rhs.id
+                )
                 return left < right
             }
     }
@@ -35,7 +42,8 @@ enum RecipeText {
             let title = slot.title.map { " — " + $0(language) } ?? ""
             let flagText = flags.isEmpty ? "" : " [" + flags.joined(separator: ", ") + "]"
             lines.append("  \(slot.name)\(title)\(flagText)")
-            lines.append("    " + (en ? "needs: " : "يحتاج: ") + slot.capabilities.map(\.rawValue).joined(separator: ", "))
+            lines.append(
+                "    " + (en ? "needs: " : "يحتاج: ") + slot.capabilities.map(\.rawValue).joined(separator: ", "))
             let candidates = candidates(for: slot, in: catalog).map { provider in
                 provider.status == .available ? provider.id : provider.id + (en ? " (coming soon)" : " (قريبًا)")
             }
@@ -44,7 +52,8 @@ enum RecipeText {
         if !recipe.steps.isEmpty {
             lines.append(en ? "steps:" : "الخطوات:")
             for step in recipe.steps {
-                let dependencies = step.dependsOn.isEmpty ? "" : " ← " + step.dependsOn.map(\.id).joined(separator: ", ")
+                let dependencies =
+                    step.dependsOn.isEmpty ? "" : " ← " + step.dependsOn.map(\.id).joined(separator: ", ")
                 lines.append("  - \(step.id) (\(step.kind))\(dependencies)")
             }
         }
@@ -52,7 +61,9 @@ enum RecipeText {
             lines.append(en ? "message templates:" : "قوالب الرسائل:")
             for template in recipe.templates {
                 let category = template.category.map { " \($0.rawValue)" } ?? ""
-                lines.append("  - \(template.name) [\(template.channel.rawValue)\(category)] " + template.variants.map(\.language).joined(separator: ", "))
+                lines.append(
+                    "  - \(template.name) [\(template.channel.rawValue)\(category)] "
+                        + template.variants.map(\.language).joined(separator: ", "))
             }
         }
         if let checklist = catalog.checklists[recipe.checklist.id] {

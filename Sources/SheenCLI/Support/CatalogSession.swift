@@ -21,8 +21,10 @@ struct CatalogSession {
                 Console.error(diagnostic.rendered(in: options.language))
             }
             let language = options.language
-            Console.error(language == .en ? "the catalog at '\(directory)' has errors; run 'sheen validate' for details"
-                : "يحتوي الكتالوج في '\(directory)' على أخطاء؛ شغّل 'sheen validate' للتفاصيل")
+            Console.error(
+                language == .en
+                    ? "the catalog at '\(directory)' has errors; run 'sheen validate' for details"
+                    : "يحتوي الكتالوج في '\(directory)' على أخطاء؛ شغّل 'sheen validate' للتفاصيل")
             throw ExitCode(ExitStatus.invalidInput)
         }
         self.catalog = result.catalog

@@ -55,7 +55,9 @@ struct ProjectFileWriter {
         ]
         for slot in recipe.slots {
             let candidates = catalog.sortedProviders
-                .filter { provider in provider.status == .available && slot.capabilities.allSatisfy(provider.capabilities.contains) }
+                .filter { provider in
+                    provider.status == .available && slot.capabilities.allSatisfy(provider.capabilities.contains)
+                }
                 .map(\.id)
             lines.append("#   \(slot.name): \(candidates.joined(separator: " | "))")
         }

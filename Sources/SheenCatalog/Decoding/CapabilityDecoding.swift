@@ -23,7 +23,8 @@ extension DocumentDecoder {
                 report(.invalidIdentifier(path: reader.child("id"), value: id), at: idNode)
                 continue
             }
-            result.append(CapabilityDefinition(id: Capability(rawValue: id), summary: summary, location: location(of: idNode)))
+            result.append(
+                CapabilityDefinition(id: Capability(rawValue: id), summary: summary, location: location(of: idNode)))
         }
         return result
     }

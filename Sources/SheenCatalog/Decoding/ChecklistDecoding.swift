@@ -17,7 +17,8 @@ extension DocumentDecoder {
         defer { reader.finish() }
         let id = reader.id()
         let title = reader.localized("title", required: true)
-        let evidence = reader.list("evidence", required: true)?.compactMap { evidenceEntry($0.node, path: $0.path) } ?? []
+        let evidence =
+            reader.list("evidence", required: true)?.compactMap { evidenceEntry($0.node, path: $0.path) } ?? []
         if reader.value("evidence") != nil, evidence.isEmpty {
             report(.emptyList(path: reader.child("evidence")), at: node)
         }
@@ -28,7 +29,8 @@ extension DocumentDecoder {
             if let market = when.value("market").flatMap({ market($0, path: when.child("market")) }) {
                 conditions.append(.market(market))
             }
-            if let environment = when.value("environment").flatMap({ environment($0, path: when.child("environment")) }) {
+            if let environment = when.value("environment").flatMap({ environment($0, path: when.child("environment")) })
+            {
                 conditions.append(.environment(environment))
             }
             when.finish()
@@ -48,7 +50,9 @@ extension DocumentDecoder {
             default:
                 let allowed = ["step", "manual", "{probe: …}", "{event: …}"]
                 report(
-                    .invalidChoice(path: path, value: word, allowed: allowed, suggestion: Suggestion.closest(to: word, in: ["step", "manual"])),
+                    .invalidChoice(
+                        path: path, value: word, allowed: allowed,
+                        suggestion: Suggestion.closest(to: word, in: ["step", "manual"])),
                     at: node)
                 return nil
             }

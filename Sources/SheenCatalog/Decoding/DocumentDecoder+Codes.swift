@@ -58,7 +58,8 @@ extension DocumentDecoder {
         }
         guard let money = Money(decimal: scalar.string, currency: currency) else {
             report(
-                .invalidAmount(path: path, value: scalar.string, currency: currency.rawValue, exponent: currency.exponent ?? 0),
+                .invalidAmount(
+                    path: path, value: scalar.string, currency: currency.rawValue, exponent: currency.exponent ?? 0),
                 at: node)
             return nil
         }

@@ -73,7 +73,9 @@ final class DocumentDecoder {
             return nil
         }
         if let range, !range.contains(value) {
-            report(.outOfRange(path: path, value: String(value), range: "\(range.lowerBound)…\(range.upperBound)"), at: node)
+            report(
+                .outOfRange(path: path, value: String(value), range: "\(range.lowerBound)…\(range.upperBound)"),
+                at: node)
             return nil
         }
         return value
@@ -87,7 +89,9 @@ final class DocumentDecoder {
             return nil
         }
         if let range, !range.contains(value) {
-            report(.outOfRange(path: path, value: scalar.string, range: "\(range.lowerBound)…\(range.upperBound)"), at: node)
+            report(
+                .outOfRange(path: path, value: scalar.string, range: "\(range.lowerBound)…\(range.upperBound)"),
+                at: node)
             return nil
         }
         return value

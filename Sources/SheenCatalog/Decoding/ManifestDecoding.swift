@@ -19,7 +19,9 @@ extension DocumentDecoder {
         let amountFormat = file.choice("amount_format", as: ProviderManifest.AmountFormat.self)
         let methods = file.list("payment_methods")?.compactMap { paymentMethod($0.node, path: $0.path) } ?? []
         let regions = file.list("regions")?.compactMap { region($0.node, path: $0.path) } ?? []
-        let capabilities = (file.references("capabilities", required: true) ?? []).map { Capability($0.id, at: $0.location) }
+        let capabilities = (file.references("capabilities", required: true) ?? []).map {
+            Capability($0.id, at: $0.location)
+        }
         let rateLimits = file.list("rate_limits")?.compactMap { rateLimit($0.node, path: $0.path) } ?? []
         let retry = file.mapping("retry").map(retryHints) ?? ProviderManifest.RetryHints()
         let idempotency = file.mapping("idempotency").map(idempotency) ?? .observeBeforeCreate
@@ -73,7 +75,10 @@ extension DocumentDecoder {
                     _ = try NSRegularExpression(pattern: pattern)
                     patterns[environment] = pattern
                 } catch {
-                    report(.invalidPattern(path: patternReader.child(environment.rawValue), reason: "\(error.localizedDescription)"), at: patternNode)
+                    report(
+                        .invalidPattern(
+                            path: patternReader.child(environment.rawValue), reason: "\(error.localizedDescription)"),
+                        at: patternNode)
                 }
             }
             patternReader.finish()
@@ -106,7 +111,8 @@ extension DocumentDecoder {
         let currencies = reader.currencies("currencies") ?? []
         guard let id else { return nil }
         return ProviderManifest.PaymentMethod(
-            id: id, providerReference: reference, markets: markets, currencies: currencies, location: location(of: node))
+            id: id, providerReference: reference, markets: markets, currencies: currencies, location: location(of: node)
+        )
     }
 
     private func region(_ node: Node, path: String) -> ProviderManifest.Region? {
@@ -156,25 +162,31 @@ extension DocumentDecoder {
     private func webhooks(_ reader: MappingReader) -> ProviderManifest.Webhooks? {
         defer { reader.finish() }
         let scheme = reader.choice("scheme", as: ProviderManifest.Webhooks.Scheme.self, required: true)
-        let registration = reader.choice("registration", as: ProviderManifest.Webhooks.Registration.self, required: true)
+        let registration = reader.choice(
+            "registration", as: ProviderManifest.Webhooks.Registration.self, required: true)
         let events = reader.references("events")?.map(\.id) ?? []
         let tolerance = reader.int("tolerance_seconds", range: 1...86_400)
         guard let scheme, let registration else { return nil }
-        return ProviderManifest.Webhooks(scheme: scheme, registration: registration, events: events, toleranceSeconds: tolerance)
+        return ProviderManifest.Webhooks(
+            scheme: scheme, registration: registration, events: events, toleranceSeconds: tolerance)
     }
 
     private func pricing(_ reader: MappingReader) -> ProviderManifest.Pricing? {
         defer { reader.finish() }
         guard let currency = reader.required("currency").flatMap({ currency($0, path: reader.child("currency")) })
         else {
-            for key in ["monthly_fee", "percent", "fixed", "per_unit", "unit", "note", "confirmed"] { _ = reader.value(key) }
+            for key in ["monthly_fee", "percent", "fixed", "per_unit", "unit", "note", "confirmed"] {
+                _ = reader.value(key)
+            }
             return nil
         }
         guard currency.exponent != nil else {
             report(.currencyWithoutMinorUnits(currency.rawValue), at: reader.node)
             return nil
         }
-        let monthly = reader.value("monthly_fee").flatMap { money($0, path: reader.child("monthly_fee"), currency: currency) }
+        let monthly = reader.value("monthly_fee").flatMap {
+            money($0, path: reader.child("monthly_fee"), currency: currency)
+        }
         let percent = reader.double("percent", range: 0...100)
         let fixed = reader.value("fixed").flatMap { money($0, path: reader.child("fixed"), currency: currency) }
         let perUnit = reader.value("per_unit").flatMap { money($0, path: reader.child("per_unit"), currency: currency) }

@@ -19,7 +19,9 @@ final class MappingReader {
         var pairs: [(String, Node, Node)] = []
         for (key, value) in mapping {
             guard case .scalar(let scalar) = key else {
-                decoder.report(.wrongType(path: "\(path) key", expected: "a string", found: DocumentDecoder.kind(of: key)), at: key)
+                decoder.report(
+                    .wrongType(path: "\(path) key", expected: "a string", found: DocumentDecoder.kind(of: key)), at: key
+                )
                 continue
             }
             pairs.append((scalar.string, key, value))
@@ -146,7 +148,8 @@ extension DocumentDecoder {
         if let value = Value(rawValue: text) { return value }
         let allowed = Value.allCases.map(\.rawValue)
         report(
-            .invalidChoice(path: path, value: text, allowed: allowed, suggestion: Suggestion.closest(to: text, in: allowed)),
+            .invalidChoice(
+                path: path, value: text, allowed: allowed, suggestion: Suggestion.closest(to: text, in: allowed)),
             at: node)
         return nil
     }

@@ -34,7 +34,9 @@ extension DocumentDecoder {
         guard let reader = mapping(node, path: path) else { return nil }
         defer { reader.finish() }
         let title = reader.localized("title")
-        let capabilities = (reader.references("capabilities", required: true) ?? []).map { Capability($0.id, at: $0.location) }
+        let capabilities = (reader.references("capabilities", required: true) ?? []).map {
+            Capability($0.id, at: $0.location)
+        }
         if reader.value("capabilities") != nil, capabilities.isEmpty {
             report(.emptyList(path: reader.child("capabilities")), at: node)
         }
@@ -81,6 +83,7 @@ extension DocumentDecoder {
         let buttons = reader.list("buttons")?.compactMap { string($0.node, path: $0.path) } ?? []
         guard let body else { return nil }
         return .init(
-            language: language, header: header, body: body, footer: footer, buttons: buttons, location: location(of: node))
+            language: language, header: header, body: body, footer: footer, buttons: buttons,
+            location: location(of: node))
     }
 }

@@ -143,7 +143,9 @@ public enum CatalogProblem: Sendable, Hashable {
     public var message: LocalizedText {
         switch self {
         case .fileTooLarge(let bytes, let limit):
-            t("file is \(bytes) bytes, over the \(limit)-byte limit", "حجم الملف \(bytes) بايت، وهو أكبر من الحد \(limit) بايت")
+            t(
+                "file is \(bytes) bytes, over the \(limit)-byte limit",
+                "حجم الملف \(bytes) بايت، وهو أكبر من الحد \(limit) بايت")
         case .unreadableFile:
             t("file cannot be read", "تعذرت قراءة الملف")
         case .notUTF8:
@@ -157,7 +159,9 @@ public enum CatalogProblem: Sendable, Hashable {
         case .tooManyAliases(let limit):
             t("more than \(limit) YAML aliases", "عدد أسماء YAML المستعارة (aliases) يتجاوز \(limit)")
         case .documentExpandsTooFar:
-            t("document expands to too many nodes through aliases", "يتضخم المستند إلى عدد هائل من العُقد عبر الأسماء المستعارة")
+            t(
+                "document expands to too many nodes through aliases",
+                "يتضخم المستند إلى عدد هائل من العُقد عبر الأسماء المستعارة")
         case .nestingTooDeep(let limit):
             t("nesting deeper than \(limit) levels", "التداخل أعمق من \(limit) مستوى")
         case .duplicateKey(let key):
@@ -169,15 +173,23 @@ public enum CatalogProblem: Sendable, Hashable {
         case .missingKey(let key, let path):
             t("missing required key '\(key)' in \(path)", "المفتاح المطلوب '\(key)' مفقود في \(path)")
         case .wrongType(let path, let expected, let found):
-            t("'\(path)' must be \(expected), found \(found)", "يجب أن تكون قيمة '\(path)' \(Self.arabicKind(expected))، والموجود \(Self.arabicNominative(found))")
+            t(
+                "'\(path)' must be \(expected), found \(found)",
+                "يجب أن تكون قيمة '\(path)' \(Self.arabicKind(expected))، والموجود \(Self.arabicNominative(found))")
         case .yamlBoolean(let path, let value):
-            t("'\(path)' is '\(value)'; Sheen reads only true or false as booleans", "قيمة '\(path)' هي '\(value)'؛ يقبل Sheen القيمتين true أو false فقط")
+            t(
+                "'\(path)' is '\(value)'; Sheen reads only true or false as booleans",
+                "قيمة '\(path)' هي '\(value)'؛ يقبل Sheen القيمتين true أو false فقط")
         case .invalidChoice(let path, let value, let allowed, _):
-            t("'\(path)' is '\(value)', which is not one of: \(allowed.joined(separator: ", "))", "قيمة '\(path)' هي '\(value)' وليست من القيم المسموحة: \(allowed.joined(separator: "، "))")
+            t(
+                "'\(path)' is '\(value)', which is not one of: \(allowed.joined(separator: ", "))",
+                "قيمة '\(path)' هي '\(value)' وليست من القيم المسموحة: \(allowed.joined(separator: "، "))")
         case .invalidIdentifier(let path, let value):
             t("'\(path)' is '\(value)', which is not a valid id", "قيمة '\(path)' هي '\(value)' وهي ليست معرّفًا صالحًا")
         case .idDoesNotMatchFileName(let id, let fileName):
-            t("id '\(id)' does not match the file name '\(fileName)'", "المعرّف '\(id)' لا يطابق اسم الملف '\(fileName)'")
+            t(
+                "id '\(id)' does not match the file name '\(fileName)'",
+                "المعرّف '\(id)' لا يطابق اسم الملف '\(fileName)'")
         case .emptyList(let path):
             t("'\(path)' must not be empty", "يجب ألا تكون '\(path)' فارغة")
         case .outOfRange(let path, let value, let range):
@@ -189,51 +201,88 @@ public enum CatalogProblem: Sendable, Hashable {
         case .duplicateEntry(let path, let value):
             t("'\(value)' is listed twice in '\(path)'", "القيمة '\(value)' مكررة في '\(path)'")
         case .unknownMarket(let code, _):
-            t("unknown market '\(code)': not an ISO 3166-1 alpha-2 country code", "سوق غير معروف '\(code)': ليس رمز دولة ISO 3166-1 من حرفين")
+            t(
+                "unknown market '\(code)': not an ISO 3166-1 alpha-2 country code",
+                "سوق غير معروف '\(code)': ليس رمز دولة ISO 3166-1 من حرفين")
         case .unknownCurrency(let code, _):
-            t("unknown currency '\(code)': not an active ISO 4217 code", "عملة غير معروفة '\(code)': ليست رمز ISO 4217 ساريًا")
+            t(
+                "unknown currency '\(code)': not an active ISO 4217 code",
+                "عملة غير معروفة '\(code)': ليست رمز ISO 4217 ساريًا")
         case .unknownCapability(let capability, _):
             t("unknown capability '\(capability)'", "قدرة غير معروفة '\(capability)'")
         case .currencyWithoutMinorUnits(let code):
-            t("currency '\(code)' has no minor units and cannot price anything", "العملة '\(code)' ليست لها وحدات فرعية ولا يمكن التسعير بها")
+            t(
+                "currency '\(code)' has no minor units and cannot price anything",
+                "العملة '\(code)' ليست لها وحدات فرعية ولا يمكن التسعير بها")
         case .paymentMethodCurrencyOutsideProvider(let method, let currency, let provider):
-            t("payment method '\(method)' uses \(currency), which provider '\(provider)' does not list in its currencies", "وسيلة الدفع '\(method)' تستخدم \(currency)، وهي ليست ضمن عملات المزوّد '\(provider)'")
+            t(
+                "payment method '\(method)' uses \(currency), which provider '\(provider)' does not list in its currencies",
+                "وسيلة الدفع '\(method)' تستخدم \(currency)، وهي ليست ضمن عملات المزوّد '\(provider)'")
         case .paymentMethodMarketOutsideProvider(let method, let market, let provider):
-            t("payment method '\(method)' is offered in \(market), which provider '\(provider)' does not list in its markets", "وسيلة الدفع '\(method)' متاحة في \(market)، وهو ليس ضمن أسواق المزوّد '\(provider)'")
+            t(
+                "payment method '\(method)' is offered in \(market), which provider '\(provider)' does not list in its markets",
+                "وسيلة الدفع '\(method)' متاحة في \(market)، وهو ليس ضمن أسواق المزوّد '\(provider)'")
         case .localSchemeCurrency(let method, let required, let found):
-            t("payment method '\(method)' settles only in \(required.joined(separator: "/")), but lists \(found.isEmpty ? "every currency of the provider" : found.joined(separator: ", "))", "وسيلة الدفع '\(method)' تُسوّى بعملة \(required.joined(separator: "/")) فقط، لكن المدرج \(found.isEmpty ? "كل عملات المزوّد" : found.joined(separator: "، "))")
+            t(
+                "payment method '\(method)' settles only in \(required.joined(separator: "/")), but lists \(found.isEmpty ? "every currency of the provider" : found.joined(separator: ", "))",
+                "وسيلة الدفع '\(method)' تُسوّى بعملة \(required.joined(separator: "/")) فقط، لكن المدرج \(found.isEmpty ? "كل عملات المزوّد" : found.joined(separator: "، "))"
+            )
         case .invalidPattern(let path, let reason):
             t("'\(path)' is not a valid regular expression: \(reason)", "'\(path)' ليس تعبيرًا نمطيًا صالحًا: \(reason)")
         case .invalidURL(let path, let value):
             t("'\(path)' is '\(value)', which is not an https URL", "قيمة '\(path)' هي '\(value)' وليست عنوان https")
         case .invalidAmount(let path, let value, let currency, let exponent):
-            t("'\(path)' is '\(value)', which is not an amount in \(currency) (at most \(exponent) decimals)", "قيمة '\(path)' هي '\(value)' وليست مبلغًا صالحًا بعملة \(currency) (بحد أقصى \(exponent) منازل عشرية)")
+            t(
+                "'\(path)' is '\(value)', which is not an amount in \(currency) (at most \(exponent) decimals)",
+                "قيمة '\(path)' هي '\(value)' وليست مبلغًا صالحًا بعملة \(currency) (بحد أقصى \(exponent) منازل عشرية)")
         case .stepKindPrefix(let kind, let expected):
             t("step kind '\(kind)' must start with '\(expected)'", "نوع الخطوة '\(kind)' يجب أن يبدأ بـ '\(expected)'")
         case .unknownRecipeStepForProvider(let provider, let step, let reference, _):
-            t("provider '\(provider)' step '\(step)' depends on '\(reference)', which this recipe does not define", "خطوة المزوّد '\(provider)' '\(step)' تعتمد على '\(reference)' غير المعرّفة في هذه الوصفة")
+            t(
+                "provider '\(provider)' step '\(step)' depends on '\(reference)', which this recipe does not define",
+                "خطوة المزوّد '\(provider)' '\(step)' تعتمد على '\(reference)' غير المعرّفة في هذه الوصفة")
         case .whatsappTemplateName(let name):
-            t("WhatsApp template name '\(name)' would be rejected by Meta: only lowercase letters, digits and underscores, at most 512 characters", "سترفض Meta اسم قالب واتساب '\(name)': المسموح أحرف إنجليزية صغيرة وأرقام وشرطة سفلية فقط، بحد أقصى 512 حرفًا")
+            t(
+                "WhatsApp template name '\(name)' would be rejected by Meta: only lowercase letters, digits and underscores, at most 512 characters",
+                "سترفض Meta اسم قالب واتساب '\(name)': المسموح أحرف إنجليزية صغيرة وأرقام وشرطة سفلية فقط، بحد أقصى 512 حرفًا"
+            )
         case .whatsappTextTooLong(let part, let length, let limit):
-            t("WhatsApp template \(part) is \(length) characters; Meta allows at most \(limit)", "نص \(Self.arabicPart(part)) في قالب واتساب طوله \(length) حرفًا؛ تسمح Meta بحد أقصى \(limit)")
+            t(
+                "WhatsApp template \(part) is \(length) characters; Meta allows at most \(limit)",
+                "نص \(Self.arabicPart(part)) في قالب واتساب طوله \(length) حرفًا؛ تسمح Meta بحد أقصى \(limit)")
         case .whatsappTooManyButtons(let count, let limit):
-            t("WhatsApp template has \(count) buttons; Meta allows at most \(limit)", "في قالب واتساب \(count) أزرار؛ تسمح Meta بحد أقصى \(limit)")
+            t(
+                "WhatsApp template has \(count) buttons; Meta allows at most \(limit)",
+                "في قالب واتساب \(count) أزرار؛ تسمح Meta بحد أقصى \(limit)")
         case .whatsappButtonTooLong(let label, let length, let limit):
-            t("WhatsApp button label '\(label)' is \(length) characters; Meta allows at most \(limit)", "عنوان الزر '\(label)' طوله \(length) حرفًا؛ تسمح Meta بحد أقصى \(limit)")
+            t(
+                "WhatsApp button label '\(label)' is \(length) characters; Meta allows at most \(limit)",
+                "عنوان الزر '\(label)' طوله \(length) حرفًا؛ تسمح Meta بحد أقصى \(limit)")
         case .whatsappLanguage(let code, _):
             t("'\(code)' is not a WhatsApp template language code", "'\(code)' ليس رمز لغة مقبولًا لقوالب واتساب")
         case .whatsappCategoryMissing(let name):
             t("WhatsApp template '\(name)' needs a category", "قالب واتساب '\(name)' يحتاج إلى فئة")
         case .whatsappHeaderVariables(let count):
-            t("WhatsApp template header has \(count) variables; Meta allows at most 1", "ترويسة قالب واتساب فيها \(count) متغيرات؛ تسمح Meta بمتغير واحد فقط")
+            t(
+                "WhatsApp template header has \(count) variables; Meta allows at most 1",
+                "ترويسة قالب واتساب فيها \(count) متغيرات؛ تسمح Meta بمتغير واحد فقط")
         case .templateVariablesNotSequential(let found):
-            t("template variables must be {{1}}, {{2}}, … in sequence; found \(found.map { "{{\($0)}}" }.joined(separator: ", "))", "يجب أن تكون متغيرات القالب متسلسلة {{1}}، {{2}}، …؛ الموجود \(found.map { "{{\($0)}}" }.joined(separator: "، "))")
+            t(
+                "template variables must be {{1}}, {{2}}, … in sequence; found \(found.map { "{{\($0)}}" }.joined(separator: ", "))",
+                "يجب أن تكون متغيرات القالب متسلسلة {{1}}، {{2}}، …؛ الموجود \(found.map { "{{\($0)}}" }.joined(separator: "، "))"
+            )
         case .templateExampleMissing(let variable, let examples):
-            t("variable {{\(variable)}} has no example value (\(examples) given)", "المتغير {{\(variable)}} بلا قيمة مثال (عدد الأمثلة \(examples))")
+            t(
+                "variable {{\(variable)}} has no example value (\(examples) given)",
+                "المتغير {{\(variable)}} بلا قيمة مثال (عدد الأمثلة \(examples))")
         case .templateMissingLanguage(let name, let language):
-            t("template '\(name)' has no \(language == .ar ? "Arabic" : "English") text", "القالب '\(name)' بلا نص \(language == .ar ? "عربي" : "إنجليزي")")
+            t(
+                "template '\(name)' has no \(language == .ar ? "Arabic" : "English") text",
+                "القالب '\(name)' بلا نص \(language == .ar ? "عربي" : "إنجليزي")")
         case .unknownStepDependency(let step, let reference, _):
-            t("step '\(step)' depends on unknown step '\(reference)'", "الخطوة '\(step)' تعتمد على خطوة غير معروفة '\(reference)'")
+            t(
+                "step '\(step)' depends on unknown step '\(reference)'",
+                "الخطوة '\(step)' تعتمد على خطوة غير معروفة '\(reference)'")
         case .dependencyCycle(let path):
             t("dependency cycle: \(path.joined(separator: " → "))", "اعتماد دائري: \(path.joined(separator: " ← "))")
         case .unknownChecklistItem(let id, _):
@@ -247,15 +296,25 @@ public enum CatalogProblem: Sendable, Hashable {
         case .unknownSlot(let id, _):
             t("unknown slot '\(id)'", "خانة غير معروفة '\(id)'")
         case .slotUnfillable(let slot, let capabilities):
-            t("no provider in the catalog offers every capability of slot '\(slot)': \(capabilities.joined(separator: ", "))", "لا يوجد مزوّد في الكتالوج يقدّم كل قدرات الخانة '\(slot)': \(capabilities.joined(separator: "، "))")
+            t(
+                "no provider in the catalog offers every capability of slot '\(slot)': \(capabilities.joined(separator: ", "))",
+                "لا يوجد مزوّد في الكتالوج يقدّم كل قدرات الخانة '\(slot)': \(capabilities.joined(separator: "، "))")
         case .providerComingSoon(let provider):
-            t("provider '\(provider)' is coming soon and cannot be provisioned yet", "المزوّد '\(provider)' قادم قريبًا ولا يمكن تجهيزه بعد")
+            t(
+                "provider '\(provider)' is coming soon and cannot be provisioned yet",
+                "المزوّد '\(provider)' قادم قريبًا ولا يمكن تجهيزه بعد")
         case .itemWithoutEvidenceStep(let item):
-            t("item '\(item)' is evidenced by a step result, but no provisioning step names it in 'evidences'", "البند '\(item)' يُثبت بنتيجة خطوة، لكن لا توجد خطوة تذكره في 'evidences'")
+            t(
+                "item '\(item)' is evidenced by a step result, but no provisioning step names it in 'evidences'",
+                "البند '\(item)' يُثبت بنتيجة خطوة، لكن لا توجد خطوة تذكره في 'evidences'")
         case .marketOutsideRecipe(let market, let recipe):
-            t("market \(market) is not one of recipe '\(recipe)' markets", "السوق \(market) ليس من أسواق الوصفة '\(recipe)'")
+            t(
+                "market \(market) is not one of recipe '\(recipe)' markets",
+                "السوق \(market) ليس من أسواق الوصفة '\(recipe)'")
         case .pinnedProviderLacksCapability(let provider, let slot, let missing):
-            t("pinned provider '\(provider)' lacks \(missing.joined(separator: ", ")) needed by slot '\(slot)'", "المزوّد المثبت '\(provider)' لا يقدّم \(missing.joined(separator: "، ")) التي تحتاجها الخانة '\(slot)'")
+            t(
+                "pinned provider '\(provider)' lacks \(missing.joined(separator: ", ")) needed by slot '\(slot)'",
+                "المزوّد المثبت '\(provider)' لا يقدّم \(missing.joined(separator: "، ")) التي تحتاجها الخانة '\(slot)'")
         }
     }
 
@@ -268,23 +327,33 @@ public enum CatalogProblem: Sendable, Hashable {
         case .notUTF8:
             t("save the file as UTF-8", "احفظ الملف بترميز UTF-8")
         case .yamlSyntax:
-            t("check indentation and quoting on this line and the one before", "راجع المسافات البادئة وعلامات الاقتباس في هذا السطر والسطر الذي قبله")
+            t(
+                "check indentation and quoting on this line and the one before",
+                "راجع المسافات البادئة وعلامات الاقتباس في هذا السطر والسطر الذي قبله")
         case .emptyDocument:
             t("write the mapping this file describes; see docs/catalog.md", "اكتب محتوى الملف كما في docs/catalog.md")
         case .multipleDocuments:
             t("keep one document per file: remove the '---' separator", "اجعل كل ملف مستندًا واحدًا: احذف الفاصل '---'")
         case .tooManyAliases, .documentExpandsTooFar:
-            t("write values out instead of reusing them through '&anchor' and '*alias'", "اكتب القيم صراحة بدل تكرارها عبر '&anchor' و'*alias'")
+            t(
+                "write values out instead of reusing them through '&anchor' and '*alias'",
+                "اكتب القيم صراحة بدل تكرارها عبر '&anchor' و'*alias'")
         case .nestingTooDeep:
-            t("catalog files never need this depth; flatten the structure", "ملفات الكتالوج لا تحتاج هذا العمق؛ بسّط البنية")
+            t(
+                "catalog files never need this depth; flatten the structure",
+                "ملفات الكتالوج لا تحتاج هذا العمق؛ بسّط البنية")
         case .duplicateKey:
             t("keep one of them", "أبقِ واحدًا منها فقط")
         case .unknownFileKind:
-            t("put it in Providers/, Recipes/, Checklists/ or Capabilities/, or name a project file sheen.yaml", "ضعه في Providers/ أو Recipes/ أو Checklists/ أو Capabilities/، أو سمِّ ملف المشروع sheen.yaml")
+            t(
+                "put it in Providers/, Recipes/, Checklists/ or Capabilities/, or name a project file sheen.yaml",
+                "ضعه في Providers/ أو Recipes/ أو Checklists/ أو Capabilities/، أو سمِّ ملف المشروع sheen.yaml")
         case .unknownKey(_, _, let suggestion?):
             didYouMean(suggestion)
         case .unknownKey:
-            t("remove it, or see docs/catalog.md for the keys allowed here", "احذفه، أو راجع docs/catalog.md للمفاتيح المسموحة هنا")
+            t(
+                "remove it, or see docs/catalog.md for the keys allowed here",
+                "احذفه، أو راجع docs/catalog.md للمفاتيح المسموحة هنا")
         case .missingKey(let key, _):
             t("add '\(key):'", "أضف '\(key):'")
         case .wrongType:
@@ -296,7 +365,9 @@ public enum CatalogProblem: Sendable, Hashable {
         case .invalidChoice:
             nil
         case .invalidIdentifier:
-            t("use lowercase letters, digits and '-', starting with a letter (e.g. 'arabic-ecommerce')", "استخدم أحرفًا إنجليزية صغيرة وأرقامًا و'-'، تبدأ بحرف (مثل 'arabic-ecommerce')")
+            t(
+                "use lowercase letters, digits and '-', starting with a letter (e.g. 'arabic-ecommerce')",
+                "استخدم أحرفًا إنجليزية صغيرة وأرقامًا و'-'، تبدأ بحرف (مثل 'arabic-ecommerce')")
         case .idDoesNotMatchFileName(_, let fileName):
             t("rename the file or set id: \(fileName)", "أعد تسمية الملف أو اجعل id: \(fileName)")
         case .emptyList:
@@ -319,29 +390,45 @@ public enum CatalogProblem: Sendable, Hashable {
             .unknownRecipeStepForProvider(_, _, _, let suggestion?):
             didYouMean(suggestion)
         case .unknownMarket:
-            t("markets are ISO 3166-1 alpha-2 codes such as SA, AE, KW, EG", "الأسواق رموز ISO 3166-1 من حرفين مثل SA وAE وKW وEG")
+            t(
+                "markets are ISO 3166-1 alpha-2 codes such as SA, AE, KW, EG",
+                "الأسواق رموز ISO 3166-1 من حرفين مثل SA وAE وKW وEG")
         case .unknownCurrency:
-            t("currencies are ISO 4217 codes such as SAR, AED, KWD, EGP", "العملات رموز ISO 4217 مثل SAR وAED وKWD وEGP")
+            t(
+                "currencies are ISO 4217 codes such as SAR, AED, KWD, EGP",
+                "العملات رموز ISO 4217 مثل SAR وAED وKWD وEGP")
         case .unknownCapability:
-            t("declare it in Capabilities/, or run 'sheen providers' to see the capabilities offered", "عرّفها في Capabilities/، أو شغّل 'sheen providers' لرؤية القدرات المتاحة")
+            t(
+                "declare it in Capabilities/, or run 'sheen providers' to see the capabilities offered",
+                "عرّفها في Capabilities/، أو شغّل 'sheen providers' لرؤية القدرات المتاحة")
         case .currencyWithoutMinorUnits:
             t("use a currency that has minor units", "استخدم عملة لها وحدات فرعية")
         case .paymentMethodCurrencyOutsideProvider(_, let currency, _):
-            t("add \(currency) to the provider's currencies, or remove it from the method", "أضف \(currency) إلى عملات المزوّد، أو احذفها من وسيلة الدفع")
+            t(
+                "add \(currency) to the provider's currencies, or remove it from the method",
+                "أضف \(currency) إلى عملات المزوّد، أو احذفها من وسيلة الدفع")
         case .paymentMethodMarketOutsideProvider(_, let market, _):
-            t("add \(market) to the provider's markets, or remove it from the method", "أضف \(market) إلى أسواق المزوّد، أو احذفه من وسيلة الدفع")
+            t(
+                "add \(market) to the provider's markets, or remove it from the method",
+                "أضف \(market) إلى أسواق المزوّد، أو احذفه من وسيلة الدفع")
         case .localSchemeCurrency(_, let required, _):
-            t("set currencies: [\(required.joined(separator: ", "))] on this method", "اجعل currencies: [\(required.joined(separator: ", "))] لهذه الوسيلة")
+            t(
+                "set currencies: [\(required.joined(separator: ", "))] on this method",
+                "اجعل currencies: [\(required.joined(separator: ", "))] لهذه الوسيلة")
         case .invalidPattern:
             t("patterns use ICU regular-expression syntax, e.g. '^sk_test_'", "الأنماط بصيغة ICU، مثل '^sk_test_'")
         case .invalidURL:
-            t("write a full https:// URL (http:// is accepted only for localhost)", "اكتب عنوان https:// كاملًا (يُقبل http:// لـ localhost فقط)")
+            t(
+                "write a full https:// URL (http:// is accepted only for localhost)",
+                "اكتب عنوان https:// كاملًا (يُقبل http:// لـ localhost فقط)")
         case .invalidAmount:
             t("write the amount as a decimal string, e.g. \"1.00\"", "اكتب المبلغ كنص عشري، مثل \"1.00\"")
         case .stepKindPrefix(_, let expected):
             t("name the kind '\(expected)<verb>'", "سمِّ النوع '\(expected)<verb>'")
         case .unknownRecipeStepForProvider(_, _, let reference, nil):
-            t("add a step with id '\(reference.dropFirst("recipe.".count))' to the recipe's steps", "أضف خطوة بالمعرّف '\(reference.dropFirst("recipe.".count))' إلى خطوات الوصفة")
+            t(
+                "add a step with id '\(reference.dropFirst("recipe.".count))' to the recipe's steps",
+                "أضف خطوة بالمعرّف '\(reference.dropFirst("recipe.".count))' إلى خطوات الوصفة")
         case .whatsappTemplateName(let name):
             t("for example '\(Self.suggestedTemplateName(name))'", "مثلًا '\(Self.suggestedTemplateName(name))'")
         case .whatsappTextTooLong, .whatsappButtonTooLong:
@@ -349,11 +436,17 @@ public enum CatalogProblem: Sendable, Hashable {
         case .whatsappTooManyButtons:
             t("remove buttons", "احذف بعض الأزرار")
         case .whatsappLanguage(let code, nil):
-            t("use Meta's codes with an underscore, e.g. ar, ar_EG, en_US (not '\(code)')", "استخدم رموز Meta بشرطة سفلية مثل ar وar_EG وen_US (وليس '\(code)')")
+            t(
+                "use Meta's codes with an underscore, e.g. ar, ar_EG, en_US (not '\(code)')",
+                "استخدم رموز Meta بشرطة سفلية مثل ar وar_EG وen_US (وليس '\(code)')")
         case .whatsappCategoryMissing:
-            t("add category: UTILITY, MARKETING or AUTHENTICATION", "أضف category: UTILITY أو MARKETING أو AUTHENTICATION")
+            t(
+                "add category: UTILITY, MARKETING or AUTHENTICATION",
+                "أضف category: UTILITY أو MARKETING أو AUTHENTICATION")
         case .whatsappHeaderVariables:
-            t("keep one {{n}} in the header and move the others to the body", "أبقِ متغيرًا واحدًا في الترويسة وانقل البقية إلى النص")
+            t(
+                "keep one {{n}} in the header and move the others to the body",
+                "أبقِ متغيرًا واحدًا في الترويسة وانقل البقية إلى النص")
         case .templateVariablesNotSequential:
             t("number the variables from {{1}} without gaps", "رقّم المتغيرات بدءًا من {{1}} بلا فجوات")
         case .templateExampleMissing:
@@ -361,7 +454,9 @@ public enum CatalogProblem: Sendable, Hashable {
         case .templateMissingLanguage(_, let language):
             t("add a '\(language.rawValue)' entry under 'languages'", "أضف مدخل '\(language.rawValue)' تحت 'languages'")
         case .unknownStepDependency:
-            t("depend on a step id of this file, a slot name, or 'recipe.<step>'", "اعتمد على معرّف خطوة في هذا الملف، أو اسم خانة، أو 'recipe.<step>'")
+            t(
+                "depend on a step id of this file, a slot name, or 'recipe.<step>'",
+                "اعتمد على معرّف خطوة في هذا الملف، أو اسم خانة، أو 'recipe.<step>'")
         case .dependencyCycle:
             t("remove one of these dependencies", "احذف أحد هذه الاعتمادات")
         case .unknownChecklistItem:
@@ -375,7 +470,9 @@ public enum CatalogProblem: Sendable, Hashable {
         case .providerComingSoon:
             t("choose an available provider", "اختر مزوّدًا متاحًا")
         case .itemWithoutEvidenceStep:
-            t("add 'evidences: [\(Self.itemID(self))]' to the step that proves it", "أضف 'evidences: [\(Self.itemID(self))]' إلى الخطوة التي تثبته")
+            t(
+                "add 'evidences: [\(Self.itemID(self))]' to the step that proves it",
+                "أضف 'evidences: [\(Self.itemID(self))]' إلى الخطوة التي تثبته")
         case .marketOutsideRecipe:
             t("remove the market, or choose a recipe that targets it", "احذف السوق، أو اختر وصفة تستهدفه")
         case .pinnedProviderLacksCapability:

@@ -17,7 +17,10 @@ public struct CatalogLoader: Sendable {
     /// Paths are shown relative to this directory, so diagnostics stay short and clickable.
     public var displayBase: String
 
-    public init(parser: YAMLDocumentParser = YAMLDocumentParser(), displayBase: String = FileManager.default.currentDirectoryPath) {
+    public init(
+        parser: YAMLDocumentParser = YAMLDocumentParser(),
+        displayBase: String = FileManager.default.currentDirectoryPath
+    ) {
         self.parser = parser
         self.displayBase = displayBase
     }
@@ -61,7 +64,8 @@ public struct CatalogLoader: Sendable {
                 root = node
             }
             guard let kind = CatalogFileKind.infer(path: path, root: root) else {
-                diagnostics.append(CatalogProblem.unknownFileKind.diagnostic(at: SourceLocation(file: display, line: 1, column: 1)))
+                diagnostics.append(
+                    CatalogProblem.unknownFileKind.diagnostic(at: SourceLocation(file: display, line: 1, column: 1)))
                 continue
             }
             let decoder = DocumentDecoder(file: display)
@@ -95,13 +99,15 @@ public struct CatalogLoader: Sendable {
         diagnostics += Self.duplicates(checklists.map { ($0.id, $0.location) }, kind: "checklist")
 
         let catalog = Self.merge(
-            base: base, Catalog(capabilities: capabilities, providers: providers, recipes: recipes, checklists: checklists))
+            base: base,
+            Catalog(capabilities: capabilities, providers: providers, recipes: recipes, checklists: checklists))
         let validator = CatalogValidator(catalog: catalog)
         let loadedIDs = LoadedIDs(
             providers: Set(providers.map(\.id)), recipes: Set(recipes.map(\.id)), checklists: Set(checklists.map(\.id)))
         diagnostics += validator.validate(only: base == nil ? nil : loadedIDs)
         for project in projects { diagnostics += validator.validate(project) }
-        return CatalogLoadResult(catalog: catalog, projects: projects, diagnostics: diagnostics.sortedForDisplay(), fileCount: files.count)
+        return CatalogLoadResult(
+            catalog: catalog, projects: projects, diagnostics: diagnostics.sortedForDisplay(), fileCount: files.count)
     }
 
     /// Only ids in a catalog folder must match their file name: a loose file can be called anything.

@@ -36,15 +36,22 @@ struct CatalogValidator {
         checkCapabilities(provider.capabilities, &out)
         for method in provider.paymentMethods {
             for currency in method.currencies where !provider.currencies.contains(currency) {
-                out.add(.paymentMethodCurrencyOutsideProvider(method: method.id, currency: currency.rawValue, provider: provider.id), method.location)
+                out.add(
+                    .paymentMethodCurrencyOutsideProvider(
+                        method: method.id, currency: currency.rawValue, provider: provider.id), method.location)
             }
             for market in method.markets where !provider.markets.isEmpty && !provider.markets.contains(market) {
-                out.add(.paymentMethodMarketOutsideProvider(method: method.id, market: market.rawValue, provider: provider.id), method.location)
+                out.add(
+                    .paymentMethodMarketOutsideProvider(
+                        method: method.id, market: market.rawValue, provider: provider.id), method.location)
             }
             if let scheme = PaymentScheme.known[method.id] {
                 let effective = method.currencies.isEmpty ? provider.currencies : method.currencies
                 if effective != [scheme.currency] {
-                    out.add(.localSchemeCurrency(method: method.id, required: [scheme.currency.rawValue], found: method.currencies.map(\.rawValue)), method.location)
+                    out.add(
+                        .localSchemeCurrency(
+                            method: method.id, required: [scheme.currency.rawValue],
+                            found: method.currencies.map(\.rawValue)), method.location)
                 }
             }
         }
@@ -66,7 +73,9 @@ struct CatalogValidator {
                     edges[step.id, default: []].append(dependency.id)
                 } else {
                     let suggestion = Suggestion.closest(to: dependency.id, in: siblings.keys.sorted())
-                    out.add(.unknownStepDependency(step: step.id, reference: dependency.id, suggestion: suggestion), dependency.location ?? step.location)
+                    out.add(
+                        .unknownStepDependency(step: step.id, reference: dependency.id, suggestion: suggestion),
+                        dependency.location ?? step.location)
                 }
             }
             checkEvidences(step, &out)
@@ -83,7 +92,11 @@ struct CatalogValidator {
         var out = Output(fallback: recipe.location)
         let checklist = catalog.checklists[recipe.checklist.id]
         if checklist == nil {
-            out.add(.unknownChecklist(recipe.checklist.id, suggestion: Suggestion.closest(to: recipe.checklist.id, in: catalog.checklists.keys.sorted())), recipe.checklist.location)
+            out.add(
+                .unknownChecklist(
+                    recipe.checklist.id,
+                    suggestion: Suggestion.closest(to: recipe.checklist.id, in: catalog.checklists.keys.sorted())),
+                recipe.checklist.location)
         }
         let stepIDs = Set(recipe.steps.map(\.id))
         let slotNames = Set(recipe.slots.map(\.name))
@@ -95,22 +108,35 @@ struct CatalogValidator {
                 slot.capabilities.allSatisfy(provider.capabilities.contains)
             }
             if known, candidates.isEmpty {
-                out.add(.slotUnfillable(slot: slot.name, capabilities: slot.capabilities.map(\.rawValue)), slot.location)
+                out.add(
+                    .slotUnfillable(slot: slot.name, capabilities: slot.capabilities.map(\.rawValue)), slot.location)
             } else if known, !candidates.contains(where: { $0.status == .available }), !slot.optional {
-                out.add(.providerComingSoon(provider: candidates.map(\.id).joined(separator: ", ")), slot.location, .warning)
+                out.add(
+                    .providerComingSoon(provider: candidates.map(\.id).joined(separator: ", ")), slot.location, .warning
+                )
             }
             for preferred in slot.prefer {
                 guard let provider = catalog.providers[preferred.id] else {
-                    out.add(.unknownProvider(preferred.id, suggestion: Suggestion.closest(to: preferred.id, in: catalog.providers.keys.sorted())), preferred.location)
+                    out.add(
+                        .unknownProvider(
+                            preferred.id,
+                            suggestion: Suggestion.closest(to: preferred.id, in: catalog.providers.keys.sorted())),
+                        preferred.location)
                     continue
                 }
                 let missing = slot.capabilities.filter { !provider.capabilities.contains($0) }
                 if !missing.isEmpty {
-                    out.add(.pinnedProviderLacksCapability(provider: provider.id, slot: slot.name, missing: missing.map(\.rawValue)), preferred.location)
+                    out.add(
+                        .pinnedProviderLacksCapability(
+                            provider: provider.id, slot: slot.name, missing: missing.map(\.rawValue)),
+                        preferred.location)
                 }
             }
             for method in slot.paymentMethods where !methodIDs.contains(method) {
-                out.add(.invalidChoice(path: "slots.\(slot.name).payment_methods", value: method, allowed: methodIDs.sorted(), suggestion: Suggestion.closest(to: method, in: methodIDs.sorted())), slot.location)
+                out.add(
+                    .invalidChoice(
+                        path: "slots.\(slot.name).payment_methods", value: method, allowed: methodIDs.sorted(),
+                        suggestion: Suggestion.closest(to: method, in: methodIDs.sorted())), slot.location)
             }
             // A slot waits for the recipe steps its candidate providers build on, so a cycle through a provider shows.
             var slotEdges: Set<String> = []
@@ -121,7 +147,12 @@ struct CatalogValidator {
                         if stepIDs.contains(target) {
                             slotEdges.insert(target)
                         } else {
-                            out.add(.unknownRecipeStepForProvider(provider: provider.id, step: step.id, reference: dependency.id, suggestion: Suggestion.closest(to: target, in: stepIDs.sorted()).map { "recipe.\($0)" }), slot.location)
+                            out.add(
+                                .unknownRecipeStepForProvider(
+                                    provider: provider.id, step: step.id, reference: dependency.id,
+                                    suggestion: Suggestion.closest(to: target, in: stepIDs.sorted()).map {
+                                        "recipe.\($0)"
+                                    }), slot.location)
                         }
                     }
                 }
@@ -145,7 +176,9 @@ struct CatalogValidator {
                     targets.append("slot:" + dependency.id)
                 } else {
                     let suggestion = Suggestion.closest(to: dependency.id, in: (stepIDs.union(slotNames)).sorted())
-                    out.add(.unknownStepDependency(step: step.id, reference: dependency.id, suggestion: suggestion), dependency.location ?? step.location)
+                    out.add(
+                        .unknownStepDependency(step: step.id, reference: dependency.id, suggestion: suggestion),
+                        dependency.location ?? step.location)
                 }
             }
             edges[step.id] = targets
@@ -154,7 +187,10 @@ struct CatalogValidator {
         if let cycle = CycleFinder.firstCycle(in: edges) {
             let path = cycle.map { $0.hasPrefix("slot:") ? String($0.dropFirst(5)) + " (slot)" : $0 }
             let first = cycle[0]
-            let location = first.hasPrefix("slot:") ? recipe.slot(named: String(first.dropFirst(5)))?.location : recipe.steps.first { $0.id == first }?.location
+            let location =
+                first.hasPrefix("slot:")
+                ? recipe.slot(named: String(first.dropFirst(5)))?.location
+                : recipe.steps.first { $0.id == first }?.location
             out.add(.dependencyCycle(path: path), location)
         }
         var templateNames: Set<String> = []
@@ -195,7 +231,11 @@ struct CatalogValidator {
     func validate(_ project: Project) -> [Diagnostic] {
         var out = Output(fallback: project.location)
         guard let recipe = catalog.recipes[project.recipe.id] else {
-            out.add(.unknownRecipe(project.recipe.id, suggestion: Suggestion.closest(to: project.recipe.id, in: catalog.recipes.keys.sorted())), project.recipe.location)
+            out.add(
+                .unknownRecipe(
+                    project.recipe.id,
+                    suggestion: Suggestion.closest(to: project.recipe.id, in: catalog.recipes.keys.sorted())),
+                project.recipe.location)
             return out.diagnostics
         }
         for market in project.markets where !recipe.markets.isEmpty && !recipe.markets.contains(market) {
@@ -205,16 +245,24 @@ struct CatalogValidator {
         for (key, provider) in project.pins.sorted(by: { $0.key < $1.key }) {
             let slotName = String(key.split(separator: ".").first ?? "")
             guard let slot = recipe.slot(named: slotName) else {
-                out.add(.unknownSlot(slotName, suggestion: Suggestion.closest(to: slotName, in: slotNames)), provider.location)
+                out.add(
+                    .unknownSlot(slotName, suggestion: Suggestion.closest(to: slotName, in: slotNames)),
+                    provider.location)
                 continue
             }
             guard let manifest = catalog.providers[provider.id] else {
-                out.add(.unknownProvider(provider.id, suggestion: Suggestion.closest(to: provider.id, in: catalog.providers.keys.sorted())), provider.location)
+                out.add(
+                    .unknownProvider(
+                        provider.id,
+                        suggestion: Suggestion.closest(to: provider.id, in: catalog.providers.keys.sorted())),
+                    provider.location)
                 continue
             }
             let missing = slot.capabilities.filter { !manifest.capabilities.contains($0) }
             if !missing.isEmpty {
-                out.add(.pinnedProviderLacksCapability(provider: manifest.id, slot: slot.name, missing: missing.map(\.rawValue)), provider.location)
+                out.add(
+                    .pinnedProviderLacksCapability(
+                        provider: manifest.id, slot: slot.name, missing: missing.map(\.rawValue)), provider.location)
             }
         }
         for slot in project.disabledSlots where recipe.slot(named: slot.id) == nil {
@@ -227,7 +275,8 @@ struct CatalogValidator {
 
     private func checkCapabilities(_ capabilities: [Capability], _ out: inout Output) {
         for capability in capabilities where catalog.capabilities[capability] == nil {
-            let suggestion = Suggestion.closest(to: capability.rawValue, in: catalog.capabilities.keys.map(\.rawValue).sorted())
+            let suggestion = Suggestion.closest(
+                to: capability.rawValue, in: catalog.capabilities.keys.map(\.rawValue).sorted())
             out.add(.unknownCapability(capability.rawValue, suggestion: suggestion), capability.location)
         }
     }
@@ -235,7 +284,9 @@ struct CatalogValidator {
     private func checkEvidences(_ step: StepTemplate, _ out: inout Output, within checklist: Checklist? = nil) {
         let candidates = checklist.map { Set($0.items.map(\.id)) } ?? itemIDs
         for item in step.evidences where !candidates.contains(item.id) {
-            out.add(.unknownChecklistItem(item.id, suggestion: Suggestion.closest(to: item.id, in: candidates.sorted())), item.location ?? step.location)
+            out.add(
+                .unknownChecklistItem(item.id, suggestion: Suggestion.closest(to: item.id, in: candidates.sorted())),
+                item.location ?? step.location)
         }
     }
 
@@ -244,7 +295,9 @@ struct CatalogValidator {
         let fallback: SourceLocation?
         var diagnostics: [Diagnostic] = []
 
-        mutating func add(_ problem: CatalogProblem, _ location: SourceLocation?, _ severity: Diagnostic.Severity = .error) {
+        mutating func add(
+            _ problem: CatalogProblem, _ location: SourceLocation?, _ severity: Diagnostic.Severity = .error
+        ) {
             let at = location ?? fallback ?? SourceLocation(file: "<catalog>", line: 1, column: 1)
             diagnostics.append(problem.diagnostic(at: at, severity: severity))
         }

@@ -48,7 +48,9 @@ public enum WhatsAppTemplateRules {
             if template.category == nil { problems.append((.whatsappCategoryMissing(name: template.name), at)) }
         }
         for language in Language.allCases
-        where !template.variants.contains(where: { $0.language == language.rawValue || $0.language.hasPrefix(language.rawValue + "_") }) {
+        where !template.variants.contains(where: {
+            $0.language == language.rawValue || $0.language.hasPrefix(language.rawValue + "_")
+        }) {
             problems.append((.templateMissingLanguage(name: template.name, language: language), at))
         }
         for variant in template.variants {
@@ -59,26 +61,44 @@ public enum WhatsAppTemplateRules {
                     let suggestion =
                         languageCodes.contains(normalized)
                         ? normalized : Suggestion.closest(to: variant.language, in: languageCodes.sorted())
-                    problems.append((.whatsappLanguage(code: variant.language, suggestion: suggestion), variantLocation))
+                    problems.append(
+                        (.whatsappLanguage(code: variant.language, suggestion: suggestion), variantLocation))
                 }
                 if variant.body.count > maxBodyLength {
-                    problems.append((.whatsappTextTooLong(part: "body", length: variant.body.count, limit: maxBodyLength), variantLocation))
+                    problems.append(
+                        (
+                            .whatsappTextTooLong(part: "body", length: variant.body.count, limit: maxBodyLength),
+                            variantLocation
+                        ))
                 }
                 if let header = variant.header {
                     if header.count > maxHeaderLength {
-                        problems.append((.whatsappTextTooLong(part: "header", length: header.count, limit: maxHeaderLength), variantLocation))
+                        problems.append(
+                            (
+                                .whatsappTextTooLong(part: "header", length: header.count, limit: maxHeaderLength),
+                                variantLocation
+                            ))
                     }
                     let count = variables(in: header).count
                     if count > 1 { problems.append((.whatsappHeaderVariables(count: count), variantLocation)) }
                 }
                 if let footer = variant.footer, footer.count > maxFooterLength {
-                    problems.append((.whatsappTextTooLong(part: "footer", length: footer.count, limit: maxFooterLength), variantLocation))
+                    problems.append(
+                        (
+                            .whatsappTextTooLong(part: "footer", length: footer.count, limit: maxFooterLength),
+                            variantLocation
+                        ))
                 }
                 if variant.buttons.count > maxButtons {
-                    problems.append((.whatsappTooManyButtons(count: variant.buttons.count, limit: maxButtons), variantLocation))
+                    problems.append(
+                        (.whatsappTooManyButtons(count: variant.buttons.count, limit: maxButtons), variantLocation))
                 }
                 for label in variant.buttons where label.count > maxButtonLabelLength {
-                    problems.append((.whatsappButtonTooLong(label: label, length: label.count, limit: maxButtonLabelLength), variantLocation))
+                    problems.append(
+                        (
+                            .whatsappButtonTooLong(label: label, length: label.count, limit: maxButtonLabelLength),
+                            variantLocation
+                        ))
                 }
             }
             let used = Set(variables(in: (variant.header ?? "") + " " + variant.body))
@@ -90,9 +110,11 @@ public enum WhatsAppTemplateRules {
             }
         }
         // Meta takes one set of examples per template; check it once, against the variant using the most variables.
-        let mostVariables = template.variants.map { Set(variables(in: ($0.header ?? "") + " " + $0.body)).count }.max() ?? 0
+        let mostVariables =
+            template.variants.map { Set(variables(in: ($0.header ?? "") + " " + $0.body)).count }.max() ?? 0
         if template.channel == .whatsapp, mostVariables > template.examples.count {
-            problems.append((.templateExampleMissing(variable: template.examples.count + 1, examples: template.examples.count), at))
+            problems.append(
+                (.templateExampleMissing(variable: template.examples.count + 1, examples: template.examples.count), at))
         }
         return problems
     }

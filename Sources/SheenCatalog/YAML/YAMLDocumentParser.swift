@@ -47,7 +47,9 @@ public struct YAMLDocumentParser: Sendable {
     public func parse(data: Data, displayPath: String) -> Result<Node, DiagnosticList> {
         let start = SourceLocation(file: displayPath, line: 1, column: 1)
         guard data.count <= limits.maxBytes else {
-            return .failure([CatalogProblem.fileTooLarge(bytes: data.count, limit: limits.maxBytes).diagnostic(at: start)])
+            return .failure([
+                CatalogProblem.fileTooLarge(bytes: data.count, limit: limits.maxBytes).diagnostic(at: start)
+            ])
         }
         guard let text = String(data: data, encoding: .utf8) else {
             return .failure([CatalogProblem.notUTF8.diagnostic(at: start)])

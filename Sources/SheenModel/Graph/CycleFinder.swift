@@ -8,7 +8,9 @@ public enum CycleFinder {
         enum Mark { case visiting, done }
         var marks: [String: Mark] = [:]
         for start in edges.keys.sorted() where marks[start] == nil {
-            var stack: [(node: String, next: [String].Iterator)] = [(start, (edges[start] ?? []).sorted().makeIterator())]
+            var stack: [(node: String, next: [String].Iterator)] = [
+                (start, (edges[start] ?? []).sorted().makeIterator())
+            ]
             marks[start] = .visiting
             while !stack.isEmpty {
                 if let target = stack[stack.count - 1].next.next() {
