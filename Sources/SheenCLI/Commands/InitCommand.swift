@@ -51,12 +51,7 @@ struct InitCommand: ParsableCommand {
 
     func run() throws {
         let session = try CatalogSession(options: global)
-        guard let recipe = session.catalog.recipes[recipe] else {
-            throw ValidationError(
-                CodeArguments.unknown(
-                    kind: global.language == .en ? "recipe" : "وصفة", value: recipe,
-                    candidates: session.catalog.recipes.keys.sorted(), language: global.language))
-        }
+        let recipe = try session.recipe(recipe, language: global.language)
         if FileManager.default.fileExists(atPath: output), !force {
             throw ValidationError(
                 global.language == .en

@@ -78,12 +78,7 @@ struct ProvidersCommand: ParsableCommand {
 
         func run() throws {
             let session = try CatalogSession(options: global)
-            guard let provider = session.catalog.providers[id] else {
-                throw ValidationError(
-                    CodeArguments.unknown(
-                        kind: global.language == .en ? "provider" : "مزوّد", value: id,
-                        candidates: session.catalog.providers.keys.sorted(), language: global.language))
-            }
+            let provider = try session.provider(id, language: global.language)
             if global.json {
                 try Console.json(ProviderJSON.Detail(provider))
             } else {

@@ -40,12 +40,7 @@ struct RecipesCommand: ParsableCommand {
 
         func run() throws {
             let session = try CatalogSession(options: global)
-            guard let recipe = session.catalog.recipes[id] else {
-                throw ValidationError(
-                    CodeArguments.unknown(
-                        kind: global.language == .en ? "recipe" : "وصفة", value: id,
-                        candidates: session.catalog.recipes.keys.sorted(), language: global.language))
-            }
+            let recipe = try session.recipe(id, language: global.language)
             if global.json {
                 try Console.json(RecipeJSON.Detail(recipe, catalog: session.catalog))
             } else {

@@ -30,4 +30,24 @@ struct CatalogSession {
         self.catalog = result.catalog
         self.directory = directory
     }
+
+    /// The recipe `id`, or a usage error with a "did you mean".
+    func recipe(_ id: String, language: Language) throws -> Recipe {
+        try lookup(id, in: catalog.recipes, kind: language == .en ? "recipe" : "وصفة", language: language)
+    }
+
+    /// The provider `id`, or a usage error with a "did you mean".
+    func provider(_ id: String, language: Language) throws -> ProviderManifest {
+        try lookup(id, in: catalog.providers, kind: language == .en ? "provider" : "مزوّد", language: language)
+    }
+
+    private func lookup<Entry>(
+        _ id: String, in entries: [String: Entry], kind: String, language: Language
+    ) throws -> Entry {
+        guard let entry = entries[id] else {
+            throw ValidationError(
+                CodeArguments.unknown(kind: kind, value: id, candidates: entries.keys.sorted(), language: language))
+        }
+        return entry
+    }
 }
