@@ -63,7 +63,7 @@ public struct YAMLDocumentParser: Sendable {
         do {
             root = try Parser(yaml: text, resolver: .default, constructor: .default, encoding: .utf8).singleRoot()
         } catch let error as YamlError {
-            return .failure([Self.diagnostic(for: error, file: displayPath)])
+            return .failure([Self.diagnostic(for: error, file: displayPath, depthLimit: limits.maxDepth)])
         } catch {
             return .failure([CatalogProblem.yamlSyntax(problem: "\(error)").diagnostic(at: start)])
         }
@@ -137,14 +137,15 @@ public struct YAMLDocumentParser: Sendable {
         }
     }
 
-    private static func diagnostic(for error: YamlError, file: String) -> Diagnostic {
+    private static func diagnostic(for error: YamlError, file: String, depthLimit: Int) -> Diagnostic {
         func at(_ mark: Mark?) -> SourceLocation {
             SourceLocation(file: file, line: mark?.line ?? 1, column: mark?.column ?? 1)
         }
         switch error {
         case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _):
             if problem.contains("Maximum nesting level") || context?.text.contains("Maximum nesting level") == true {
-                return CatalogProblem.nestingTooDeep(limit: 1000).diagnostic(at: at(mark))
+                // libyaml stopped at its own 1,000 levels; report the limit users are told about.
+                return CatalogProblem.nestingTooDeep(limit: depthLimit).diagnostic(at: at(mark))
             }
             let text = [context?.text, problem].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " ")
             return CatalogProblem.yamlSyntax(problem: text).diagnostic(at: at(mark))
