@@ -13,6 +13,7 @@ let package = Package(
         .executable(name: "sheen", targets: ["sheen"]),
         .library(name: "SheenModel", targets: ["SheenModel"]),
         .library(name: "SheenCatalog", targets: ["SheenCatalog"]),
+        .library(name: "SheenPlanner", targets: ["SheenPlanner"]),
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
@@ -31,13 +32,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        /** Provider resolution, the step graph, the diff against state, and plan renderers. Pure: no I/O. */
+        .target(name: "SheenPlanner", dependencies: ["SheenModel"], swiftSettings: swiftSettings),
+
         // MARK: Command line
 
         /** ArgumentParser commands: parse, call the libraries, map errors to exit codes. */
         .target(
             name: "SheenCLI",
             dependencies: [
-                "SheenModel", "SheenCatalog",
+                "SheenModel", "SheenCatalog", "SheenPlanner",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -51,6 +55,12 @@ let package = Package(
         .testTarget(
             name: "SheenCatalogTests",
             dependencies: ["SheenCatalog", "SheenModel"],
+            exclude: ["Goldens"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SheenPlannerTests",
+            dependencies: ["SheenPlanner", "SheenCatalog", "SheenModel"],
             exclude: ["Goldens"],
             swiftSettings: swiftSettings
         ),

@@ -15,11 +15,16 @@ public struct SheenCommand: AsyncParsableCommand {
               sheen init arabic-ecommerce        write a commented sheen.yaml for a recipe
               sheen providers --market SA        providers that serve Saudi Arabia
               sheen validate                     check the catalog (or your own manifests) for mistakes
+              sheen plan --recipe arabic-ecommerce --market SA --market EG
+                                                 a dry-run plan: providers and why, steps, checklist, cost
 
             Every command takes --json for machine-readable output and --lang ar for Arabic.
             Exit codes: 0 success, 1 invalid input (the messages say where and how to fix it), 2 usage error.
             """,
-        subcommands: [ValidateCommand.self, ProvidersCommand.self, RecipesCommand.self, InitCommand.self]
+        subcommands: [
+            PlanCommand.self, GraphCommand.self, ValidateCommand.self, ProvidersCommand.self, RecipesCommand.self,
+            InitCommand.self,
+        ]
     )
 
     public init() {}

@@ -1,0 +1,83 @@
+import ArgumentParser
+import Foundation
+import SheenCatalog
+import SheenModel
+import SheenPlanner
+
+/// What `plan` and `graph` plan: a project file, a recipe given on the command line, or a neutral DAG file.
+struct PlanInputOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Plan this recipe directly, without a project file.", valueName: "recipe"))
+    var recipe: String?
+
+    @Option(name: .long, help: ArgumentHelp("A market for --recipe; repeat for several (default: the recipe's markets).", valueName: "code"))
+    var market: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("A currency for --recipe; repeat for several (default: each market's own).", valueName: "code"))
+    var currency: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("Environment to plan: dev, staging or prod.", valueName: "env"))
+    var env: DeploymentEnvironment = .dev
+
+    @Option(name: .long, help: ArgumentHelp("Project file (default: ./sheen.yaml).", valueName: "path"))
+    var project: String?
+
+    @Option(name: .long, help: ArgumentHelp("Plan a neutral DAG file ({\"nodes\":[{\"id\":…,\"deps\":[…]}]}) of sheen.data steps.", valueName: "file"))
+    var dag: String?
+
+    func validate(language: Language) throws {
+        if dag != nil, recipe != nil || project != nil {
+            throw ValidationError(language == .en ? "--dag cannot be combined with --recipe or --project" : "لا يمكن الجمع بين ‎--dag و‎--recipe أو ‎--project")
+        }
+        if recipe != nil, project != nil {
+            throw ValidationError(language == .en ? "use either --recipe or --project, not both" : "استخدم ‎--recipe أو ‎--project وليس كليهما")
+        }
+        if recipe == nil, !market.isEmpty || !currency.isEmpty {
+            throw ValidationError(language == .en ? "--market and --currency go with --recipe; a project file lists its own" : "يُستخدم ‎--market و‎--currency مع ‎--recipe؛ ملف المشروع يحدد أسواقه")
+        }
+        for code in market { _ = try CodeArguments.market(code, language: language) }
+        for code in currency { _ = try CodeArguments.currency(code, language: language) }
+    }
+
+    /// Builds the plan, or exits with the problem explained.
+    func makePlan(global: GlobalOptions) throws -> (Plan, Catalog?) {
+        let language = global.language
+        let state = InMemoryStateSnapshot()
+        do {
+            if let dag {
+                guard FileManager.default.fileExists(atPath: dag) else {
+                    throw ValidationError(language == .en ? "no such file: '\(dag)'" : "لا يوجد ملف بهذا الاسم: '\(dag)'")
+                }
+                let file = try NeutralDAG.load(contentsOf: dag)
+                return (try PlanBuilder(catalog: Catalog()).plan(dag: file, state: state), nil)
+            }
+            let session = try CatalogSession(options: global)
+            let request = try request(session: session, language: language)
+            return (try PlanBuilder(catalog: session.catalog).plan(request, state: state), session.catalog)
+        } catch let error as PlanError {
+            Console.error((language == .en ? "error: " : "خطأ: ") + error.message(in: language))
+            throw ExitCode(ExitStatus.invalidInput)
+        }
+    }
+
+    private func request(session: CatalogSession, language: Language) throws -> PlanRequest {
+        if let recipeID = recipe {
+            let recipe = try session.recipe(recipeID, language: language)
+            let markets = try market.isEmpty ? recipe.markets : market.compactMap { try CodeArguments.market($0, language: language) }
+            let currencies = try currency.compactMap { try CodeArguments.currency($0, language: language) }
+            return PlanRequest(projectName: recipe.id, recipe: recipe, markets: markets, currencies: currencies, environment: env)
+        }
+        let path = project ?? "sheen.yaml"
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw ValidationError(
+                language == .en
+                    ? "no project file at '\(path)': run 'sheen init <recipe>', or plan a recipe directly with --recipe"
+                    : "لا يوجد ملف مشروع في '\(path)': شغّل 'sheen init <recipe>' أو خطط لوصفة مباشرة عبر ‎--recipe")
+        }
+        let result = CatalogLoader().load(paths: [path], over: session.catalog)
+        for diagnostic in result.diagnostics { Console.error(diagnostic.rendered(in: language)) }
+        guard !result.diagnostics.hasErrors, let project = result.projects.first,
+            let request = PlanRequest(project: project, environment: env, catalog: session.catalog)
+        else { throw ExitCode(ExitStatus.invalidInput) }
+        return request
+    }
+}

@@ -1,0 +1,103 @@
+import SheenModel
+
+/// A dry-run plan: a pure value that can be printed, saved and compared, and that `apply` later executes.
+public struct Plan: Sendable {
+    /// What each node of the graph is.
+    public enum Role: String, Sendable, Hashable, Codable {
+        /// A provisioning step with side effects.
+        case step
+        /// A check that gates steps (credentials present and shaped right, DNS answers).
+        case preflight
+        /// An activation checklist item, a sink fed by the steps that evidence it.
+        case checklist
+    }
+
+    /// A node of the plan graph.
+    public struct Node: Sendable, Hashable {
+        public var id: String
+        public var role: Role
+        public var kind: String
+        public var slot: String?
+        public var provider: String?
+        public var title: LocalizedText?
+        public var dependsOn: [String]
+        public var level: Int
+        /// For steps only.
+        public var action: StepAction?
+        public var reason: ActionReason?
+        public var inputHash: String
+        public var outputs: [StepTemplate.Output]
+    }
+
+    /// How an activation item stands once this plan is applied.
+    public struct ChecklistEntry: Sendable, Hashable {
+        public var item: String
+        public var title: LocalizedText
+        public var applies: Bool
+        /// Planned steps whose success turns the item green.
+        public var evidencedBy: [String]
+        /// Other evidence the item accepts (probes, events, attestation), which needs the user or a later run.
+        public var otherEvidence: [Checklist.Evidence]
+        public var fix: LocalizedText
+
+        public var turnsGreen: Bool { applies && !evidencedBy.isEmpty }
+    }
+
+    /// A provider's list price, for the cost preview.
+    public struct CostLine: Sendable, Hashable {
+        public var provider: String
+        public var pricing: ProviderManifest.Pricing
+    }
+
+    /// How many calls a provider will see, against its tightest documented limit.
+    public struct RateBudget: Sendable, Hashable {
+        public var provider: String
+        public var steps: Int
+        /// Observe then converge: two calls per create, update or replace; one per delete.
+        public var estimatedCalls: Int
+        public var limit: ProviderManifest.RateLimit?
+    }
+
+    public var formatVersion: String { "1.0" }
+    public var projectName: String
+    /// `nil` for a plan of a neutral DAG file.
+    public var recipe: Recipe?
+    public var environment: DeploymentEnvironment
+    public var markets: [CountryCode]
+    public var currencies: [CurrencyCode]
+    public var resolutions: [SlotResolution]
+    /// Topological order: by level, then id.
+    public var nodes: [Node]
+    public var criticalPath: [String]
+    public var checklist: [ChecklistEntry]
+    public var costs: [CostLine]
+    public var rateBudgets: [RateBudget]
+    /// The digest of the state this plan was made against.
+    public var stateFingerprint: String
+
+    public var steps: [Node] { nodes.filter { $0.role == .step } }
+
+    /// Graph depth in levels (steps and preflight checks).
+    public var depth: Int { (nodes.filter { $0.role != .checklist }.map(\.level).max() ?? -1) + 1 }
+
+    public func count(_ action: StepAction) -> Int { nodes.count { $0.action == action } }
+
+    /// Whether applying this plan would change anything.
+    public var hasChanges: Bool { nodes.contains { $0.action != nil && $0.action != .noop } }
+}
+
+/// What applying a plan does to a step, as Terraform's plan actions.
+public enum StepAction: String, Sendable, Hashable, Codable, CaseIterable {
+    case create, update, replace, delete, noop
+}
+
+/// Why a step has its action, as Terraform's `action_reason`.
+public enum ActionReason: String, Sendable, Hashable, Codable, CaseIterable {
+    case newStep = "new-step"
+    case unchanged
+    case inputsChanged = "inputs-changed"
+    case kindChanged = "kind-changed"
+    case failedPreviously = "failed-previously"
+    case interrupted
+    case notInPlan = "not-in-plan"
+}

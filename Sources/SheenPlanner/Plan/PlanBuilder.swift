@@ -1,0 +1,192 @@
+import SheenModel
+
+/// Turns a request (or a neutral DAG) and a state snapshot into a ``Plan``. Pure: no I/O, no clock, no credentials.
+public struct PlanBuilder: Sendable {
+    public let catalog: Catalog
+
+    public init(catalog: Catalog) {
+        self.catalog = catalog
+    }
+
+    /// Plans `request` against `state`.
+    public func plan(_ request: PlanRequest, state: any StateSnapshot) throws(PlanError) -> Plan {
+        let resolutions = try ProviderResolver(catalog: catalog).resolve(request)
+        var drafts = GraphDrafts()
+        let environment = request.environment
+
+        // Providers once each, in recipe order, with every market and slot they fill.
+        var providerOrder: [String] = []
+        var providerMarkets: [String: [CountryCode]] = [:]
+        var providerSlot: [String: String] = [:]
+        var slotSteps: [String: [String]] = [:]
+        for resolution in resolutions {
+            for assignment in resolution.assignments {
+                if providerMarkets[assignment.provider] == nil {
+                    providerOrder.append(assignment.provider)
+                    providerSlot[assignment.provider] = resolution.slot
+                }
+                for market in assignment.markets where !(providerMarkets[assignment.provider] ?? []).contains(market) {
+                    providerMarkets[assignment.provider, default: []].append(market)
+                }
+            }
+        }
+        var evidence: [String: [String]] = [:]
+        for id in providerOrder {
+            guard let provider = catalog.providers[id] else { continue }
+            let steps = provider.provisioning.filter { $0.environments.isEmpty || $0.environments.contains(environment) }
+            let present = Set(steps.map(\.id))
+            let markets = providerMarkets[id] ?? []
+            let preflightID = "preflight.\(id).credentials"
+            drafts.add(
+                id: preflightID, role: .preflight, kind: "preflight.credentials", slot: providerSlot[id], provider: id,
+                title: LocalizedText(
+                    en: "Check \(provider.name.en) credentials for \(environment.rawValue)",
+                    ar: "التحقق من بيانات اعتماد \(provider.name.ar) لبيئة \(environment.rawValue)"),
+                dependsOn: [], hashParts: [id, environment.rawValue, provider.auth.method.rawValue])
+            for step in steps {
+                let nodeID = "\(id).\(step.id)"
+                var dependencies = step.dependsOn.compactMap { reference -> String? in
+                    if reference.id.hasPrefix("recipe.") { return reference.id }
+                    return present.contains(reference.id) ? "\(id).\(reference.id)" : nil
+                }
+                if !step.dependsOn.contains(where: { present.contains($0.id) }) { dependencies.append(preflightID) }
+                drafts.add(
+                    id: nodeID, role: .step, kind: step.kind, slot: providerSlot[id], provider: id, title: step.title,
+                    dependsOn: dependencies,
+                    hashParts: [
+                        nodeID, step.kind, environment.rawValue, provider.baseURLs[environment] ?? "",
+                        markets.map(\.rawValue).joined(separator: ","), request.projectName,
+                    ], outputs: step.outputs)
+                for item in step.evidences { evidence[item.id, default: []].append(nodeID) }
+            }
+            for resolution in resolutions where resolution.providers.contains(id) {
+                slotSteps[resolution.slot, default: []] += steps.map { "\(id).\($0.id)" }
+            }
+        }
+        let recipe = request.recipe
+        let recipeSteps = recipe.steps.filter { $0.environments.isEmpty || $0.environments.contains(environment) }
+        if let domain = request.domain, recipeSteps.contains(where: { $0.id == "domain" }) {
+            drafts.add(
+                id: "preflight.domain.dns", role: .preflight, kind: "preflight.dns", slot: nil, provider: nil,
+                title: LocalizedText(en: "Check \(domain) resolves", ar: "التحقق من استجابة \(domain) في DNS"),
+                dependsOn: [], hashParts: [domain])
+        }
+        for step in recipeSteps {
+            var dependencies: [String] = []
+            for reference in step.dependsOn {
+                if recipe.steps.contains(where: { $0.id == reference.id }) {
+                    dependencies.append("recipe.\(reference.id)")
+                } else {
+                    dependencies += slotSteps[reference.id] ?? []
+                }
+            }
+            if step.id == "domain", request.domain != nil { dependencies.append("preflight.domain.dns") }
+            drafts.add(
+                id: "recipe.\(step.id)", role: .step, kind: step.kind, slot: nil, provider: nil, title: step.title,
+                dependsOn: dependencies,
+                hashParts: [
+                    "recipe.\(step.id)", step.kind, environment.rawValue, request.projectName, request.domain ?? "",
+                    request.markets.map(\.rawValue).joined(separator: ","),
+                ], outputs: step.outputs)
+            for item in step.evidences { evidence[item.id, default: []].append("recipe.\(step.id)") }
+        }
+
+        var checklist: [Plan.ChecklistEntry] = []
+        if let list = catalog.checklists[recipe.checklist.id] {
+            for item in list.items {
+                let applies = item.conditions.allSatisfy { condition in
+                    switch condition {
+                    case .slotPresent(let slot): resolutions.contains { $0.slot == slot && !$0.assignments.isEmpty }
+                    case .market(let market): request.markets.contains(market)
+                    case .environment(let target): target == environment
+                    }
+                }
+                let evidencedBy = applies && item.evidence.contains(.stepResult) ? (evidence[item.id] ?? []).sorted() : []
+                checklist.append(
+                    Plan.ChecklistEntry(
+                        item: item.id, title: item.title, applies: applies, evidencedBy: evidencedBy,
+                        otherEvidence: item.evidence.filter { $0 != .stepResult }, fix: item.fix))
+                if applies {
+                    drafts.add(
+                        id: "checklist.\(item.id)", role: .checklist, kind: "checklist.item", slot: nil, provider: nil,
+                        title: item.title, dependsOn: evidencedBy, hashParts: [item.id])
+                }
+            }
+        }
+
+        var nodes = try drafts.build()
+        let removed = Self.diff(&nodes, against: state)
+        nodes += removed
+        let costs = providerOrder.compactMap { id in
+            catalog.providers[id]?.pricing.map { Plan.CostLine(provider: id, pricing: $0) }
+        }
+        return Plan(
+            projectName: request.projectName, recipe: recipe, environment: environment, markets: request.markets,
+            currencies: request.currencies, resolutions: resolutions, nodes: nodes,
+            criticalPath: GraphDrafts.criticalPath(nodes), checklist: checklist, costs: costs,
+            rateBudgets: rateBudgets(nodes, providers: providerOrder, environment: environment),
+            stateFingerprint: state.fingerprint)
+    }
+
+    /// Plans a neutral DAG file: every node a `sheen.data` step.
+    public func plan(dag: NeutralDAG, state: any StateSnapshot) throws(PlanError) -> Plan {
+        var drafts = GraphDrafts(capacity: dag.nodes.count)
+        for node in dag.nodes {
+            drafts.add(
+                id: node.id, role: .step, kind: "sheen.data", slot: nil, provider: nil, title: nil, dependsOn: node.deps,
+                hashParts: [node.id, "sheen.data"] + node.deps)
+        }
+        var nodes = try drafts.build(strict: true)
+        nodes += Self.diff(&nodes, against: state)
+        return Plan(
+            projectName: dag.name, recipe: nil, environment: .dev, markets: [], currencies: [], resolutions: [],
+            nodes: nodes, criticalPath: GraphDrafts.criticalPath(nodes), checklist: [], costs: [], rateBudgets: [],
+            stateFingerprint: state.fingerprint)
+    }
+
+    /// Sets each step's action against `state`; returns delete nodes for recorded steps the plan no longer has.
+    static func diff(_ nodes: inout [Plan.Node], against state: any StateSnapshot) -> [Plan.Node] {
+        var planned = Set<String>()
+        for index in nodes.indices where nodes[index].role == .step {
+            let node = nodes[index]
+            planned.insert(node.id)
+            let (action, reason): (StepAction, ActionReason)
+            if let record = state.record(for: node.id) {
+                if record.kind != node.kind {
+                    (action, reason) = (.replace, .kindChanged)
+                } else if record.status == .failed {
+                    (action, reason) = (.replace, .failedPreviously)
+                } else if record.status == .inFlight || record.status == .pending {
+                    (action, reason) = (.update, .interrupted)
+                } else if record.inputHash != node.inputHash {
+                    (action, reason) = (.update, .inputsChanged)
+                } else {
+                    (action, reason) = (.noop, .unchanged)
+                }
+            } else {
+                (action, reason) = (.create, .newStep)
+            }
+            nodes[index].action = action
+            nodes[index].reason = reason
+        }
+        return state.recordedStepIDs.filter { !planned.contains($0) }.compactMap { id in
+            guard let record = state.record(for: id) else { return nil }
+            return Plan.Node(
+                id: id, role: .step, kind: record.kind, slot: nil, provider: nil, title: nil, dependsOn: [], level: 0,
+                action: .delete, reason: .notInPlan, inputHash: record.inputHash, outputs: [])
+        }
+    }
+
+    private func rateBudgets(_ nodes: [Plan.Node], providers: [String], environment: DeploymentEnvironment) -> [Plan.RateBudget] {
+        providers.compactMap { id in
+            let steps = nodes.filter { $0.provider == id && $0.role == .step && $0.action != .noop }
+            guard !steps.isEmpty else { return nil }
+            let calls = steps.reduce(0) { $0 + ($1.action == .delete ? 1 : 2) }
+            let limits = (catalog.providers[id]?.rateLimits ?? []).filter {
+                $0.environments.isEmpty || $0.environments.contains(environment)
+            }
+            let tightest = limits.min { $0.ratePerSecond < $1.ratePerSecond }
+            return Plan.RateBudget(provider: id, steps: steps.count, estimatedCalls: calls, limit: tightest)
+        }
+    }
+}

@@ -1,0 +1,54 @@
+import SheenModel
+
+/// What to plan: a recipe for some markets, currencies and one environment, with the project's pins.
+public struct PlanRequest: Sendable {
+    public var projectName: String
+    public var recipe: Recipe
+    public var markets: [CountryCode]
+    public var currencies: [CurrencyCode]
+    public var environment: DeploymentEnvironment
+    public var residency: Project.Residency?
+    /// Slot name, or `slot.MARKET`, to provider id.
+    public var pins: [String: String]
+    public var disabledSlots: Set<String>
+    public var domain: String?
+
+    public init(
+        projectName: String, recipe: Recipe, markets: [CountryCode], currencies: [CurrencyCode] = [],
+        environment: DeploymentEnvironment = .dev, residency: Project.Residency? = nil, pins: [String: String] = [:],
+        disabledSlots: Set<String> = [], domain: String? = nil
+    ) {
+        self.projectName = projectName
+        self.recipe = recipe
+        self.markets = markets
+        // Each market's own currency when none is given: a KW project charges KWD.
+        var currencies = currencies
+        if currencies.isEmpty {
+            for market in markets {
+                if let local = market.localCurrency, !currencies.contains(local) { currencies.append(local) }
+            }
+        }
+        self.currencies = currencies
+        self.environment = environment
+        self.residency = residency
+        self.pins = pins
+        self.disabledSlots = disabledSlots
+        self.domain = domain
+    }
+
+    /// A request for `project` in `environment`; `nil` when the project's recipe is not in `catalog`.
+    public init?(project: Project, environment: DeploymentEnvironment, catalog: Catalog) {
+        guard let recipe = catalog.recipes[project.recipe.id] else { return nil }
+        self.init(
+            projectName: project.name, recipe: recipe, markets: project.markets, currencies: project.currencies,
+            environment: environment, residency: project.residency, pins: project.pins.mapValues(\.id),
+            disabledSlots: Set(project.disabledSlots.map(\.id)), domain: project.domain)
+    }
+
+    /// The currencies a provider must settle in `market`: the market's own if the project charges it, else all the
+    /// project's currencies (a US storefront charging only USD).
+    public func currencies(for market: CountryCode) -> [CurrencyCode] {
+        if let local = market.localCurrency, currencies.contains(local) { return [local] }
+        return currencies
+    }
+}

@@ -1,0 +1,57 @@
+import SheenModel
+
+/// What the state store knew about one step at the time of the snapshot.
+public struct StepRecord: Sendable, Hashable, Codable {
+    public enum Status: String, Sendable, Hashable, Codable, CaseIterable {
+        case pending
+        case inFlight = "in-flight"
+        case succeeded
+        case failed
+        case skipped
+    }
+
+    public var stepID: String
+    public var kind: String
+    public var inputHash: String
+    public var status: Status
+
+    public init(stepID: String, kind: String, inputHash: String, status: Status) {
+        self.stepID = stepID
+        self.kind = kind
+        self.inputHash = inputHash
+        self.status = status
+    }
+}
+
+/// A read-only view of recorded state that the planner diffs against. The SQLite and PostgreSQL stores provide one;
+/// ``InMemoryStateSnapshot`` serves tests and plans without a store.
+public protocol StateSnapshot: Sendable {
+    func record(for stepID: String) -> StepRecord?
+    /// Every recorded step id, sorted.
+    var recordedStepIDs: [String] { get }
+}
+
+extension StateSnapshot {
+    /// A digest of every record, saved with a plan so `apply` can refuse a plan made against older state.
+    public var fingerprint: String {
+        var hasher = StableHasher()
+        for id in recordedStepIDs {
+            guard let record = record(for: id) else { continue }
+            hasher.combine(record.stepID, record.kind, record.inputHash, record.status.rawValue)
+        }
+        return hasher.hexDigest
+    }
+}
+
+/// State held in memory.
+public struct InMemoryStateSnapshot: StateSnapshot {
+    private let records: [String: StepRecord]
+    public let recordedStepIDs: [String]
+
+    public init(records: [StepRecord] = []) {
+        self.records = Dictionary(records.map { ($0.stepID, $0) }, uniquingKeysWith: { _, last in last })
+        self.recordedStepIDs = self.records.keys.sorted()
+    }
+
+    public func record(for stepID: String) -> StepRecord? { records[stepID] }
+}
