@@ -25,7 +25,11 @@ struct PlanCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Also write the plan as JSON to this file.", valueName: "file"))
     var out: String?
 
-    @Flag(name: .long, help: "Exit 2 when the plan has changes, 0 when it has none (1 stays an error), as Terraform's -detailed-exitcode.")
+    @Flag(
+        name: .long,
+        help:
+            "Exit 2 when the plan has changes, 0 when it has none (1 stays an error), as Terraform's -detailed-exitcode."
+    )
     var detailedExitcode = false
 
     @OptionGroup var global: GlobalOptions
@@ -41,13 +45,17 @@ struct PlanCommand: ParsableCommand {
             do {
                 try Data(json.utf8).write(to: URL(fileURLWithPath: out), options: .atomic)
             } catch {
-                throw ValidationError(global.language == .en ? "cannot write '\(out)': \(error.localizedDescription)" : "تعذرت كتابة '\(out)': \(error.localizedDescription)")
+                throw ValidationError(
+                    global.language == .en
+                        ? "cannot write '\(out)': \(error.localizedDescription)"
+                        : "تعذرت كتابة '\(out)': \(error.localizedDescription)")
             }
         }
         if global.json {
             FileHandle.standardOutput.write(Data(json.utf8))
         } else {
-            FileHandle.standardOutput.write(Data(PlanTextRenderer(language: global.language, catalog: catalog).render(plan).utf8))
+            FileHandle.standardOutput.write(
+                Data(PlanTextRenderer(language: global.language, catalog: catalog).render(plan).utf8))
         }
         if detailedExitcode, plan.hasChanges { throw ExitCode(2) }
     }

@@ -9,10 +9,16 @@ struct PlanInputOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Plan this recipe directly, without a project file.", valueName: "recipe"))
     var recipe: String?
 
-    @Option(name: .long, help: ArgumentHelp("A market for --recipe; repeat for several (default: the recipe's markets).", valueName: "code"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "A market for --recipe; repeat for several (default: the recipe's markets).", valueName: "code"))
     var market: [String] = []
 
-    @Option(name: .long, help: ArgumentHelp("A currency for --recipe; repeat for several (default: each market's own).", valueName: "code"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "A currency for --recipe; repeat for several (default: each market's own).", valueName: "code"))
     var currency: [String] = []
 
     @Option(name: .long, help: ArgumentHelp("Environment to plan: dev, staging or prod.", valueName: "env"))
@@ -21,18 +27,29 @@ struct PlanInputOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Project file (default: ./sheen.yaml).", valueName: "path"))
     var project: String?
 
-    @Option(name: .long, help: ArgumentHelp("Plan a neutral DAG file ({\"nodes\":[{\"id\":…,\"deps\":[…]}]}) of sheen.data steps.", valueName: "file"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Plan a neutral DAG file ({\"nodes\":[{\"id\":…,\"deps\":[…]}]}) of sheen.data steps.", valueName: "file"))
     var dag: String?
 
     func validate(language: Language) throws {
         if dag != nil, recipe != nil || project != nil {
-            throw ValidationError(language == .en ? "--dag cannot be combined with --recipe or --project" : "لا يمكن الجمع بين ‎--dag و‎--recipe أو ‎--project")
+            throw ValidationError(
+                language == .en
+                    ? "--dag cannot be combined with --recipe or --project"
+                    : "لا يمكن الجمع بين ‎--dag و‎--recipe أو ‎--project")
         }
         if recipe != nil, project != nil {
-            throw ValidationError(language == .en ? "use either --recipe or --project, not both" : "استخدم ‎--recipe أو ‎--project وليس كليهما")
+            throw ValidationError(
+                language == .en
+                    ? "use either --recipe or --project, not both" : "استخدم ‎--recipe أو ‎--project وليس كليهما")
         }
         if recipe == nil, !market.isEmpty || !currency.isEmpty {
-            throw ValidationError(language == .en ? "--market and --currency go with --recipe; a project file lists its own" : "يُستخدم ‎--market و‎--currency مع ‎--recipe؛ ملف المشروع يحدد أسواقه")
+            throw ValidationError(
+                language == .en
+                    ? "--market and --currency go with --recipe; a project file lists its own"
+                    : "يُستخدم ‎--market و‎--currency مع ‎--recipe؛ ملف المشروع يحدد أسواقه")
         }
         for code in market { _ = try CodeArguments.market(code, language: language) }
         for code in currency { _ = try CodeArguments.currency(code, language: language) }
@@ -45,7 +62,8 @@ struct PlanInputOptions: ParsableArguments {
         do {
             if let dag {
                 guard FileManager.default.fileExists(atPath: dag) else {
-                    throw ValidationError(language == .en ? "no such file: '\(dag)'" : "لا يوجد ملف بهذا الاسم: '\(dag)'")
+                    throw ValidationError(
+                        language == .en ? "no such file: '\(dag)'" : "لا يوجد ملف بهذا الاسم: '\(dag)'")
                 }
                 let file = try NeutralDAG.load(contentsOf: dag)
                 return (try PlanBuilder(catalog: Catalog()).plan(dag: file, state: state), nil)
@@ -62,9 +80,12 @@ struct PlanInputOptions: ParsableArguments {
     private func request(session: CatalogSession, language: Language) throws -> PlanRequest {
         if let recipeID = recipe {
             let recipe = try session.recipe(recipeID, language: language)
-            let markets = try market.isEmpty ? recipe.markets : market.compactMap { try CodeArguments.market($0, language: language) }
+            let markets =
+                try market.isEmpty
+                ? recipe.markets : market.compactMap { try CodeArguments.market($0, language: language) }
             let currencies = try currency.compactMap { try CodeArguments.currency($0, language: language) }
-            return PlanRequest(projectName: recipe.id, recipe: recipe, markets: markets, currencies: currencies, environment: env)
+            return PlanRequest(
+                projectName: recipe.id, recipe: recipe, markets: markets, currencies: currencies, environment: env)
         }
         let path = project ?? "sheen.yaml"
         guard FileManager.default.fileExists(atPath: path) else {

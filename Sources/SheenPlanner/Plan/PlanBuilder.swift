@@ -33,7 +33,9 @@ public struct PlanBuilder: Sendable {
         var evidence: [String: [String]] = [:]
         for id in providerOrder {
             guard let provider = catalog.providers[id] else { continue }
-            let steps = provider.provisioning.filter { $0.environments.isEmpty || $0.environments.contains(environment) }
+            let steps = provider.provisioning.filter {
+                $0.environments.isEmpty || $0.environments.contains(environment)
+            }
             let present = Set(steps.map(\.id))
             let markets = providerMarkets[id] ?? []
             let preflightID = "preflight.\(id).credentials"
@@ -101,7 +103,8 @@ public struct PlanBuilder: Sendable {
                     case .environment(let target): target == environment
                     }
                 }
-                let evidencedBy = applies && item.evidence.contains(.stepResult) ? (evidence[item.id] ?? []).sorted() : []
+                let evidencedBy =
+                    applies && item.evidence.contains(.stepResult) ? (evidence[item.id] ?? []).sorted() : []
                 checklist.append(
                     Plan.ChecklistEntry(
                         item: item.id, title: item.title, applies: applies, evidencedBy: evidencedBy,
@@ -133,7 +136,8 @@ public struct PlanBuilder: Sendable {
         var drafts = GraphDrafts(capacity: dag.nodes.count)
         for node in dag.nodes {
             drafts.add(
-                id: node.id, role: .step, kind: "sheen.data", slot: nil, provider: nil, title: nil, dependsOn: node.deps,
+                id: node.id, role: .step, kind: "sheen.data", slot: nil, provider: nil, title: nil,
+                dependsOn: node.deps,
                 hashParts: [node.id, "sheen.data"] + node.deps)
         }
         var nodes = try drafts.build(strict: true)
@@ -177,7 +181,9 @@ public struct PlanBuilder: Sendable {
         }
     }
 
-    private func rateBudgets(_ nodes: [Plan.Node], providers: [String], environment: DeploymentEnvironment) -> [Plan.RateBudget] {
+    private func rateBudgets(
+        _ nodes: [Plan.Node], providers: [String], environment: DeploymentEnvironment
+    ) -> [Plan.RateBudget] {
         providers.compactMap { id in
             let steps = nodes.filter { $0.provider == id && $0.role == .step && $0.action != .noop }
             guard !steps.isEmpty else { return nil }

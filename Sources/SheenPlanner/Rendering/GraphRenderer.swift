@@ -20,7 +20,10 @@ public enum GraphRenderer {
     }
 
     static func dot(_ plan: Plan) -> String {
-        var lines = ["digraph \(quoted("\(plan.projectName)-\(plan.environment.rawValue)")) {", "  rankdir=LR;", "  node [shape=box, fontname=\"Helvetica\"];"]
+        var lines = [
+            "digraph \(quoted("\(plan.projectName)-\(plan.environment.rawValue)")) {", "  rankdir=LR;",
+            "  node [shape=box, fontname=\"Helvetica\"];",
+        ]
         var slots: [String: [Plan.Node]] = [:]
         var loose: [Plan.Node] = []
         for node in plan.nodes {
@@ -56,7 +59,8 @@ public enum GraphRenderer {
         for (index, node) in plan.nodes.enumerated() { number[node.id] = "n\(index)" }
         var lines = ["flowchart LR"]
         for node in plan.nodes {
-            let label = node.id.replacingOccurrences(of: "\"", with: "'") + (node.action.map { " (\($0.rawValue))" } ?? "")
+            let label =
+                node.id.replacingOccurrences(of: "\"", with: "'") + (node.action.map { " (\($0.rawValue))" } ?? "")
             let id = number[node.id] ?? node.id
             switch node.role {
             case .step: lines.append("  \(id)[\"\(label)\"]")

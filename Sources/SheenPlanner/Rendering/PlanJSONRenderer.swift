@@ -127,7 +127,8 @@ public enum PlanJSONRenderer {
             "estimated_calls": .int(budget.estimatedCalls),
             "limit": budget.limit.map { limit in
                 .object([
-                    "requests": .int(limit.requests), "per_seconds": .double(limit.perSeconds), "burst": .int(limit.burst),
+                    "requests": .int(limit.requests), "per_seconds": .double(limit.perSeconds),
+                    "burst": .int(limit.burst),
                     "scope": .string(limit.scope.rawValue), "confirmed": .bool(limit.confirmed),
                 ])
             } ?? .null,

@@ -25,7 +25,11 @@ public struct PlanTextRenderer: Sendable {
         if plan.recipe != nil {
             let green = plan.checklist.count(where: \.turnsGreen)
             let needs = plan.checklist.count { $0.applies && !$0.turnsGreen }
-            lines.append("  " + t("checklist: \(green) \(green == 1 ? "item" : "items") will turn green, \(needs) \(needs == 1 ? "needs" : "need") you", "قائمة التفعيل: \(green) من البنود ستصبح خضراء، و\(needs) تحتاج تدخلك"))
+            lines.append(
+                "  "
+                    + t(
+                        "checklist: \(green) \(green == 1 ? "item" : "items") will turn green, \(needs) \(needs == 1 ? "needs" : "need") you",
+                        "قائمة التفعيل: \(green) من البنود ستصبح خضراء، و\(needs) تحتاج تدخلك"))
         }
         lines.append("")
         lines += steps(plan)
@@ -34,13 +38,17 @@ public struct PlanTextRenderer: Sendable {
             lines.append("")
             lines.append(t("Not chosen", "لم يُختر"))
             for resolution in excluded {
-                let entries = resolution.exclusions.map { "\($0.provider) (\($0.rule.rawValue): \($0.detail(language)))" }
+                let entries = resolution.exclusions.map {
+                    "\($0.provider) (\($0.rule.rawValue): \($0.detail(language)))"
+                }
                 lines.append("  \(resolution.slot): " + entries.joined(separator: "; "))
             }
         }
         if !plan.criticalPath.isEmpty {
             lines.append("")
-            lines.append(t("Critical path", "المسار الحرج") + " (\(plan.criticalPath.count)): " + plan.criticalPath.joined(separator: " → "))
+            lines.append(
+                t("Critical path", "المسار الحرج") + " (\(plan.criticalPath.count)): "
+                    + plan.criticalPath.joined(separator: " → "))
         }
         if !plan.checklist.isEmpty {
             lines.append("")
@@ -49,7 +57,8 @@ public struct PlanTextRenderer: Sendable {
         }
         if !plan.costs.isEmpty {
             lines.append("")
-            lines.append(t("Cost preview (list prices; ~ marks an estimate)", "تقدير التكلفة (أسعار معلنة؛ ~ تعني تقديرًا)"))
+            lines.append(
+                t("Cost preview (list prices; ~ marks an estimate)", "تقدير التكلفة (أسعار معلنة؛ ~ تعني تقديرًا)"))
             lines += costs(plan)
         }
         if !plan.rateBudgets.isEmpty {
@@ -65,11 +74,14 @@ public struct PlanTextRenderer: Sendable {
     private func header(_ plan: Plan) -> String {
         let markets = plan.markets.map(\.rawValue).joined(separator: ", ")
         guard let recipe = plan.recipe else {
-            return t("Plan for DAG '\(plan.projectName)' (\(plan.steps.count) sheen.data steps)", "خطة للرسم '\(plan.projectName)' (\(plan.steps.count) خطوة sheen.data)")
+            return t(
+                "Plan for DAG '\(plan.projectName)' (\(plan.steps.count) sheen.data steps)",
+                "خطة للرسم '\(plan.projectName)' (\(plan.steps.count) خطوة sheen.data)")
         }
         return t(
             "Plan for \(plan.projectName): \(recipe.name.en) (\(recipe.id)), \(plan.environment.rawValue), markets \(markets)",
-            "خطة \(plan.projectName): \(recipe.name.ar) (\(recipe.id))، بيئة \(plan.environment.rawValue)، الأسواق \(markets)")
+            "خطة \(plan.projectName): \(recipe.name.ar) (\(recipe.id))، بيئة \(plan.environment.rawValue)، الأسواق \(markets)"
+        )
     }
 
     private func providerName(_ id: String) -> String { catalog?.providers[id]?.name(language) ?? id }
@@ -81,13 +93,18 @@ public struct PlanTextRenderer: Sendable {
         var lines = resolution.assignments.map { assignment in
             let markets = assignment.markets.map(\.rawValue).joined(separator: "/")
             let because = assignment.reasons.map { $0(language) }.joined(separator: t(", ", "، "))
-            return "  " + t(
-                "\(providerName(assignment.provider)) for \(resolution.slot) in \(markets) because \(because)",
-                "\(providerName(assignment.provider)) لخانة \(resolution.slot) في \(markets) لأن \(because)")
+            return "  "
+                + t(
+                    "\(providerName(assignment.provider)) for \(resolution.slot) in \(markets) because \(because)",
+                    "\(providerName(assignment.provider)) لخانة \(resolution.slot) في \(markets) لأن \(because)")
         }
         if !resolution.uncoveredMarkets.isEmpty {
             let markets = resolution.uncoveredMarkets.map(\.rawValue).joined(separator: ", ")
-            lines.append("  " + t("\(resolution.slot): not covered in \(markets) (optional)", "\(resolution.slot): غير مغطاة في \(markets) (اختيارية)"))
+            lines.append(
+                "  "
+                    + t(
+                        "\(resolution.slot): not covered in \(markets) (optional)",
+                        "\(resolution.slot): غير مغطاة في \(markets) (اختيارية)"))
         }
         return lines
     }
@@ -101,7 +118,8 @@ public struct PlanTextRenderer: Sendable {
         let preflight = plan.nodes.count { $0.role == .preflight }
         return t(
             "\(steps) \(steps == 1 ? "step" : "steps"): \(parts.isEmpty ? "none" : parts.joined(separator: ", ")); \(preflight) preflight \(preflight == 1 ? "check" : "checks"); depth \(plan.depth)",
-            "\(steps) من الخطوات: \(parts.isEmpty ? "لا شيء" : parts.joined(separator: "، "))؛ \(preflight) من فحوص ما قبل التنفيذ؛ العمق \(plan.depth)")
+            "\(steps) من الخطوات: \(parts.isEmpty ? "لا شيء" : parts.joined(separator: "، "))؛ \(preflight) من فحوص ما قبل التنفيذ؛ العمق \(plan.depth)"
+        )
     }
 
     private func actionName(_ action: StepAction) -> String {
@@ -171,10 +189,13 @@ public struct PlanTextRenderer: Sendable {
             if !entry.applies {
                 lines.append("  · \(entry.item): \(entry.title(language)) — " + t("does not apply", "لا ينطبق"))
             } else if entry.turnsGreen {
-                lines.append("  ✓ \(entry.item): \(entry.title(language)) ← " + entry.evidencedBy.joined(separator: ", "))
+                lines.append(
+                    "  ✓ \(entry.item): \(entry.title(language)) ← " + entry.evidencedBy.joined(separator: ", "))
             } else {
                 let other = entry.otherEvidence.map(Self.evidenceName).joined(separator: ", ")
-                lines.append("  ! \(entry.item): \(entry.title(language)) — " + t("needs you", "يحتاج تدخلك") + (other.isEmpty ? "" : " (\(other))"))
+                lines.append(
+                    "  ! \(entry.item): \(entry.title(language)) — " + t("needs you", "يحتاج تدخلك")
+                        + (other.isEmpty ? "" : " (\(other))"))
                 lines.append("      " + t("fix: ", "الحل: ") + entry.fix(language))
             }
         }
@@ -188,7 +209,9 @@ public struct PlanTextRenderer: Sendable {
             let pricing = line.pricing
             var parts = [pricing.monthlyFee.description + t("/month", "/شهريًا")]
             if let percent = pricing.percentPerTransaction {
-                parts.append("+ \(Self.format(percent))%" + (pricing.fixedPerTransaction.map { " + \($0)" } ?? "") + t(" per transaction", " لكل عملية"))
+                parts.append(
+                    "+ \(Self.format(percent))%" + (pricing.fixedPerTransaction.map { " + \($0)" } ?? "")
+                        + t(" per transaction", " لكل عملية"))
             } else if let fixed = pricing.fixedPerTransaction {
                 parts.append("+ \(fixed)" + t(" per transaction", " لكل عملية"))
             }
@@ -211,7 +234,9 @@ public struct PlanTextRenderer: Sendable {
     }
 
     private func rateBudget(_ budget: Plan.RateBudget) -> String {
-        let calls = t("\(budget.estimatedCalls) calls (est.) for \(budget.steps) \(budget.steps == 1 ? "step" : "steps")", "\(budget.estimatedCalls) طلبًا تقديريًا لـ \(budget.steps) من الخطوات")
+        let calls = t(
+            "\(budget.estimatedCalls) calls (est.) for \(budget.steps) \(budget.steps == 1 ? "step" : "steps")",
+            "\(budget.estimatedCalls) طلبًا تقديريًا لـ \(budget.steps) من الخطوات")
         guard let limit = budget.limit else {
             return "  \(budget.provider): \(calls), " + t("no published limit", "لا يوجد حد معلن")
         }
@@ -219,6 +244,7 @@ public struct PlanTextRenderer: Sendable {
         let rateText = rate >= 1 ? Self.format((rate * 100).rounded() / 100) : String(format: "%.2f", rate)
         let window = limit.perSeconds == 1 ? "" : " (\(limit.requests) / \(Self.format(limit.perSeconds)) s)"
         let unconfirmed = limit.confirmed ? "" : t(", unconfirmed", "، غير مؤكد")
-        return "  \(budget.provider): \(calls), ≤ \(rateText) " + t("req/s", "طلب/ث") + "\(window) \(t("per", "لكل")) \(limit.scope.rawValue)\(unconfirmed)"
+        return "  \(budget.provider): \(calls), ≤ \(rateText) " + t("req/s", "طلب/ث")
+            + "\(window) \(t("per", "لكل")) \(limit.scope.rawValue)\(unconfirmed)"
     }
 }

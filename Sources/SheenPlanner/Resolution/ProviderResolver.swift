@@ -23,7 +23,8 @@ public struct ProviderResolver: Sendable {
                 guard slot.optional else { throw .requiredSlotDisabled(slot: slot.name) }
                 resolutions.append(
                     SlotResolution(
-                        slot: slot.name, optional: true, capabilities: slot.capabilities, assignments: [], exclusions: [],
+                        slot: slot.name, optional: true, capabilities: slot.capabilities, assignments: [],
+                        exclusions: [],
                         uncoveredMarkets: [], disabled: true))
                 continue
             }
@@ -71,14 +72,20 @@ private struct SlotContext {
         let missing = slot.capabilities.filter { !provider.capabilities.contains($0) }
         if !missing.isEmpty {
             let list = missing.map(\.rawValue).joined(separator: ", ")
-            return Failure(rule: .capability, detail: .init(en: "\(provider.id) lacks \(list)", ar: "\(provider.id) لا يقدّم \(list)"))
+            return Failure(
+                rule: .capability,
+                detail: .init(en: "\(provider.id) lacks \(list)", ar: "\(provider.id) لا يقدّم \(list)"))
         }
         if provider.status == .comingSoon {
-            return Failure(rule: .comingSoon, detail: .init(en: "\(provider.id) is coming soon", ar: "\(provider.id) قادم قريبًا"))
+            return Failure(
+                rule: .comingSoon, detail: .init(en: "\(provider.id) is coming soon", ar: "\(provider.id) قادم قريبًا"))
         }
         if provider.baseURLs[request.environment] == nil {
             let env = request.environment.rawValue
-            return Failure(rule: .environment, detail: .init(en: "\(provider.id) has no \(env) environment", ar: "لا توجد بيئة \(env) لدى \(provider.id)"))
+            return Failure(
+                rule: .environment,
+                detail: .init(
+                    en: "\(provider.id) has no \(env) environment", ar: "لا توجد بيئة \(env) لدى \(provider.id)"))
         }
         return nil
     }
@@ -94,20 +101,26 @@ private struct SlotContext {
                 rule: .market,
                 detail: .init(
                     en: "\(provider.id) covers \(served); not \(market)",
-                    ar: "\(provider.id) يغطي \(served.replacingOccurrences(of: " markets", with: " سوقًا")) وليس \(market)"))
+                    ar:
+                        "\(provider.id) يغطي \(served.replacingOccurrences(of: " markets", with: " سوقًا")) وليس \(market)"
+                ))
         }
         let movesMoney = !provider.currencies.isEmpty || [.payment, .bnpl].contains(provider.category)
         if movesMoney {
             for currency in request.currencies(for: market) where !provider.settles(currency) {
                 return Failure(
                     rule: .currency,
-                    detail: .init(en: "\(provider.id) does not settle \(currency)", ar: "\(provider.id) لا يسوّي بعملة \(currency)"))
+                    detail: .init(
+                        en: "\(provider.id) does not settle \(currency)", ar: "\(provider.id) لا يسوّي بعملة \(currency)"
+                    ))
             }
         }
         for method in requiredMethods(in: market) where !offers(provider, method: method, in: market) {
             return Failure(
                 rule: .paymentMethod,
-                detail: .init(en: "\(provider.id) lacks \(method) in \(market)", ar: "\(provider.id) لا يقدّم \(method) في \(market)"))
+                detail: .init(
+                    en: "\(provider.id) lacks \(method) in \(market)",
+                    ar: "\(provider.id) لا يقدّم \(method) في \(market)"))
         }
         if let residency = request.residency, slot.residency, residency.level == .required,
             !hasRegion(provider, in: residency.countries)
@@ -115,7 +128,9 @@ private struct SlotContext {
             let countries = residency.countries.map(\.rawValue).joined(separator: ", ")
             return Failure(
                 rule: .residency,
-                detail: .init(en: "\(provider.id) has no region in \(countries)", ar: "لا توجد منطقة لدى \(provider.id) في \(countries)"))
+                detail: .init(
+                    en: "\(provider.id) has no region in \(countries)",
+                    ar: "لا توجد منطقة لدى \(provider.id) في \(countries)"))
         }
         return nil
     }
@@ -200,7 +215,8 @@ private struct SlotContext {
             let provider = candidates.first { $0.id == assignments[index].provider }
             if let provider {
                 assignments[index].reasons = reasons(
-                    for: provider, markets: assignments[index].markets, pinned: pinned.contains(provider.id), split: split)
+                    for: provider, markets: assignments[index].markets, pinned: pinned.contains(provider.id),
+                    split: split)
             }
         }
         let chosenIDs = Set(assignments.map(\.provider))
@@ -210,7 +226,8 @@ private struct SlotContext {
             exclusions: exclusions, uncoveredMarkets: request.markets.filter { chosen[$0] == nil }, disabled: false)
     }
 
-    func exclusion(for provider: ProviderManifest, chosen: [CountryCode: ProviderManifest]) -> SlotResolution.Exclusion {
+    func exclusion(for provider: ProviderManifest, chosen: [CountryCode: ProviderManifest]) -> SlotResolution.Exclusion
+    {
         if let failure = globalFailure(provider) {
             return .init(provider: provider.id, rule: failure.rule, detail: failure.detail)
         }
@@ -251,11 +268,14 @@ private struct SlotContext {
             } else {
                 reasons.append(
                     .init(
-                        en: "the recipe's choice #\(index + 1)" + (passedOver.isEmpty ? "" : " (" + passedOver.map(\.en).joined(separator: "; ") + ")"),
-                        ar: "الخيار رقم \(index + 1) في الوصفة" + (passedOver.isEmpty ? "" : " (" + passedOver.map(\.ar).joined(separator: "؛ ") + ")")))
+                        en: "the recipe's choice #\(index + 1)"
+                            + (passedOver.isEmpty ? "" : " (" + passedOver.map(\.en).joined(separator: "; ") + ")"),
+                        ar: "الخيار رقم \(index + 1) في الوصفة"
+                            + (passedOver.isEmpty ? "" : " (" + passedOver.map(\.ar).joined(separator: "؛ ") + ")")))
             }
         } else {
-            reasons.append(.init(en: "the first eligible provider (none preferred fits)", ar: "أول مزوّد مؤهل (لا يناسب أي مفضّل)"))
+            reasons.append(
+                .init(en: "the first eligible provider (none preferred fits)", ar: "أول مزوّد مؤهل (لا يناسب أي مفضّل)"))
         }
         if !provider.markets.isEmpty {
             reasons.append(.init(en: "it serves \(marketList)", ar: "يخدم \(marketList)"))
@@ -263,7 +283,9 @@ private struct SlotContext {
         if !provider.currencies.isEmpty {
             var currencies: [CurrencyCode] = []
             for market in markets {
-                for currency in request.currencies(for: market) where !currencies.contains(currency) { currencies.append(currency) }
+                for currency in request.currencies(for: market) where !currencies.contains(currency) {
+                    currencies.append(currency)
+                }
             }
             let list = currencies.map(\.rawValue).joined(separator: ", ")
             reasons.append(.init(en: "settles \(list)", ar: "يسوّي بعملة \(list)"))
@@ -279,7 +301,10 @@ private struct SlotContext {
             let inCountry = provider.regions.filter { residency.countries.contains($0.country) }
             let countries = residency.countries.map(\.rawValue).joined(separator: ", ")
             if let region = inCountry.first {
-                reasons.append(.init(en: "keeps data in \(region.id) (\(region.country))", ar: "يحفظ البيانات في \(region.id) (\(region.country))"))
+                reasons.append(
+                    .init(
+                        en: "keeps data in \(region.id) (\(region.country))",
+                        ar: "يحفظ البيانات في \(region.id) (\(region.country))"))
             } else {
                 let nearby = provider.regions.first { gulf.contains($0.country.rawValue) } ?? provider.regions.first
                 let near = nearby.map { " \($0.id) (\($0.country))" } ?? ""

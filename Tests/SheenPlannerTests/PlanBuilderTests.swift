@@ -1,0 +1,125 @@
+import SheenModel
+import SheenPlanner
+import Testing
+
+@Suite("Plan graph and diff")
+struct PlanBuilderTests {
+    let subject = PlanBuilder(catalog: PlannerFixtures.catalog)
+
+    static func dag(_ edges: [(String, [String])]) -> NeutralDAG {
+        NeutralDAG(name: "t", nodes: edges.map { NeutralDAG.Node(id: $0.0, deps: $0.1) })
+    }
+
+    @Test("levels and the critical path of a small DAG")
+    func levels() throws {
+        let plan = try subject.plan(
+            dag: Self.dag([("a", []), ("b", ["a"]), ("c", ["a"]), ("d", ["b", "c"]), ("e", [])]), state: InMemoryStateSnapshot())
+        #expect(plan.nodes.map(\.id) == ["a", "e", "b", "c", "d"])
+        #expect(plan.nodes.map(\.level) == [0, 0, 1, 1, 2])
+        #expect(plan.criticalPath == ["a", "b", "d"])
+        #expect(plan.depth == 3)
+        #expect(plan.count(.create) == 5)
+    }
+
+    @Test("a cycle is reported as its path")
+    func cycle() {
+        let dag = Self.dag([("a", ["c"]), ("b", ["a"]), ("c", ["b"]), ("d", [])])
+        #expect(throws: PlanError.dependencyCycle(["a", "c", "b", "a"])) {
+            try subject.plan(dag: dag, state: InMemoryStateSnapshot())
+        }
+    }
+
+    @Test("a DAG file with an unknown dependency or a repeated node is refused")
+    func badDAG() {
+        #expect(throws: PlanError.dagUnknownDependency(node: "b", dependency: "x")) {
+            try subject.plan(dag: Self.dag([("a", []), ("b", ["x"])]), state: InMemoryStateSnapshot())
+        }
+        #expect(throws: PlanError.dagDuplicateNode("a")) {
+            try subject.plan(dag: Self.dag([("a", []), ("a", [])]), state: InMemoryStateSnapshot())
+        }
+    }
+
+    @Test("each step gets an action and a reason from recorded state")
+    func diff() throws {
+        let fresh = try subject.plan(dag: Self.dag([("a", []), ("b", ["a"]), ("c", []), ("d", []), ("e", [])]), state: InMemoryStateSnapshot())
+        let hash = Dictionary(uniqueKeysWithValues: fresh.nodes.map { ($0.id, $0.inputHash) })
+        let state = InMemoryStateSnapshot(records: [
+            StepRecord(stepID: "a", kind: "sheen.data", inputHash: hash["a"] ?? "", status: .succeeded),
+            StepRecord(stepID: "b", kind: "sheen.data", inputHash: "stale", status: .succeeded),
+            StepRecord(stepID: "c", kind: "sheen.data", inputHash: hash["c"] ?? "", status: .failed),
+            StepRecord(stepID: "d", kind: "other.kind", inputHash: hash["d"] ?? "", status: .succeeded),
+            StepRecord(stepID: "e", kind: "sheen.data", inputHash: hash["e"] ?? "", status: .inFlight),
+            StepRecord(stepID: "gone", kind: "sheen.data", inputHash: "x", status: .succeeded),
+        ])
+        let plan = try subject.plan(dag: Self.dag([("a", []), ("b", ["a"]), ("c", []), ("d", []), ("e", [])]), state: state)
+        let actions = Dictionary(uniqueKeysWithValues: plan.nodes.map { ($0.id, "\($0.action?.rawValue ?? "")/\($0.reason?.rawValue ?? "")") })
+        #expect(actions == [
+            "a": "noop/unchanged", "b": "update/inputs-changed", "c": "replace/failed-previously", "d": "replace/kind-changed",
+            "e": "update/interrupted", "gone": "delete/not-in-plan",
+        ])
+        #expect(plan.hasChanges)
+        #expect(plan.stateFingerprint != fresh.stateFingerprint)
+    }
+
+    @Test("a re-plan against the state of a finished apply has no changes")
+    func noChanges() throws {
+        let dag = Self.dag([("a", []), ("b", ["a"])])
+        let first = try subject.plan(dag: dag, state: InMemoryStateSnapshot())
+        let state = InMemoryStateSnapshot(records: first.steps.map {
+            StepRecord(stepID: $0.id, kind: $0.kind, inputHash: $0.inputHash, status: .succeeded)
+        })
+        let again = try subject.plan(dag: dag, state: state)
+        #expect(!again.hasChanges)
+        #expect(again.count(.noop) == 2)
+    }
+
+    @Test("a change upstream re-plans everything that builds on it")
+    func cascade() throws {
+        let before = try subject.plan(dag: Self.dag([("a", []), ("b", ["a"]), ("c", [])]), state: InMemoryStateSnapshot())
+        let after = try subject.plan(dag: Self.dag([("a", ["c"]), ("b", ["a"]), ("c", [])]), state: InMemoryStateSnapshot())
+        let hashes = { (plan: Plan) in Dictionary(uniqueKeysWithValues: plan.nodes.map { ($0.id, $0.inputHash) }) }
+        #expect(hashes(before)["c"] == hashes(after)["c"])
+        #expect(hashes(before)["a"] != hashes(after)["a"])
+        #expect(hashes(before)["b"] != hashes(after)["b"])
+    }
+
+    @Test("a recipe plan gates each provider's first steps on its credentials check and feeds checklist sinks")
+    func recipeGraph() throws {
+        let plan = try subject.plan(PlannerFixtures.request("arabic-ecommerce", markets: ["SA"]), state: InMemoryStateSnapshot())
+        let node = { (id: String) in plan.nodes.first { $0.id == id } }
+        #expect(node("tap.verify-key")?.dependsOn == ["preflight.tap.credentials"])
+        #expect(node("tap.test-charge")?.dependsOn == ["recipe.webhook-receiver", "tap.verify-key"])
+        #expect(node("checklist.payment-test-checkout")?.dependsOn == ["tap.test-charge"])
+        #expect(node("recipe.env")?.dependsOn.contains("tap.test-charge") == true)
+        #expect(plan.checklist.first { $0.item == "arabic-font-rendering" }?.turnsGreen == false)
+        #expect(plan.checklist.first { $0.item == "payment-test-checkout" }?.turnsGreen == true)
+    }
+
+    @Test("test charges run in dev but not in prod, where the payment item needs you")
+    func environments() throws {
+        let prod = try subject.plan(PlannerFixtures.request("arabic-ecommerce", markets: ["SA"], environment: .prod), state: InMemoryStateSnapshot())
+        #expect(!prod.nodes.contains { $0.id == "tap.test-charge" })
+        #expect(prod.checklist.first { $0.item == "payment-test-checkout" }?.turnsGreen == false)
+    }
+
+    @Test("the same inputs give byte-identical JSON")
+    func deterministic() throws {
+        let request = try PlannerFixtures.request("arabic-ecommerce", markets: PlannerFixtures.menaMarkets)
+        let first = PlanJSONRenderer.render(try subject.plan(request, state: InMemoryStateSnapshot()))
+        let second = PlanJSONRenderer.render(try PlanBuilder(catalog: PlannerFixtures.catalog).plan(request, state: InMemoryStateSnapshot()))
+        #expect(first == second)
+    }
+
+    @Test(
+        "every shipped recipe plans in every MENA market, in dev and prod",
+        arguments: ["arabic-ecommerce", "service-business-mena", "saas-mena", "global-saas", "enterprise-b2b", "ai-application"])
+    func everyRecipe(recipe: String) throws {
+        for market in PlannerFixtures.menaMarkets {
+            for environment in [DeploymentEnvironment.dev, .prod] {
+                let plan = try subject.plan(PlannerFixtures.request(recipe, markets: [market], environment: environment), state: InMemoryStateSnapshot())
+                #expect(plan.count(.create) == plan.steps.count)
+                #expect(!plan.criticalPath.isEmpty)
+            }
+        }
+    }
+}

@@ -1,0 +1,146 @@
+import SheenModel
+import SheenPlanner
+import Testing
+
+@Suite("Provider resolution")
+struct ProviderResolverTests {
+    let subject = ProviderResolver(catalog: PlannerFixtures.catalog)
+
+    @Test("a Kuwaiti shop pays with Tap, which offers KNET in KWD")
+    func kuwait() throws {
+        let resolutions = try subject.resolve(PlannerFixtures.request("arabic-ecommerce", markets: ["KW"]))
+        let payments = try #require(resolutions[slot: "payments"])
+        #expect(payments.providers == ["tap"])
+        #expect(payments.assignments.first?.reasons.contains { $0.en.contains("knet (KW)") } == true)
+        #expect(payments.assignments.first?.reasons.contains { $0.en.contains("settles KWD") } == true)
+    }
+
+    @Test("an Egyptian shop pays with Paymob, because Tap lacks the wallets Egyptian shoppers expect")
+    func egypt() throws {
+        let resolutions = try subject.resolve(PlannerFixtures.request("arabic-ecommerce", markets: ["EG"]))
+        let payments = try #require(resolutions[slot: "payments"])
+        #expect(payments.providers == ["paymob"])
+        #expect(payments.assignments.first?.reasons.first?.en == "the recipe's choice #2 (tap lacks vodafone-cash in EG)")
+    }
+
+    @Test("a per-market slot splits: Tap for the Gulf, Paymob for Egypt")
+    func split() throws {
+        let resolutions = try subject.resolve(PlannerFixtures.request("arabic-ecommerce", markets: PlannerFixtures.menaMarkets))
+        let payments = try #require(resolutions[slot: "payments"])
+        #expect(payments.assignments.map(\.provider) == ["tap", "paymob"])
+        #expect(payments.assignments.map { $0.markets.map(\.rawValue) } == [["SA", "AE", "KW", "BH", "QA", "OM"], ["EG"]])
+    }
+
+    @Test("mada is only ever offered in SAR: a Saudi shop charging USD cannot take mada")
+    func madaNeedsSAR() throws {
+        let request = try PlannerFixtures.request("arabic-ecommerce", markets: ["SA"], currencies: ["USD"])
+        #expect(throws: PlanError.self) { try subject.resolve(request) }
+        do {
+            _ = try subject.resolve(request)
+        } catch {
+            #expect(error.message(in: .en).contains("tap lacks mada in SA"))
+        }
+    }
+
+    @Test("KNET is only ever offered in KWD")
+    func knetNeedsKWD() throws {
+        let request = try PlannerFixtures.request("arabic-ecommerce", markets: ["KW"], currencies: ["USD"])
+        do {
+            _ = try subject.resolve(request)
+            Issue.record("KNET resolved without KWD")
+        } catch {
+            #expect(error.message(in: .en).contains("tap lacks knet in KW"))
+        }
+    }
+
+    @Test("Tabby is chosen only in AE, SA and KW", arguments: PlannerFixtures.menaMarkets)
+    func tabbyMarkets(market: String) throws {
+        let resolutions = try subject.resolve(PlannerFixtures.request("arabic-ecommerce", markets: [market]))
+        let bnpl = try #require(resolutions[slot: "bnpl"])
+        #expect(bnpl.providers == (["AE", "SA", "KW"].contains(market) ? ["tabby"] : []))
+        #expect(bnpl.uncoveredMarkets.map(\.rawValue) == (["AE", "SA", "KW"].contains(market) ? [] : [market]))
+    }
+
+    @Test(
+        "Stripe is never chosen for a Saudi or Egyptian merchant",
+        arguments: ["arabic-ecommerce", "service-business-mena", "saas-mena", "global-saas", "enterprise-b2b", "ai-application"],
+        ["SA", "EG"])
+    func neverStripe(recipe: String, market: String) throws {
+        for environment in [DeploymentEnvironment.dev, .prod] {
+            let resolutions = try subject.resolve(PlannerFixtures.request(recipe, markets: [market], environment: environment))
+            #expect(!resolutions.flatMap(\.providers).contains("stripe"), "\(recipe) \(market) \(environment)")
+        }
+    }
+
+    @Test("an unsatisfiable required slot names the slot, the market and what the nearest candidates lack")
+    func unsatisfiable() throws {
+        var request = try PlannerFixtures.request("arabic-ecommerce", markets: ["QA", "SA"])
+        let index = try #require(request.recipe.slots.firstIndex { $0.name == "bnpl" })
+        request.recipe.slots[index].optional = false
+        do {
+            _ = try subject.resolve(request)
+            Issue.record("resolved a required BNPL slot in Qatar")
+        } catch {
+            let message = error.message(in: .en)
+            #expect(message.hasPrefix("slot 'bnpl' cannot be filled in QA: tabby covers AE, SA, KW; not QA; tamara is coming soon"))
+            #expect(error.message(in: .ar).contains("تعذر ملء الخانة 'bnpl' في QA"))
+        }
+    }
+
+    @Test("a pin wins over the recipe's preference, and is explained")
+    func pin() throws {
+        let request = try PlannerFixtures.request("arabic-ecommerce", markets: ["SA"], pins: ["sms": "infobip"])
+        let sms = try #require(try subject.resolve(request)[slot: "sms"])
+        #expect(sms.providers == ["infobip"])
+        #expect(sms.assignments.first?.reasons.first?.en == "pinned in the project file")
+        #expect(sms.exclusions.first { $0.provider == "unifonic" }?.rule == .pinned)
+    }
+
+    @Test("a pin that cannot serve its market is an error naming the rule")
+    func badPin() throws {
+        let request = try PlannerFixtures.request("arabic-ecommerce", markets: ["EG"], pins: ["payments.EG": "tap"])
+        #expect(throws: PlanError.pinnedProviderIneligible(slot: "payments", provider: "tap", market: PlannerFixtures.markets(["EG"])[0], detail: .init(en: "tap lacks vodafone-cash in EG", ar: "tap لا يقدّم vodafone-cash في EG"))) {
+            try subject.resolve(request)
+        }
+    }
+
+    @Test("required residency excludes providers without an in-country region; preferred residency explains the nearest")
+    func residency() throws {
+        let saudi = PlannerFixtures.markets(["SA"])
+        let preferred = try PlannerFixtures.request("arabic-ecommerce", markets: ["SA"], residency: .init(countries: saudi, level: .preferred))
+        let deploy = try #require(try subject.resolve(preferred)[slot: "deploy"])
+        #expect(deploy.providers == ["aws"])
+        #expect(deploy.assignments.first?.reasons.last?.en.contains("nearest: me-south-1 (BH)") == true)
+
+        let required = try PlannerFixtures.request("arabic-ecommerce", markets: ["SA"], residency: .init(countries: saudi, level: .required))
+        do {
+            _ = try subject.resolve(required)
+            Issue.record("required Saudi residency satisfied without a Saudi region")
+        } catch {
+            // GCP has a Saudi region (me-central2, Dammam), so it is the nearest miss, before the recipe's preferences.
+            #expect(error.message(in: .en).contains("slot 'deploy' cannot be filled in SA: gcp is coming soon; aws has no region in SA"))
+        }
+
+        let uae = PlannerFixtures.markets(["AE"])
+        let inUAE = try PlannerFixtures.request("arabic-ecommerce", markets: ["AE"], residency: .init(countries: uae, level: .required))
+        #expect(try subject.resolve(inUAE)[slot: "deploy"]?.assignments.first?.reasons.last?.en == "keeps data in me-central-1 (AE)")
+    }
+
+    @Test("an optional slot can be left out; a required one cannot")
+    func disabling() throws {
+        let request = try PlannerFixtures.request("arabic-ecommerce", markets: ["SA"], disabled: ["bnpl"])
+        #expect(try subject.resolve(request)[slot: "bnpl"]?.disabled == true)
+        let required = try PlannerFixtures.request("arabic-ecommerce", markets: ["SA"], disabled: ["payments"])
+        #expect(throws: PlanError.requiredSlotDisabled(slot: "payments")) { try subject.resolve(required) }
+    }
+
+    @Test("every exclusion names its rule")
+    func exclusions() throws {
+        let payments = try #require(try subject.resolve(PlannerFixtures.request("arabic-ecommerce", markets: ["SA"]))[slot: "payments"])
+        let rules = Dictionary(uniqueKeysWithValues: payments.exclusions.map { ($0.provider, $0.rule) })
+        #expect(rules["moyasar"] == .comingSoon)
+        #expect(rules["stripe"] == .market)
+        #expect(rules["paymob"] == .paymentMethod)
+        #expect(rules["tabby"] == .capability)
+    }
+}
