@@ -13,7 +13,8 @@ struct PlanBuilderTests {
     @Test("levels and the critical path of a small DAG")
     func levels() throws {
         let plan = try subject.plan(
-            dag: Self.dag([("a", []), ("b", ["a"]), ("c", ["a"]), ("d", ["b", "c"]), ("e", [])]), state: InMemoryStateSnapshot())
+            dag: Self.dag([("a", []), ("b", ["a"]), ("c", ["a"]), ("d", ["b", "c"]), ("e", [])]),
+            state: InMemoryStateSnapshot())
         #expect(plan.nodes.map(\.id) == ["a", "e", "b", "c", "d"])
         #expect(plan.nodes.map(\.level) == [0, 0, 1, 1, 2])
         #expect(plan.criticalPath == ["a", "b", "d"])
@@ -41,7 +42,8 @@ struct PlanBuilderTests {
 
     @Test("each step gets an action and a reason from recorded state")
     func diff() throws {
-        let fresh = try subject.plan(dag: Self.dag([("a", []), ("b", ["a"]), ("c", []), ("d", []), ("e", [])]), state: InMemoryStateSnapshot())
+        let fresh = try subject.plan(
+            dag: Self.dag([("a", []), ("b", ["a"]), ("c", []), ("d", []), ("e", [])]), state: InMemoryStateSnapshot())
         let hash = Dictionary(uniqueKeysWithValues: fresh.nodes.map { ($0.id, $0.inputHash) })
         let state = InMemoryStateSnapshot(records: [
             StepRecord(stepID: "a", kind: "sheen.data", inputHash: hash["a"] ?? "", status: .succeeded),
@@ -51,12 +53,18 @@ struct PlanBuilderTests {
             StepRecord(stepID: "e", kind: "sheen.data", inputHash: hash["e"] ?? "", status: .inFlight),
             StepRecord(stepID: "gone", kind: "sheen.data", inputHash: "x", status: .succeeded),
         ])
-        let plan = try subject.plan(dag: Self.dag([("a", []), ("b", ["a"]), ("c", []), ("d", []), ("e", [])]), state: state)
-        let actions = Dictionary(uniqueKeysWithValues: plan.nodes.map { ($0.id, "\($0.action?.rawValue ?? "")/\($0.reason?.rawValue ?? "")") })
-        #expect(actions == [
-            "a": "noop/unchanged", "b": "update/inputs-changed", "c": "replace/failed-previously", "d": "replace/kind-changed",
-            "e": "update/interrupted", "gone": "delete/not-in-plan",
-        ])
+        let plan = try subject.plan(
+            dag: Self.dag([("a", []), ("b", ["a"]), ("c", []), ("d", []), ("e", [])]), state: state)
+        let actions = Dictionary(
+            uniqueKeysWithValues: plan.nodes.map {
+                ($0.id, "\($0.action?.rawValue ?? "")/\($0.reason?.rawValue ?? "")")
+            })
+        #expect(
+            actions == [
+                "a": "noop/unchanged", "b": "update/inputs-changed", "c": "replace/failed-previously",
+                "d": "replace/kind-changed",
+                "e": "update/interrupted", "gone": "delete/not-in-plan",
+            ])
         #expect(plan.hasChanges)
         #expect(plan.stateFingerprint != fresh.stateFingerprint)
     }
@@ -65,9 +73,10 @@ struct PlanBuilderTests {
     func noChanges() throws {
         let dag = Self.dag([("a", []), ("b", ["a"])])
         let first = try subject.plan(dag: dag, state: InMemoryStateSnapshot())
-        let state = InMemoryStateSnapshot(records: first.steps.map {
-            StepRecord(stepID: $0.id, kind: $0.kind, inputHash: $0.inputHash, status: .succeeded)
-        })
+        let state = InMemoryStateSnapshot(
+            records: first.steps.map {
+                StepRecord(stepID: $0.id, kind: $0.kind, inputHash: $0.inputHash, status: .succeeded)
+            })
         let again = try subject.plan(dag: dag, state: state)
         #expect(!again.hasChanges)
         #expect(again.count(.noop) == 2)
@@ -75,8 +84,10 @@ struct PlanBuilderTests {
 
     @Test("a change upstream re-plans everything that builds on it")
     func cascade() throws {
-        let before = try subject.plan(dag: Self.dag([("a", []), ("b", ["a"]), ("c", [])]), state: InMemoryStateSnapshot())
-        let after = try subject.plan(dag: Self.dag([("a", ["c"]), ("b", ["a"]), ("c", [])]), state: InMemoryStateSnapshot())
+        let before = try subject.plan(
+            dag: Self.dag([("a", []), ("b", ["a"]), ("c", [])]), state: InMemoryStateSnapshot())
+        let after = try subject.plan(
+            dag: Self.dag([("a", ["c"]), ("b", ["a"]), ("c", [])]), state: InMemoryStateSnapshot())
         let hashes = { (plan: Plan) in Dictionary(uniqueKeysWithValues: plan.nodes.map { ($0.id, $0.inputHash) }) }
         #expect(hashes(before)["c"] == hashes(after)["c"])
         #expect(hashes(before)["a"] != hashes(after)["a"])
@@ -85,7 +96,8 @@ struct PlanBuilderTests {
 
     @Test("a recipe plan gates each provider's first steps on its credentials check and feeds checklist sinks")
     func recipeGraph() throws {
-        let plan = try subject.plan(PlannerFixtures.request("arabic-ecommerce", markets: ["SA"]), state: InMemoryStateSnapshot())
+        let plan = try subject.plan(
+            PlannerFixtures.request("arabic-ecommerce", markets: ["SA"]), state: InMemoryStateSnapshot())
         let node = { (id: String) in plan.nodes.first { $0.id == id } }
         #expect(node("tap.verify-key")?.dependsOn == ["preflight.tap.credentials"])
         #expect(node("tap.test-charge")?.dependsOn == ["recipe.webhook-receiver", "tap.verify-key"])
@@ -97,7 +109,9 @@ struct PlanBuilderTests {
 
     @Test("test charges run in dev but not in prod, where the payment item needs you")
     func environments() throws {
-        let prod = try subject.plan(PlannerFixtures.request("arabic-ecommerce", markets: ["SA"], environment: .prod), state: InMemoryStateSnapshot())
+        let prod = try subject.plan(
+            PlannerFixtures.request("arabic-ecommerce", markets: ["SA"], environment: .prod),
+            state: InMemoryStateSnapshot())
         #expect(!prod.nodes.contains { $0.id == "tap.test-charge" })
         #expect(prod.checklist.first { $0.item == "payment-test-checkout" }?.turnsGreen == false)
     }
@@ -106,17 +120,22 @@ struct PlanBuilderTests {
     func deterministic() throws {
         let request = try PlannerFixtures.request("arabic-ecommerce", markets: PlannerFixtures.menaMarkets)
         let first = PlanJSONRenderer.render(try subject.plan(request, state: InMemoryStateSnapshot()))
-        let second = PlanJSONRenderer.render(try PlanBuilder(catalog: PlannerFixtures.catalog).plan(request, state: InMemoryStateSnapshot()))
+        let second = PlanJSONRenderer.render(
+            try PlanBuilder(catalog: PlannerFixtures.catalog).plan(request, state: InMemoryStateSnapshot()))
         #expect(first == second)
     }
 
     @Test(
         "every shipped recipe plans in every MENA market, in dev and prod",
-        arguments: ["arabic-ecommerce", "service-business-mena", "saas-mena", "global-saas", "enterprise-b2b", "ai-application"])
+        arguments: [
+            "arabic-ecommerce", "service-business-mena", "saas-mena", "global-saas", "enterprise-b2b", "ai-application",
+        ])
     func everyRecipe(recipe: String) throws {
         for market in PlannerFixtures.menaMarkets {
             for environment in [DeploymentEnvironment.dev, .prod] {
-                let plan = try subject.plan(PlannerFixtures.request(recipe, markets: [market], environment: environment), state: InMemoryStateSnapshot())
+                let plan = try subject.plan(
+                    PlannerFixtures.request(recipe, markets: [market], environment: environment),
+                    state: InMemoryStateSnapshot())
                 #expect(plan.count(.create) == plan.steps.count)
                 #expect(!plan.criticalPath.isEmpty)
             }

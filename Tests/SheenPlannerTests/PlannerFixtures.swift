@@ -21,7 +21,8 @@ enum PlannerFixtures {
     ) throws -> PlanRequest {
         guard let recipe = catalog.recipes[recipe] else { throw FixtureError.missingRecipe(recipe) }
         return PlanRequest(
-            projectName: "souq", recipe: recipe, markets: Self.markets(markets), currencies: Self.currencies(currencies),
+            projectName: "souq", recipe: recipe, markets: Self.markets(markets),
+            currencies: Self.currencies(currencies),
             environment: environment, residency: residency, pins: pins, disabledSlots: disabled)
     }
 

@@ -20,15 +20,18 @@ struct ProviderResolverTests {
         let resolutions = try subject.resolve(PlannerFixtures.request("arabic-ecommerce", markets: ["EG"]))
         let payments = try #require(resolutions[slot: "payments"])
         #expect(payments.providers == ["paymob"])
-        #expect(payments.assignments.first?.reasons.first?.en == "the recipe's choice #2 (tap lacks vodafone-cash in EG)")
+        #expect(
+            payments.assignments.first?.reasons.first?.en == "the recipe's choice #2 (tap lacks vodafone-cash in EG)")
     }
 
     @Test("a per-market slot splits: Tap for the Gulf, Paymob for Egypt")
     func split() throws {
-        let resolutions = try subject.resolve(PlannerFixtures.request("arabic-ecommerce", markets: PlannerFixtures.menaMarkets))
+        let resolutions = try subject.resolve(
+            PlannerFixtures.request("arabic-ecommerce", markets: PlannerFixtures.menaMarkets))
         let payments = try #require(resolutions[slot: "payments"])
         #expect(payments.assignments.map(\.provider) == ["tap", "paymob"])
-        #expect(payments.assignments.map { $0.markets.map(\.rawValue) } == [["SA", "AE", "KW", "BH", "QA", "OM"], ["EG"]])
+        #expect(
+            payments.assignments.map { $0.markets.map(\.rawValue) } == [["SA", "AE", "KW", "BH", "QA", "OM"], ["EG"]])
     }
 
     @Test("mada is only ever offered in SAR: a Saudi shop charging USD cannot take mada")
@@ -63,11 +66,14 @@ struct ProviderResolverTests {
 
     @Test(
         "Stripe is never chosen for a Saudi or Egyptian merchant",
-        arguments: ["arabic-ecommerce", "service-business-mena", "saas-mena", "global-saas", "enterprise-b2b", "ai-application"],
+        arguments: [
+            "arabic-ecommerce", "service-business-mena", "saas-mena", "global-saas", "enterprise-b2b", "ai-application",
+        ],
         ["SA", "EG"])
     func neverStripe(recipe: String, market: String) throws {
         for environment in [DeploymentEnvironment.dev, .prod] {
-            let resolutions = try subject.resolve(PlannerFixtures.request(recipe, markets: [market], environment: environment))
+            let resolutions = try subject.resolve(
+                PlannerFixtures.request(recipe, markets: [market], environment: environment))
             #expect(!resolutions.flatMap(\.providers).contains("stripe"), "\(recipe) \(market) \(environment)")
         }
     }
@@ -82,7 +88,9 @@ struct ProviderResolverTests {
             Issue.record("resolved a required BNPL slot in Qatar")
         } catch {
             let message = error.message(in: .en)
-            #expect(message.hasPrefix("slot 'bnpl' cannot be filled in QA: tabby covers AE, SA, KW; not QA; tamara is coming soon"))
+            #expect(
+                message.hasPrefix(
+                    "slot 'bnpl' cannot be filled in QA: tabby covers AE, SA, KW; not QA; tamara is coming soon"))
             #expect(error.message(in: .ar).contains("تعذر ملء الخانة 'bnpl' في QA"))
         }
     }
@@ -99,31 +107,43 @@ struct ProviderResolverTests {
     @Test("a pin that cannot serve its market is an error naming the rule")
     func badPin() throws {
         let request = try PlannerFixtures.request("arabic-ecommerce", markets: ["EG"], pins: ["payments.EG": "tap"])
-        #expect(throws: PlanError.pinnedProviderIneligible(slot: "payments", provider: "tap", market: PlannerFixtures.markets(["EG"])[0], detail: .init(en: "tap lacks vodafone-cash in EG", ar: "tap لا يقدّم vodafone-cash في EG"))) {
+        #expect(
+            throws: PlanError.pinnedProviderIneligible(
+                slot: "payments", provider: "tap", market: PlannerFixtures.markets(["EG"])[0],
+                detail: .init(en: "tap lacks vodafone-cash in EG", ar: "tap لا يقدّم vodafone-cash في EG"))
+        ) {
             try subject.resolve(request)
         }
     }
 
-    @Test("required residency excludes providers without an in-country region; preferred residency explains the nearest")
+    @Test(
+        "required residency excludes providers without an in-country region; preferred residency explains the nearest")
     func residency() throws {
         let saudi = PlannerFixtures.markets(["SA"])
-        let preferred = try PlannerFixtures.request("arabic-ecommerce", markets: ["SA"], residency: .init(countries: saudi, level: .preferred))
+        let preferred = try PlannerFixtures.request(
+            "arabic-ecommerce", markets: ["SA"], residency: .init(countries: saudi, level: .preferred))
         let deploy = try #require(try subject.resolve(preferred)[slot: "deploy"])
         #expect(deploy.providers == ["aws"])
         #expect(deploy.assignments.first?.reasons.last?.en.contains("nearest: me-south-1 (BH)") == true)
 
-        let required = try PlannerFixtures.request("arabic-ecommerce", markets: ["SA"], residency: .init(countries: saudi, level: .required))
+        let required = try PlannerFixtures.request(
+            "arabic-ecommerce", markets: ["SA"], residency: .init(countries: saudi, level: .required))
         do {
             _ = try subject.resolve(required)
             Issue.record("required Saudi residency satisfied without a Saudi region")
         } catch {
             // GCP has a Saudi region (me-central2, Dammam), so it is the nearest miss, before the recipe's preferences.
-            #expect(error.message(in: .en).contains("slot 'deploy' cannot be filled in SA: gcp is coming soon; aws has no region in SA"))
+            #expect(
+                error.message(in: .en).contains(
+                    "slot 'deploy' cannot be filled in SA: gcp is coming soon; aws has no region in SA"))
         }
 
         let uae = PlannerFixtures.markets(["AE"])
-        let inUAE = try PlannerFixtures.request("arabic-ecommerce", markets: ["AE"], residency: .init(countries: uae, level: .required))
-        #expect(try subject.resolve(inUAE)[slot: "deploy"]?.assignments.first?.reasons.last?.en == "keeps data in me-central-1 (AE)")
+        let inUAE = try PlannerFixtures.request(
+            "arabic-ecommerce", markets: ["AE"], residency: .init(countries: uae, level: .required))
+        #expect(
+            try subject.resolve(inUAE)[slot: "deploy"]?.assignments.first?.reasons.last?.en
+                == "keeps data in me-central-1 (AE)")
     }
 
     @Test("an optional slot can be left out; a required one cannot")
@@ -136,7 +156,8 @@ struct ProviderResolverTests {
 
     @Test("every exclusion names its rule")
     func exclusions() throws {
-        let payments = try #require(try subject.resolve(PlannerFixtures.request("arabic-ecommerce", markets: ["SA"]))[slot: "payments"])
+        let payments = try #require(
+            try subject.resolve(PlannerFixtures.request("arabic-ecommerce", markets: ["SA"]))[slot: "payments"])
         let rules = Dictionary(uniqueKeysWithValues: payments.exclusions.map { ($0.provider, $0.rule) })
         #expect(rules["moyasar"] == .comingSoon)
         #expect(rules["stripe"] == .market)
