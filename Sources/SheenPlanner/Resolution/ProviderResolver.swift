@@ -216,7 +216,7 @@ private struct SlotContext {
             if let provider {
                 assignments[index].reasons = reasons(
                     for: provider, markets: assignments[index].markets, pinned: pinned.contains(provider.id),
-                    split: split)
+                    split: split && assignments.count > 1)
             }
         }
         let chosenIDs = Set(assignments.map(\.provider))
