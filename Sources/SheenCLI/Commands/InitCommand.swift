@@ -65,15 +65,7 @@ struct InitCommand: ParsableCommand {
         let writer = ProjectFileWriter(
             recipe: recipe, catalog: session.catalog, name: name ?? ProjectFileWriter.sanitizedName(directoryName),
             markets: markets, environments: env.isEmpty ? [.dev, .prod] : env)
-        let text = writer.render()
-        do {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
-        } catch {
-            throw ValidationError(
-                global.language == .en
-                    ? "cannot write '\(output)': \(error.localizedDescription)"
-                    : "تعذرت كتابة '\(output)': \(error.localizedDescription)")
-        }
+        try Console.write(writer.render(), to: output, language: global.language)
         Console.out(
             global.language == .en
                 ? "wrote \(output) for \(recipe.name.en) (\(recipe.id)); check it with 'sheen validate \(output)'"

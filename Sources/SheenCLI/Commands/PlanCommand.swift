@@ -41,16 +41,7 @@ struct PlanCommand: ParsableCommand {
     func run() throws {
         let (plan, catalog) = try input.makePlan(global: global)
         let json = PlanJSONRenderer.render(plan)
-        if let out {
-            do {
-                try Data(json.utf8).write(to: URL(fileURLWithPath: out), options: .atomic)
-            } catch {
-                throw ValidationError(
-                    global.language == .en
-                        ? "cannot write '\(out)': \(error.localizedDescription)"
-                        : "تعذرت كتابة '\(out)': \(error.localizedDescription)")
-            }
-        }
+        if let out { try Console.write(json, to: out, language: global.language) }
         if global.json {
             FileHandle.standardOutput.write(Data(json.utf8))
         } else {

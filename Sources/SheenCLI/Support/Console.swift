@@ -1,4 +1,6 @@
+import ArgumentParser
 import Foundation
+import SheenModel
 
 /// Writes to standard output and error; one place so tests and commands agree on streams.
 enum Console {
@@ -15,5 +17,17 @@ enum Console {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         out(String(decoding: try encoder.encode(value), as: UTF8.self))
+    }
+
+    /// Writes `text` to `path` atomically; a failure is a usage error naming the path.
+    static func write(_ text: String, to path: String, language: Language) throws {
+        do {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+        } catch {
+            throw ValidationError(
+                language == .en
+                    ? "cannot write '\(path)': \(error.localizedDescription)"
+                    : "تعذرت كتابة '\(path)': \(error.localizedDescription)")
+        }
     }
 }
