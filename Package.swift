@@ -18,6 +18,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // MARK: Core
@@ -35,13 +36,29 @@ let package = Package(
         /** Provider resolution, the step graph, the diff against state, and plan renderers. Pure: no I/O. */
         .target(name: "SheenPlanner", dependencies: ["SheenModel"], swiftSettings: swiftSettings),
 
+        /** The executor: scheduler, rate limits, retries, circuit breakers, apply lock; talks to protocols only. */
+        .target(name: "SheenEngine", dependencies: ["SheenModel", "SheenPlanner"], swiftSettings: swiftSettings),
+
+        /** The durable `StateStore` on SQLite (GRDB): journal, leases, breaker state, versioned migrations. */
+        .target(
+            name: "SheenStore",
+            dependencies: ["SheenEngine", "SheenModel", "SheenPlanner", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+
+        /** Fakes and fixtures shared by test targets: `MockClock`, scripted step runners, the store contract suite. */
+        .target(
+            name: "SheenTestSupport", dependencies: ["SheenEngine", "SheenModel", "SheenPlanner"],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: Command line
 
         /** ArgumentParser commands: parse, call the libraries, map errors to exit codes. */
         .target(
             name: "SheenCLI",
             dependencies: [
-                "SheenModel", "SheenCatalog", "SheenPlanner",
+                "SheenModel", "SheenCatalog", "SheenPlanner", "SheenEngine", "SheenStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -62,6 +79,16 @@ let package = Package(
             name: "SheenPlannerTests",
             dependencies: ["SheenPlanner", "SheenCatalog", "SheenModel"],
             exclude: ["Goldens"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SheenEngineTests",
+            dependencies: ["SheenEngine", "SheenTestSupport", "SheenPlanner", "SheenModel"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SheenStoreTests",
+            dependencies: ["SheenStore", "SheenEngine", "SheenTestSupport", "SheenPlanner", "SheenModel"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

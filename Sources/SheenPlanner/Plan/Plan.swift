@@ -27,6 +27,25 @@ public struct Plan: Sendable {
         public var reason: ActionReason?
         public var inputHash: String
         public var outputs: [StepTemplate.Output]
+
+        public init(
+            id: String, role: Role, kind: String, slot: String?, provider: String?, title: LocalizedText?,
+            dependsOn: [String], level: Int, action: StepAction?, reason: ActionReason?, inputHash: String,
+            outputs: [StepTemplate.Output]
+        ) {
+            self.id = id
+            self.role = role
+            self.kind = kind
+            self.slot = slot
+            self.provider = provider
+            self.title = title
+            self.dependsOn = dependsOn
+            self.level = level
+            self.action = action
+            self.reason = reason
+            self.inputHash = inputHash
+            self.outputs = outputs
+        }
     }
 
     /// How an activation item stands once this plan is applied.

@@ -1,0 +1,38 @@
+import Foundation
+
+/// The circuit breakers of every connection a run touches, loaded from the store on first use and saved on every
+/// state change, so an open breaker survives a restart.
+actor BreakerBoard {
+    private let store: any StateStore
+    private var breakers: [String: CircuitBreaker] = [:]
+
+    init(store: any StateStore) {
+        self.store = store
+    }
+
+    private func load(_ connection: String) async throws -> CircuitBreaker {
+        if let breaker = breakers[connection] { return breaker }
+        let breaker = try await store.breaker(for: connection) ?? CircuitBreaker()
+        breakers[connection] = breaker
+        return breaker
+    }
+
+    func beforeCall(_ connection: String, now: Date) async throws -> CircuitBreaker.Decision {
+        var breaker = try await load(connection)
+        let decision = breaker.beforeCall(now: now)
+        try await save(breaker, connection)
+        return decision
+    }
+
+    func record(_ connection: String, success: Bool, now: Date) async throws {
+        var breaker = try await load(connection)
+        if success { breaker.recordSuccess() } else { breaker.recordFailure(now: now) }
+        try await save(breaker, connection)
+    }
+
+    private func save(_ breaker: CircuitBreaker, _ connection: String) async throws {
+        guard breakers[connection] != breaker else { return }
+        breakers[connection] = breaker
+        try await store.saveBreaker(breaker, for: connection)
+    }
+}

@@ -1,0 +1,402 @@
+import Foundation
+import SheenModel
+import SheenPlanner
+
+/// Runs a plan: a ready queue over the graph, a global concurrency bound, token buckets per provider and
+/// connection, retries with full-jitter backoff and `Retry-After`, a circuit breaker per connection, per-step
+/// timeouts, continue-on-error, and cancellation that leaves a consistent journal.
+///
+/// Every step is journaled in flight *before* its call and succeeded or failed after it, one transaction each. A
+/// step found in flight at the start of a run (the last run died mid-call) is observed before anything is sent
+/// again, so resuming never repeats a side effect.
+public struct Executor: Sendable {
+    public let store: any StateStore
+    public let runners: RunnerRegistry
+    public let clock: any EngineClock
+    public let limiter: RateLimiter
+    /// The rate-limit keys a node's calls spend tokens from (its provider, its connection).
+    public let rateKeys: @Sendable (Plan.Node) -> [String]
+    public let options: ExecutionOptions
+    /// Uniform in `[0, 1]`, for backoff jitter.
+    public let random: @Sendable () -> Double
+    public let events: @Sendable (ExecutionEvent) -> Void
+
+    public init(
+        store: any StateStore, runners: RunnerRegistry, clock: any EngineClock = SystemClock(),
+        limiter: RateLimiter = RateLimiter(), rateKeys: @escaping @Sendable (Plan.Node) -> [String] = { _ in [] },
+        options: ExecutionOptions = ExecutionOptions(), random: @escaping @Sendable () -> Double = { Double.random(in: 0...1) },
+        events: @escaping @Sendable (ExecutionEvent) -> Void = { _ in }
+    ) {
+        self.store = store
+        self.runners = runners
+        self.clock = clock
+        self.limiter = limiter
+        self.rateKeys = rateKeys
+        self.options = options
+        self.random = random
+        self.events = events
+    }
+
+    private enum Outcome: Sendable {
+        case succeeded(reconciled: Bool)
+        case failed(StepFailure)
+        case cancelled
+    }
+
+    // MARK: Apply
+
+    /// Applies `plan` to `scope`. The caller holds the scope's ``ApplyLock``.
+    public func apply(_ plan: Plan, scope: StoreScope) async throws -> ExecutionReport {
+        let started = ContinuousClock.now
+        let previous = Dictionary(uniqueKeysWithValues: try await store.steps(in: scope).map { ($0.stepID, $0) })
+        let breakers = BreakerBoard(store: store)
+        var report = ExecutionReport()
+
+        let graph = plan.nodes.filter { $0.action != .delete }
+        let deletions = plan.nodes.filter { $0.action == .delete }
+        let index = Dictionary(uniqueKeysWithValues: graph.enumerated().map { ($0.element.id, $0.offset) })
+        var dependents = [[Int]](repeating: [], count: graph.count)
+        var remaining = [Int](repeating: 0, count: graph.count)
+        for (position, node) in graph.enumerated() {
+            for dependency in node.dependsOn {
+                guard let target = index[dependency] else { continue }
+                dependents[target].append(position)
+                remaining[position] += 1
+            }
+        }
+        // Nothing to call for unchanged steps and checklist sinks: they count as done at once.
+        var ready: [Int] = []
+        var settled = [Bool](repeating: false, count: graph.count)
+        func settle(_ position: Int) -> [Int] {
+            settled[position] = true
+            var next: [Int] = []
+            for dependent in dependents[position] {
+                remaining[dependent] -= 1
+                if remaining[dependent] == 0 { next.append(dependent) }
+            }
+            return next
+        }
+        var toRun = 0
+        var frontier = (0..<graph.count).filter { remaining[$0] == 0 }
+        while let position = frontier.popLast() {
+            if needsRun(graph[position]) {
+                ready.append(position)
+                toRun += 1
+            } else {
+                if graph[position].action == .noop { report.unchanged += 1 }
+                frontier += settle(position)
+            }
+        }
+        toRun += graph.indices.count { remaining[$0] > 0 && needsRun(graph[$0]) }
+        events(.started(total: plan.steps.count, toRun: toRun + deletions.count))
+        ready.sort { graph[$0].id > graph[$1].id }  // popLast takes the smallest id first: a stable order
+
+        var stopping = false
+        await withTaskGroup(of: (Int, Outcome).self) { group in
+            var running = 0
+            func launch() {
+                while running < options.parallelism, !stopping, !Task.isCancelled, let position = ready.popLast() {
+                    let node = graph[position]
+                    running += 1
+                    group.addTask { (position, await run(node, previous: previous[node.id], scope: scope, breakers: breakers)) }
+                }
+            }
+            launch()
+            while let (position, outcome) = await group.next() {
+                running -= 1
+                let node = graph[position]
+                switch outcome {
+                case .succeeded(let reconciled):
+                    if node.role == .step {
+                        report.succeeded.append(node.id)
+                        if reconciled { report.reconciled.append(node.id) }
+                    }
+                    var next: [Int] = []
+                    for dependent in settle(position) {
+                        if needsRun(graph[dependent]) { next.append(dependent) } else { next += settleChain(dependent) }
+                    }
+                    ready += next.sorted { graph[$0].id > graph[$1].id }
+                case .failed(let failure):
+                    report.failed[node.id] = failure
+                    for skipped in await skip(dependentsOf: position, in: graph, dependents: dependents, settled: &settled, scope: scope, because: node.id) {
+                        report.skipped.append(skipped)
+                    }
+                    if !options.continueOnError { stopping = true }
+                case .cancelled:
+                    report.cancelled = true
+                    stopping = true
+                }
+                launch()
+            }
+            func settleChain(_ position: Int) -> [Int] {
+                // A dependent with nothing to run (a checklist sink) settles at once and passes readiness on.
+                var result: [Int] = []
+                var stack = [position]
+                while let current = stack.popLast() {
+                    for next in settle(current) {
+                        if needsRun(graph[next]) { result.append(next) } else { stack.append(next) }
+                    }
+                }
+                return result
+            }
+        }
+        if Task.isCancelled { report.cancelled = true }
+
+        if !stopping, !report.cancelled {
+            for level in Set(deletions.map { previous[$0.id]?.level ?? 0 }).sorted(by: >) {
+                let batch = deletions.filter { (previous[$0.id]?.level ?? 0) == level }
+                report.merge(try await delete(batch, previous: previous, scope: scope))
+            }
+        }
+        report.calls = await callCounter.value
+        report.duration = ContinuousClock.now - started
+        events(.finished(report))
+        return report
+    }
+
+    // MARK: Destroy
+
+    /// Deletes everything recorded for `scope`, deepest level first. The caller holds the scope's ``ApplyLock``.
+    public func destroy(scope: StoreScope) async throws -> ExecutionReport {
+        let started = ContinuousClock.now
+        let states = try await store.steps(in: scope)
+        let previous = Dictionary(uniqueKeysWithValues: states.map { ($0.stepID, $0) })
+        events(.started(total: states.count, toRun: states.count))
+        var report = ExecutionReport()
+        for level in Set(states.map(\.level)).sorted(by: >) {
+            let batch = states.filter { $0.level == level }.map { state in
+                Plan.Node(
+                    id: state.stepID, role: .step, kind: state.kind, slot: nil, provider: state.provider, title: nil,
+                    dependsOn: [], level: state.level, action: .delete, reason: .notInPlan, inputHash: state.inputHash,
+                    outputs: [])
+            }
+            report.merge(try await delete(batch, previous: previous, scope: scope))
+            if report.cancelled { break }
+        }
+        report.calls = await callCounter.value
+        report.duration = ContinuousClock.now - started
+        events(.finished(report))
+        return report
+    }
+
+    private func delete(_ nodes: [Plan.Node], previous: [String: StepState], scope: StoreScope) async throws -> ExecutionReport {
+        var report = ExecutionReport()
+        let breakers = BreakerBoard(store: store)
+        var queue = nodes.sorted { $0.id > $1.id }
+        await withTaskGroup(of: (String, Outcome).self) { group in
+            var running = 0
+            func launch() {
+                while running < options.parallelism, !Task.isCancelled, let node = queue.popLast() {
+                    running += 1
+                    group.addTask { (node.id, await run(node, previous: previous[node.id], scope: scope, breakers: breakers)) }
+                }
+            }
+            launch()
+            while let (id, outcome) = await group.next() {
+                running -= 1
+                switch outcome {
+                case .succeeded: report.succeeded.append(id)
+                case .failed(let failure): report.failed[id] = failure
+                case .cancelled: report.cancelled = true
+                }
+                launch()
+            }
+        }
+        return report
+    }
+
+    // MARK: One step
+
+    private func needsRun(_ node: Plan.Node) -> Bool {
+        switch node.role {
+        case .checklist: false
+        case .preflight: true
+        case .step: node.action != nil && node.action != .noop
+        }
+    }
+
+    private let callCounter = CallCounter()
+
+    private func run(_ node: Plan.Node, previous: StepState?, scope: StoreScope, breakers: BreakerBoard) async -> Outcome {
+        do {
+            return try await attempt(node, previous: previous, scope: scope, breakers: breakers)
+        } catch is CancellationError {
+            return .cancelled
+        } catch let failure as StepFailure {
+            events(.stepFailed(id: node.id, failure: failure))
+            return .failed(failure)
+        } catch {
+            let failure = StepFailure(.invalid, message: "journal: \(error)")
+            events(.stepFailed(id: node.id, failure: failure))
+            return .failed(failure)
+        }
+    }
+
+    private func attempt(_ node: Plan.Node, previous: StepState?, scope: StoreScope, breakers: BreakerBoard) async throws -> Outcome {
+        let action = node.action ?? .create
+        let journaled = node.role == .step
+        let key = IdempotencyKey.make(
+            project: scope.project, environment: scope.environment.rawValue, stepID: node.id, inputHash: node.inputHash)
+        var fingerprint = StableHasher()
+        fingerprint.combine(node.kind, action.rawValue, node.inputHash, key)
+        let secretOutputs = Set(node.outputs.filter(\.secret).map(\.name))
+        var attempts = previous?.status == .succeeded ? 0 : (previous?.attempts ?? 0)
+        // The last run died mid-call, or an earlier attempt may have landed: look before sending again.
+        var mustObserve = previous?.status == .inFlight && previous?.idempotencyKey == key
+        var state = StepState(
+            stepID: node.id, kind: node.kind, provider: node.provider, status: .inFlight, inputHash: node.inputHash,
+            idempotencyKey: key, requestFingerprint: fingerprint.hexDigest, attempts: attempts,
+            outputs: previous?.outputs ?? [:], externalID: previous?.externalID, level: node.level, updatedAt: clock.now())
+
+        guard let runner = runners.runner(for: node.kind) else {
+            let failure = StepFailure(.unsupported, message: "no adapter implements step kind '\(node.kind)' yet")
+            if journaled { try await journal(&state, .failed, failure: failure, scope: scope) }
+            events(.stepFailed(id: node.id, failure: failure))
+            return .failed(failure)
+        }
+        let connection = node.provider.map { "\($0)/default" }
+        for attemptNumber in 1...options.retry.maxAttempts {
+            try Task.checkCancellation()
+            while let wait = await limiter.acquire(rateKeys(node), now: clock.now()) {
+                events(.rateLimited(id: node.id, wait: wait))
+                try await clock.sleep(for: wait)
+            }
+            attempts += 1
+            let context = StepContext(
+                stepID: node.id, kind: node.kind, provider: node.provider, environment: scope.environment,
+                inputHash: node.inputHash, idempotencyKey: key, previousOutputs: previous?.outputs ?? [:],
+                externalID: previous?.externalID, attempt: attempts, clock: clock)
+            events(.stepStarted(id: node.id, action: action, attempt: attempts))
+            let began = ContinuousClock.now
+            do {
+                if let connection, case .refuse(let retryAt) = try await breakers.beforeCall(connection, now: clock.now()) {
+                    throw StepFailure(.circuitOpen(retryAt: retryAt), message: "the circuit for \(connection) is open after repeated failures")
+                }
+                state.attempts = attempts
+                if journaled { try await journal(&state, .inFlight, scope: scope) }
+                let observeFirst = mustObserve
+                let (result, reconciled) = try await withTimeout(options.stepTimeout) {
+                    try await call(runner, action: action, context: context, observeFirst: observeFirst, previous: previous)
+                }
+                if let connection { try await breakers.record(connection, success: true, now: clock.now()) }
+                state.outputs = result.outputs.filter { !secretOutputs.contains($0.key) }
+                state.externalID = result.externalID ?? state.externalID
+                if journaled {
+                    if action == .delete {
+                        try await store.remove(node.id, in: scope, at: clock.now())
+                    } else {
+                        try await journal(&state, .succeeded, scope: scope)
+                    }
+                }
+                events(.stepSucceeded(id: node.id, action: action, reconciled: reconciled, duration: ContinuousClock.now - began))
+                return .succeeded(reconciled: reconciled)
+            } catch let failure as StepFailure {
+                if let connection, failure.tripsBreaker { try await breakers.record(connection, success: false, now: clock.now()) }
+                mustObserve = true
+                guard failure.isRetryable, attemptNumber < options.retry.maxAttempts else {
+                    if journaled { try await journal(&state, .failed, failure: failure, scope: scope) }
+                    throw failure
+                }
+                var retryAfter: Duration?
+                if case .http(_, let value?) = failure.kind { retryAfter = RetryAfter.parse(value, now: clock.now()) }
+                if case .circuitOpen(let retryAt) = failure.kind {
+                    retryAfter = .milliseconds(Int64(max(0, retryAt.timeIntervalSince(clock.now())) * 1000))
+                }
+                let wait = options.retry.delay(afterAttempt: attemptNumber, retryAfter: retryAfter, unit: random())
+                events(.retryScheduled(id: node.id, attempt: attempts, wait: wait, failure: failure))
+                try await clock.sleep(for: wait)
+            }
+        }
+        throw StepFailure(.invalid, message: "retries exhausted")  // unreachable: the last attempt throws above
+    }
+
+    private func call(
+        _ runner: any StepRunner, action: StepAction, context: StepContext, observeFirst: Bool, previous: StepState?
+    ) async throws -> (StepResult, Bool) {
+        if observeFirst, action != .delete {
+            await callCounter.increment()
+            if let found = try await runner.observe(context) { return (found, true) }
+        }
+        await callCounter.increment()
+        switch action {
+        case .create, .noop:
+            return (try await runner.create(context), false)
+        case .update:
+            return (try await runner.update(context), false)
+        case .replace:
+            if previous?.status == .succeeded {
+                try await runner.delete(context)
+                await callCounter.increment()
+            }
+            return (try await runner.create(context), false)
+        case .delete:
+            try await runner.delete(context)
+            return (StepResult(), false)
+        }
+    }
+
+    private func journal(_ state: inout StepState, _ status: StepRecord.Status, failure: StepFailure? = nil, scope: StoreScope) async throws {
+        state.status = status
+        state.errorClass = failure?.errorClass
+        state.errorMessage = failure?.message
+        state.updatedAt = clock.now()
+        try await store.record(state, in: scope)
+    }
+
+    private func skip(
+        dependentsOf position: Int, in graph: [Plan.Node], dependents: [[Int]], settled: inout [Bool], scope: StoreScope,
+        because cause: String
+    ) async -> [String] {
+        var skipped: [String] = []
+        var stack = dependents[position]
+        while let current = stack.popLast() {
+            guard !settled[current] else { continue }
+            settled[current] = true
+            let node = graph[current]
+            if node.role == .step, needsRun(node) {
+                skipped.append(node.id)
+                events(.stepSkipped(id: node.id, because: cause))
+                let state = StepState(
+                    stepID: node.id, kind: node.kind, provider: node.provider, status: .skipped, inputHash: node.inputHash,
+                    idempotencyKey: IdempotencyKey.make(project: scope.project, environment: scope.environment.rawValue, stepID: node.id, inputHash: node.inputHash),
+                    requestFingerprint: "", attempts: 0, errorClass: "dependency-failed", errorMessage: "'\(cause)' failed",
+                    level: node.level, updatedAt: clock.now())
+                try? await store.record(state, in: scope)
+            }
+            stack += dependents[current]
+        }
+        return skipped.sorted()
+    }
+}
+
+/// Counts adapter calls, so a no-op apply can prove it made none.
+actor CallCounter {
+    private(set) var value = 0
+    func increment() { value += 1 }
+}
+
+/// Runs `body`, failing with a timeout ``StepFailure`` if it takes longer than `limit` of wall-clock time.
+func withTimeout<T: Sendable>(_ limit: Duration, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+    try await withThrowingTaskGroup(of: T?.self) { group in
+        group.addTask { try await body() }
+        group.addTask {
+            try await Task.sleep(for: limit)
+            return nil
+        }
+        defer { group.cancelAll() }
+        guard let first = try await group.next(), let value = first else {
+            throw StepFailure(.timeout, message: "no answer within \(limit)")
+        }
+        return value
+    }
+}
+
+extension ExecutionReport {
+    mutating func merge(_ other: ExecutionReport) {
+        succeeded += other.succeeded
+        reconciled += other.reconciled
+        failed.merge(other.failed) { first, _ in first }
+        skipped += other.skipped
+        cancelled = cancelled || other.cancelled
+    }
+}

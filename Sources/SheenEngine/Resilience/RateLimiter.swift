@@ -1,0 +1,40 @@
+import Foundation
+
+/// Token buckets per key (a provider for account-wide limits, `provider/connection` for per-connection ones).
+///
+/// An actor: each grant is one isolated read-modify-write, so concurrent steps can never both spend the last token.
+public actor RateLimiter {
+    public struct Limit: Sendable, Hashable {
+        public var requests: Int
+        public var perSeconds: Double
+        public var burst: Int
+
+        public init(requests: Int, perSeconds: Double, burst: Int) {
+            self.requests = requests
+            self.perSeconds = perSeconds
+            self.burst = burst
+        }
+    }
+
+    private var limits: [String: Limit]
+    private var buckets: [String: TokenBucket] = [:]
+
+    public init(limits: [String: Limit] = [:]) {
+        self.limits = limits
+    }
+
+    /// `nil` when a token was granted for every key, else the longest wait before trying again. Tokens already taken
+    /// for earlier keys are kept: the caller waits and asks again for all keys, which at worst spends one token early.
+    public func acquire(_ keys: [String], now: Date) -> Duration? {
+        var wait: Duration?
+        for key in keys {
+            guard let limit = limits[key] else { continue }
+            var bucket =
+                buckets[key]
+                ?? TokenBucket(capacity: limit.burst, ratePerSecond: Double(limit.requests) / limit.perSeconds, now: now)
+            if let needed = bucket.take(now: now) { wait = max(wait ?? .zero, needed) }
+            buckets[key] = bucket
+        }
+        return wait
+    }
+}

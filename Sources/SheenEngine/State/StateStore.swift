@@ -1,0 +1,144 @@
+import Foundation
+import SheenModel
+import SheenPlanner
+
+/// Which journal a run writes to: one project in one environment.
+public struct StoreScope: Sendable, Hashable, CustomStringConvertible {
+    public var project: String
+    public var environment: DeploymentEnvironment
+
+    public init(project: String, environment: DeploymentEnvironment) {
+        self.project = project
+        self.environment = environment
+    }
+
+    public var description: String { "\(project)/\(environment.rawValue)" }
+}
+
+/// The journal's current row for one step.
+public struct StepState: Sendable, Hashable {
+    public var stepID: String
+    public var kind: String
+    public var provider: String?
+    public var status: StepRecord.Status
+    public var inputHash: String
+    public var idempotencyKey: String
+    /// A digest of what the last call sent, to tell a re-send from a changed request.
+    public var requestFingerprint: String
+    public var attempts: Int
+    /// Non-secret outputs only: secret outputs belong to the secrets store (a later module) and are dropped here.
+    public var outputs: [String: String]
+    public var externalID: String?
+    public var errorClass: String?
+    public var errorMessage: String?
+    /// The step's level in the plan that last touched it, so `destroy` can undo in reverse order.
+    public var level: Int
+    public var updatedAt: Date
+
+    public init(
+        stepID: String, kind: String, provider: String?, status: StepRecord.Status, inputHash: String,
+        idempotencyKey: String, requestFingerprint: String, attempts: Int, outputs: [String: String] = [:],
+        externalID: String? = nil, errorClass: String? = nil, errorMessage: String? = nil, level: Int, updatedAt: Date
+    ) {
+        self.stepID = stepID
+        self.kind = kind
+        self.provider = provider
+        self.status = status
+        self.inputHash = inputHash
+        self.idempotencyKey = idempotencyKey
+        self.requestFingerprint = requestFingerprint
+        self.attempts = attempts
+        self.outputs = outputs
+        self.externalID = externalID
+        self.errorClass = errorClass
+        self.errorMessage = errorMessage
+        self.level = level
+        self.updatedAt = updatedAt
+    }
+
+    public var record: StepRecord {
+        StepRecord(stepID: stepID, kind: kind, inputHash: inputHash, status: status)
+    }
+}
+
+/// Who holds an apply lock, and since when.
+public struct LockInfo: Sendable, Hashable {
+    public var holder: String
+    public var processID: Int32
+    public var host: String
+    public var acquiredAt: Date
+    public var expiresAt: Date
+
+    public init(holder: String, processID: Int32, host: String, acquiredAt: Date, expiresAt: Date) {
+        self.holder = holder
+        self.processID = processID
+        self.host = host
+        self.acquiredAt = acquiredAt
+        self.expiresAt = expiresAt
+    }
+}
+
+/// Another live run holds the lock.
+public struct LockHeld: Error, Sendable, Hashable, CustomStringConvertible {
+    public var scope: StoreScope
+    public var lock: LockInfo
+
+    public init(scope: StoreScope, lock: LockInfo) {
+        self.scope = scope
+        self.lock = lock
+    }
+
+    public var description: String {
+        let since = ISO8601DateFormatter().string(from: lock.acquiredAt)
+        let until = ISO8601DateFormatter().string(from: lock.expiresAt)
+        return "'\(scope)' is being applied by \(lock.holder) since \(since); the lease expires at \(until) if that run died"
+    }
+}
+
+/// Durable state: the journal of step transitions, the apply lock and circuit-breaker state.
+///
+/// Every method that writes is one transaction. Implementations: ``InMemoryStateStore`` here, `SQLiteStateStore` in
+/// SheenStore; both pass the same contract tests.
+public protocol StateStore: Sendable {
+    /// Every step row of `scope`, sorted by step id.
+    func steps(in scope: StoreScope) async throws -> [StepState]
+
+    /// Writes `state` as the step's row and appends the transition to the journal, atomically.
+    func record(_ state: StepState, in scope: StoreScope) async throws
+
+    /// Removes a step's row after its resource was deleted, journaling the removal.
+    func remove(_ stepID: String, in scope: StoreScope, at date: Date) async throws
+
+    /// Takes the apply lock of `scope` for `ttl`, or throws ``LockHeld``. A lock that has expired, or whose holder
+    /// `isStale` says is dead, is taken over.
+    func acquireLock(
+        _ scope: StoreScope, as holder: LockInfo, isStale: @Sendable (LockInfo) -> Bool
+    ) async throws -> LockInfo
+
+    /// Extends a held lock; throws ``LockHeld`` if another run took it over meanwhile.
+    func renewLock(_ scope: StoreScope, holder: String, until: Date) async throws
+
+    func releaseLock(_ scope: StoreScope, holder: String) async throws
+
+    func breaker(for connection: String) async throws -> CircuitBreaker?
+    func saveBreaker(_ breaker: CircuitBreaker, for connection: String) async throws
+}
+
+/// A snapshot of a scope's rows, for the planner.
+public struct StoreSnapshot: StateSnapshot {
+    public let states: [String: StepState]
+    public let recordedStepIDs: [String]
+
+    public init(_ states: [StepState]) {
+        self.states = Dictionary(states.map { ($0.stepID, $0) }, uniquingKeysWith: { _, last in last })
+        self.recordedStepIDs = self.states.keys.sorted()
+    }
+
+    public func record(for stepID: String) -> StepRecord? { states[stepID]?.record }
+}
+
+extension StateStore {
+    public func snapshot(_ scope: StoreScope) async throws -> StoreSnapshot {
+        StoreSnapshot(try await steps(in: scope))
+    }
+}

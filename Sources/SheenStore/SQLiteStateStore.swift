@@ -1,0 +1,271 @@
+import Foundation
+import GRDB
+import SheenEngine
+import SheenModel
+import SheenPlanner
+
+/// The durable ``StateStore``: one SQLite file (by default `.sheen/state.sqlite`), in WAL mode with
+/// `synchronous=FULL` so a committed transition survives power loss, a busy timeout so concurrent `sheen`
+/// processes queue instead of failing, foreign keys on, and versioned migrations.
+public final class SQLiteStateStore: StateStore {
+    private let database: DatabaseQueue
+    private let faults: JournalFaults?
+
+    /// Opens (creating if needed) the store at `path` and migrates it to the current schema.
+    public init(path: String, faults: JournalFaults? = nil) throws {
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.foreignKeysEnabled = true
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        database = try DatabaseQueue(path: path, configuration: configuration)
+        try database.writeWithoutTransaction { db in
+            _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
+        }
+        self.faults = faults
+        try Self.migrator.migrate(database)
+    }
+
+    /// A private in-memory database with the same schema, for tests.
+    public init(inMemory: Void = ()) throws {
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        database = try DatabaseQueue(configuration: configuration)
+        faults = nil
+        try Self.migrator.migrate(database)
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: journal, locks, breakers") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE scopes (
+                        project TEXT NOT NULL, environment TEXT NOT NULL, created_at REAL NOT NULL,
+                        PRIMARY KEY (project, environment));
+                    CREATE TABLE steps (
+                        project TEXT NOT NULL, environment TEXT NOT NULL, step_id TEXT NOT NULL,
+                        kind TEXT NOT NULL, provider TEXT, status TEXT NOT NULL, input_hash TEXT NOT NULL,
+                        idempotency_key TEXT NOT NULL, request_fingerprint TEXT NOT NULL, attempts INTEGER NOT NULL,
+                        outputs TEXT NOT NULL, external_id TEXT, error_class TEXT, error_message TEXT,
+                        level INTEGER NOT NULL, updated_at REAL NOT NULL,
+                        PRIMARY KEY (project, environment, step_id),
+                        FOREIGN KEY (project, environment) REFERENCES scopes (project, environment));
+                    CREATE TABLE transitions (
+                        id INTEGER PRIMARY KEY, project TEXT NOT NULL, environment TEXT NOT NULL,
+                        step_id TEXT NOT NULL, status TEXT NOT NULL, attempt INTEGER NOT NULL,
+                        idempotency_key TEXT NOT NULL, error_class TEXT, at REAL NOT NULL,
+                        FOREIGN KEY (project, environment) REFERENCES scopes (project, environment));
+                    CREATE INDEX transitions_by_step ON transitions (project, environment, step_id);
+                    CREATE TABLE locks (
+                        project TEXT NOT NULL, environment TEXT NOT NULL, holder TEXT NOT NULL, pid INTEGER NOT NULL,
+                        host TEXT NOT NULL, acquired_at REAL NOT NULL, expires_at REAL NOT NULL,
+                        PRIMARY KEY (project, environment),
+                        FOREIGN KEY (project, environment) REFERENCES scopes (project, environment));
+                    CREATE TABLE breakers (connection TEXT PRIMARY KEY, state TEXT NOT NULL);
+                    """)
+        }
+        return migrator
+    }
+
+    // MARK: Journal
+
+    public func steps(in scope: StoreScope) async throws -> [StepState] {
+        try await database.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM steps WHERE project = ? AND environment = ? ORDER BY step_id",
+                arguments: [scope.project, scope.environment.rawValue]
+            ).map(Self.state)
+        }
+    }
+
+    public func record(_ state: StepState, in scope: StoreScope) async throws {
+        faults?.beforeWrite()
+        let outputs = try Self.encode(state.outputs)
+        try await database.write { db in
+            try Self.ensureScope(scope, at: state.updatedAt, db)
+            try db.execute(
+                sql: """
+                    INSERT INTO steps (project, environment, step_id, kind, provider, status, input_hash, idempotency_key,
+                        request_fingerprint, attempts, outputs, external_id, error_class, error_message, level, updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (project, environment, step_id) DO UPDATE SET
+                        kind = excluded.kind, provider = excluded.provider, status = excluded.status,
+                        input_hash = excluded.input_hash, idempotency_key = excluded.idempotency_key,
+                        request_fingerprint = excluded.request_fingerprint, attempts = excluded.attempts,
+                        outputs = excluded.outputs, external_id = excluded.external_id,
+                        error_class = excluded.error_class, error_message = excluded.error_message,
+                        level = excluded.level, updated_at = excluded.updated_at
+                    """,
+                arguments: [
+                    scope.project, scope.environment.rawValue, state.stepID, state.kind, state.provider,
+                    state.status.rawValue, state.inputHash, state.idempotencyKey, state.requestFingerprint,
+                    state.attempts, outputs, state.externalID, state.errorClass, state.errorMessage, state.level,
+                    state.updatedAt.timeIntervalSince1970,
+                ])
+            try db.execute(
+                sql: """
+                    INSERT INTO transitions (project, environment, step_id, status, attempt, idempotency_key, error_class, at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    scope.project, scope.environment.rawValue, state.stepID, state.status.rawValue, state.attempts,
+                    state.idempotencyKey, state.errorClass, state.updatedAt.timeIntervalSince1970,
+                ])
+        }
+        faults?.afterWrite()
+    }
+
+    public func remove(_ stepID: String, in scope: StoreScope, at date: Date) async throws {
+        faults?.beforeWrite()
+        try await database.write { db in
+            try Self.ensureScope(scope, at: date, db)
+            let key = try String.fetchOne(
+                db, sql: "SELECT idempotency_key FROM steps WHERE project = ? AND environment = ? AND step_id = ?",
+                arguments: [scope.project, scope.environment.rawValue, stepID])
+            try db.execute(
+                sql: "DELETE FROM steps WHERE project = ? AND environment = ? AND step_id = ?",
+                arguments: [scope.project, scope.environment.rawValue, stepID])
+            try db.execute(
+                sql: """
+                    INSERT INTO transitions (project, environment, step_id, status, attempt, idempotency_key, error_class, at)
+                    VALUES (?, ?, ?, 'removed', 0, ?, NULL, ?)
+                    """,
+                arguments: [scope.project, scope.environment.rawValue, stepID, key ?? "", date.timeIntervalSince1970])
+        }
+        faults?.afterWrite()
+    }
+
+    /// Every transition of a step, oldest first: the audit trail behind `sheen state show`.
+    public func transitions(of stepID: String, in scope: StoreScope) async throws -> [(status: String, attempt: Int, at: Date, errorClass: String?)] {
+        try await database.read { db in
+            try Row.fetchAll(
+                db,
+                sql: "SELECT status, attempt, at, error_class FROM transitions WHERE project = ? AND environment = ? AND step_id = ? ORDER BY id",
+                arguments: [scope.project, scope.environment.rawValue, stepID]
+            ).map { row in
+                (row["status"], row["attempt"], Date(timeIntervalSince1970: row["at"]), row["error_class"])
+            }
+        }
+    }
+
+    /// `PRAGMA integrity_check`: "ok" for a sound file.
+    public func integrityCheck() async throws -> String {
+        try await database.read { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") ?? "" }
+    }
+
+    // MARK: Lock
+
+    public func acquireLock(
+        _ scope: StoreScope, as holder: LockInfo, isStale: @Sendable (LockInfo) -> Bool
+    ) async throws -> LockInfo {
+        try await database.writeWithoutTransaction { db in
+            var held: LockInfo?
+            try db.inTransaction(.immediate) {
+                try Self.ensureScope(scope, at: holder.acquiredAt, db)
+                if let row = try Row.fetchOne(
+                    db, sql: "SELECT * FROM locks WHERE project = ? AND environment = ?",
+                    arguments: [scope.project, scope.environment.rawValue])
+                {
+                    let current = Self.lock(row)
+                    if current.holder != holder.holder, current.expiresAt > holder.acquiredAt, !isStale(current) {
+                        held = current
+                        return .rollback
+                    }
+                }
+                try db.execute(
+                    sql: """
+                        INSERT INTO locks (project, environment, holder, pid, host, acquired_at, expires_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?)
+                        ON CONFLICT (project, environment) DO UPDATE SET holder = excluded.holder, pid = excluded.pid,
+                            host = excluded.host, acquired_at = excluded.acquired_at, expires_at = excluded.expires_at
+                        """,
+                    arguments: [
+                        scope.project, scope.environment.rawValue, holder.holder, holder.processID, holder.host,
+                        holder.acquiredAt.timeIntervalSince1970, holder.expiresAt.timeIntervalSince1970,
+                    ])
+                return .commit
+            }
+            if let held { throw LockHeld(scope: scope, lock: held) }
+            return holder
+        }
+    }
+
+    public func renewLock(_ scope: StoreScope, holder: String, until: Date) async throws {
+        try await database.write { db in
+            try db.execute(
+                sql: "UPDATE locks SET expires_at = ? WHERE project = ? AND environment = ? AND holder = ?",
+                arguments: [until.timeIntervalSince1970, scope.project, scope.environment.rawValue, holder])
+            if db.changesCount == 0,
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT * FROM locks WHERE project = ? AND environment = ?",
+                    arguments: [scope.project, scope.environment.rawValue])
+            {
+                throw LockHeld(scope: scope, lock: Self.lock(row))
+            }
+        }
+    }
+
+    public func releaseLock(_ scope: StoreScope, holder: String) async throws {
+        try await database.write { db in
+            try db.execute(
+                sql: "DELETE FROM locks WHERE project = ? AND environment = ? AND holder = ?",
+                arguments: [scope.project, scope.environment.rawValue, holder])
+        }
+    }
+
+    // MARK: Breakers
+
+    public func breaker(for connection: String) async throws -> CircuitBreaker? {
+        try await database.read { db in
+            guard let text = try String.fetchOne(db, sql: "SELECT state FROM breakers WHERE connection = ?", arguments: [connection])
+            else { return nil }
+            return try JSONDecoder().decode(CircuitBreaker.self, from: Data(text.utf8))
+        }
+    }
+
+    public func saveBreaker(_ breaker: CircuitBreaker, for connection: String) async throws {
+        let text = String(decoding: try JSONEncoder().encode(breaker), as: UTF8.self)
+        try await database.write { db in
+            try db.execute(
+                sql: "INSERT INTO breakers (connection, state) VALUES (?, ?) ON CONFLICT (connection) DO UPDATE SET state = excluded.state",
+                arguments: [connection, text])
+        }
+    }
+
+    // MARK: Rows
+
+    private static func ensureScope(_ scope: StoreScope, at date: Date, _ db: Database) throws {
+        try db.execute(
+            sql: "INSERT OR IGNORE INTO scopes (project, environment, created_at) VALUES (?, ?, ?)",
+            arguments: [scope.project, scope.environment.rawValue, date.timeIntervalSince1970])
+    }
+
+    private static func encode(_ outputs: [String: String]) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: try encoder.encode(outputs), as: UTF8.self)
+    }
+
+    private static func state(_ row: Row) throws -> StepState {
+        let outputs = try JSONDecoder().decode([String: String].self, from: Data((row["outputs"] as String).utf8))
+        let status: String = row["status"]
+        return StepState(
+            stepID: row["step_id"], kind: row["kind"], provider: row["provider"],
+            status: StepRecord.Status(rawValue: status) ?? .failed, inputHash: row["input_hash"],
+            idempotencyKey: row["idempotency_key"], requestFingerprint: row["request_fingerprint"],
+            attempts: row["attempts"], outputs: outputs, externalID: row["external_id"], errorClass: row["error_class"],
+            errorMessage: row["error_message"], level: row["level"],
+            updatedAt: Date(timeIntervalSince1970: row["updated_at"]))
+    }
+
+    private static func lock(_ row: Row) -> LockInfo {
+        LockInfo(
+            holder: row["holder"], processID: row["pid"], host: row["host"],
+            acquiredAt: Date(timeIntervalSince1970: row["acquired_at"]),
+            expiresAt: Date(timeIntervalSince1970: row["expires_at"]))
+    }
+}
