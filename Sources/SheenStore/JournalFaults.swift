@@ -16,7 +16,9 @@ public final class JournalFaults: Sendable {
     }
 
     /// Reads the two variables; `nil` when neither is set.
-    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> JournalFaults? {
+    public static func fromEnvironment(
+        _ environment: [String: String] = ProcessInfo.processInfo.environment
+    ) -> JournalFaults? {
         let before = environment["SHEEN_CRASH_BEFORE_JOURNAL_WRITE"].flatMap(Int.init)
         let after = environment["SHEEN_CRASH_AFTER_JOURNAL_WRITE"].flatMap(Int.init)
         guard before != nil || after != nil else { return nil }

@@ -14,7 +14,9 @@ public final class SQLiteStateStore: StateStore {
     /// Opens (creating if needed) the store at `path` and migrates it to the current schema.
     public init(path: String, faults: JournalFaults? = nil) throws {
         let directory = (path as NSString).deletingLastPathComponent
-        if !directory.isEmpty { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
+        if !directory.isEmpty {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        }
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         configuration.foreignKeysEnabled = true
@@ -140,16 +142,25 @@ public final class SQLiteStateStore: StateStore {
     }
 
     /// Every transition of a step, oldest first: the audit trail behind `sheen state show`.
-    public func transitions(of stepID: String, in scope: StoreScope) async throws -> [(status: String, attempt: Int, at: Date, errorClass: String?)] {
+    public func transitions(
+        of stepID: String, in scope: StoreScope
+    ) async throws -> [(status: String, attempt: Int, at: Date, errorClass: String?)] {
         try await database.read { db in
             try Row.fetchAll(
                 db,
-                sql: "SELECT status, attempt, at, error_class FROM transitions WHERE project = ? AND environment = ? AND step_id = ? ORDER BY id",
+                sql:
+                    "SELECT status, attempt, at, error_class FROM transitions WHERE project = ? AND environment = ? AND step_id = ? ORDER BY id",
                 arguments: [scope.project, scope.environment.rawValue, stepID]
             ).map { row in
                 (row["status"], row["attempt"], Date(timeIntervalSince1970: row["at"]), row["error_class"])
             }
         }
+    }
+
+    /// The value of a pragma on the store's connection, for checks and `sheen state`.
+    public func pragma(_ name: String) async throws -> String {
+        guard name.allSatisfy({ $0.isLetter || $0 == "_" }) else { return "" }
+        return try await database.read { db in try String.fetchOne(db, sql: "PRAGMA \(name)") ?? "" }
     }
 
     /// `PRAGMA integrity_check`: "ok" for a sound file.
@@ -221,7 +232,9 @@ public final class SQLiteStateStore: StateStore {
 
     public func breaker(for connection: String) async throws -> CircuitBreaker? {
         try await database.read { db in
-            guard let text = try String.fetchOne(db, sql: "SELECT state FROM breakers WHERE connection = ?", arguments: [connection])
+            guard
+                let text = try String.fetchOne(
+                    db, sql: "SELECT state FROM breakers WHERE connection = ?", arguments: [connection])
             else { return nil }
             return try JSONDecoder().decode(CircuitBreaker.self, from: Data(text.utf8))
         }
@@ -231,7 +244,8 @@ public final class SQLiteStateStore: StateStore {
         let text = String(decoding: try JSONEncoder().encode(breaker), as: UTF8.self)
         try await database.write { db in
             try db.execute(
-                sql: "INSERT INTO breakers (connection, state) VALUES (?, ?) ON CONFLICT (connection) DO UPDATE SET state = excluded.state",
+                sql:
+                    "INSERT INTO breakers (connection, state) VALUES (?, ?) ON CONFLICT (connection) DO UPDATE SET state = excluded.state",
                 arguments: [connection, text])
         }
     }

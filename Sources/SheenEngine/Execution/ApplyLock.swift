@@ -29,7 +29,8 @@ public enum ApplyLock {
         let heartbeat = Task {
             while !Task.isCancelled {
                 try await clock.sleep(for: ttl / 3)
-                try await store.renewLock(scope, holder: lock.holder, until: clock.now().addingTimeInterval(ttl.seconds))
+                try await store.renewLock(
+                    scope, holder: lock.holder, until: clock.now().addingTimeInterval(ttl.seconds))
             }
         }
         do {

@@ -24,7 +24,8 @@ public struct Executor: Sendable {
     public init(
         store: any StateStore, runners: RunnerRegistry, clock: any EngineClock = SystemClock(),
         limiter: RateLimiter = RateLimiter(), rateKeys: @escaping @Sendable (Plan.Node) -> [String] = { _ in [] },
-        options: ExecutionOptions = ExecutionOptions(), random: @escaping @Sendable () -> Double = { Double.random(in: 0...1) },
+        options: ExecutionOptions = ExecutionOptions(),
+        random: @escaping @Sendable () -> Double = { Double.random(in: 0...1) },
         events: @escaping @Sendable (ExecutionEvent) -> Void = { _ in }
     ) {
         self.store = store
@@ -98,7 +99,9 @@ public struct Executor: Sendable {
                 while running < options.parallelism, !stopping, !Task.isCancelled, let position = ready.popLast() {
                     let node = graph[position]
                     running += 1
-                    group.addTask { (position, await run(node, previous: previous[node.id], scope: scope, breakers: breakers)) }
+                    group.addTask {
+                        (position, await run(node, previous: previous[node.id], scope: scope, breakers: breakers))
+                    }
                 }
             }
             launch()
@@ -118,7 +121,10 @@ public struct Executor: Sendable {
                     ready += next.sorted { graph[$0].id > graph[$1].id }
                 case .failed(let failure):
                     report.failed[node.id] = failure
-                    for skipped in await skip(dependentsOf: position, in: graph, dependents: dependents, settled: &settled, scope: scope, because: node.id) {
+                    for skipped in await skip(
+                        dependentsOf: position, in: graph, dependents: dependents, settled: &settled, scope: scope,
+                        because: node.id)
+                    {
                         report.skipped.append(skipped)
                     }
                     if !options.continueOnError { stopping = true }
@@ -179,7 +185,9 @@ public struct Executor: Sendable {
         return report
     }
 
-    private func delete(_ nodes: [Plan.Node], previous: [String: StepState], scope: StoreScope) async throws -> ExecutionReport {
+    private func delete(
+        _ nodes: [Plan.Node], previous: [String: StepState], scope: StoreScope
+    ) async throws -> ExecutionReport {
         var report = ExecutionReport()
         let breakers = BreakerBoard(store: store)
         var queue = nodes.sorted { $0.id > $1.id }
@@ -188,7 +196,9 @@ public struct Executor: Sendable {
             func launch() {
                 while running < options.parallelism, !Task.isCancelled, let node = queue.popLast() {
                     running += 1
-                    group.addTask { (node.id, await run(node, previous: previous[node.id], scope: scope, breakers: breakers)) }
+                    group.addTask {
+                        (node.id, await run(node, previous: previous[node.id], scope: scope, breakers: breakers))
+                    }
                 }
             }
             launch()
@@ -217,7 +227,9 @@ public struct Executor: Sendable {
 
     private let callCounter = CallCounter()
 
-    private func run(_ node: Plan.Node, previous: StepState?, scope: StoreScope, breakers: BreakerBoard) async -> Outcome {
+    private func run(
+        _ node: Plan.Node, previous: StepState?, scope: StoreScope, breakers: BreakerBoard
+    ) async -> Outcome {
         do {
             return try await attempt(node, previous: previous, scope: scope, breakers: breakers)
         } catch is CancellationError {
@@ -232,7 +244,9 @@ public struct Executor: Sendable {
         }
     }
 
-    private func attempt(_ node: Plan.Node, previous: StepState?, scope: StoreScope, breakers: BreakerBoard) async throws -> Outcome {
+    private func attempt(
+        _ node: Plan.Node, previous: StepState?, scope: StoreScope, breakers: BreakerBoard
+    ) async throws -> Outcome {
         let action = node.action ?? .create
         let journaled = node.role == .step
         let key = IdempotencyKey.make(
@@ -246,7 +260,8 @@ public struct Executor: Sendable {
         var state = StepState(
             stepID: node.id, kind: node.kind, provider: node.provider, status: .inFlight, inputHash: node.inputHash,
             idempotencyKey: key, requestFingerprint: fingerprint.hexDigest, attempts: attempts,
-            outputs: previous?.outputs ?? [:], externalID: previous?.externalID, level: node.level, updatedAt: clock.now())
+            outputs: previous?.outputs ?? [:], externalID: previous?.externalID, level: node.level,
+            updatedAt: clock.now())
 
         guard let runner = runners.runner(for: node.kind) else {
             let failure = StepFailure(.unsupported, message: "no adapter implements step kind '\(node.kind)' yet")
@@ -269,14 +284,19 @@ public struct Executor: Sendable {
             events(.stepStarted(id: node.id, action: action, attempt: attempts))
             let began = ContinuousClock.now
             do {
-                if let connection, case .refuse(let retryAt) = try await breakers.beforeCall(connection, now: clock.now()) {
-                    throw StepFailure(.circuitOpen(retryAt: retryAt), message: "the circuit for \(connection) is open after repeated failures")
+                if let connection,
+                    case .refuse(let retryAt) = try await breakers.beforeCall(connection, now: clock.now())
+                {
+                    throw StepFailure(
+                        .circuitOpen(retryAt: retryAt),
+                        message: "the circuit for \(connection) is open after repeated failures")
                 }
                 state.attempts = attempts
                 if journaled { try await journal(&state, .inFlight, scope: scope) }
                 let observeFirst = mustObserve
                 let (result, reconciled) = try await withTimeout(options.stepTimeout) {
-                    try await call(runner, action: action, context: context, observeFirst: observeFirst, previous: previous)
+                    try await call(
+                        runner, action: action, context: context, observeFirst: observeFirst, previous: previous)
                 }
                 if let connection { try await breakers.record(connection, success: true, now: clock.now()) }
                 state.outputs = result.outputs.filter { !secretOutputs.contains($0.key) }
@@ -288,10 +308,14 @@ public struct Executor: Sendable {
                         try await journal(&state, .succeeded, scope: scope)
                     }
                 }
-                events(.stepSucceeded(id: node.id, action: action, reconciled: reconciled, duration: ContinuousClock.now - began))
+                events(
+                    .stepSucceeded(
+                        id: node.id, action: action, reconciled: reconciled, duration: ContinuousClock.now - began))
                 return .succeeded(reconciled: reconciled)
             } catch let failure as StepFailure {
-                if let connection, failure.tripsBreaker { try await breakers.record(connection, success: false, now: clock.now()) }
+                if let connection, failure.tripsBreaker {
+                    try await breakers.record(connection, success: false, now: clock.now())
+                }
                 mustObserve = true
                 guard failure.isRetryable, attemptNumber < options.retry.maxAttempts else {
                     if journaled { try await journal(&state, .failed, failure: failure, scope: scope) }
@@ -300,7 +324,9 @@ public struct Executor: Sendable {
                 var retryAfter: Duration?
                 if case .http(_, let value?) = failure.kind { retryAfter = RetryAfter.parse(value, now: clock.now()) }
                 if case .circuitOpen(let retryAt) = failure.kind {
-                    retryAfter = .milliseconds(Int64(max(0, retryAt.timeIntervalSince(clock.now())) * 1000))
+                    // Rounded up: waking a millisecond early would only meet the same refusal.
+                    retryAfter = .milliseconds(
+                        Int64((max(0, retryAt.timeIntervalSince(clock.now())) * 1000).rounded(.up)) + 1)
                 }
                 let wait = options.retry.delay(afterAttempt: attemptNumber, retryAfter: retryAfter, unit: random())
                 events(.retryScheduled(id: node.id, attempt: attempts, wait: wait, failure: failure))
@@ -335,7 +361,9 @@ public struct Executor: Sendable {
         }
     }
 
-    private func journal(_ state: inout StepState, _ status: StepRecord.Status, failure: StepFailure? = nil, scope: StoreScope) async throws {
+    private func journal(
+        _ state: inout StepState, _ status: StepRecord.Status, failure: StepFailure? = nil, scope: StoreScope
+    ) async throws {
         state.status = status
         state.errorClass = failure?.errorClass
         state.errorMessage = failure?.message
@@ -344,7 +372,8 @@ public struct Executor: Sendable {
     }
 
     private func skip(
-        dependentsOf position: Int, in graph: [Plan.Node], dependents: [[Int]], settled: inout [Bool], scope: StoreScope,
+        dependentsOf position: Int, in graph: [Plan.Node], dependents: [[Int]], settled: inout [Bool],
+        scope: StoreScope,
         because cause: String
     ) async -> [String] {
         var skipped: [String] = []
@@ -357,9 +386,13 @@ public struct Executor: Sendable {
                 skipped.append(node.id)
                 events(.stepSkipped(id: node.id, because: cause))
                 let state = StepState(
-                    stepID: node.id, kind: node.kind, provider: node.provider, status: .skipped, inputHash: node.inputHash,
-                    idempotencyKey: IdempotencyKey.make(project: scope.project, environment: scope.environment.rawValue, stepID: node.id, inputHash: node.inputHash),
-                    requestFingerprint: "", attempts: 0, errorClass: "dependency-failed", errorMessage: "'\(cause)' failed",
+                    stepID: node.id, kind: node.kind, provider: node.provider, status: .skipped,
+                    inputHash: node.inputHash,
+                    idempotencyKey: IdempotencyKey.make(
+                        project: scope.project, environment: scope.environment.rawValue, stepID: node.id,
+                        inputHash: node.inputHash),
+                    requestFingerprint: "", attempts: 0, errorClass: "dependency-failed",
+                    errorMessage: "'\(cause)' failed",
                     level: node.level, updatedAt: clock.now())
                 try? await store.record(state, in: scope)
             }

@@ -54,7 +54,9 @@ public struct CircuitBreaker: Sendable, Hashable, Codable {
     public mutating func recordFailure(now: Date) {
         switch state {
         case .closed(let failures):
-            state = failures + 1 >= failureThreshold ? .open(until: now.addingTimeInterval(coolDown.seconds)) : .closed(failures: failures + 1)
+            state =
+                failures + 1 >= failureThreshold
+                ? .open(until: now.addingTimeInterval(coolDown.seconds)) : .closed(failures: failures + 1)
         case .open, .halfOpen:
             state = .open(until: now.addingTimeInterval(coolDown.seconds))
         }

@@ -31,7 +31,8 @@ public actor RateLimiter {
             guard let limit = limits[key] else { continue }
             var bucket =
                 buckets[key]
-                ?? TokenBucket(capacity: limit.burst, ratePerSecond: Double(limit.requests) / limit.perSeconds, now: now)
+                ?? TokenBucket(
+                    capacity: limit.burst, ratePerSecond: Double(limit.requests) / limit.perSeconds, now: now)
             if let needed = bucket.take(now: now) { wait = max(wait ?? .zero, needed) }
             buckets[key] = bucket
         }

@@ -30,7 +30,8 @@ public struct RetryPolicy: Sendable, Hashable {
     /// The wait before the next attempt: uniform in `[0, ceiling]` (`unit` is a random number in `[0, 1]`), or the
     /// provider's `Retry-After`, clamped to `maxRetryAfter`, if that is longer.
     public func delay(afterAttempt attempt: Int, retryAfter: Duration?, unit: Double) -> Duration {
-        let jittered = Duration.milliseconds(Int64(ceiling(afterAttempt: attempt).seconds * min(max(unit, 0), 1) * 1000))
+        let jittered = Duration.milliseconds(
+            Int64(ceiling(afterAttempt: attempt).seconds * min(max(unit, 0), 1) * 1000))
         guard let retryAfter else { return jittered }
         return max(jittered, min(max(retryAfter, .zero), maxRetryAfter))
     }
@@ -59,7 +60,9 @@ public enum RetryAfter {
     }
 
     /// IMF-fixdate first, then the two obsolete forms recipients must accept.
-    private static let formats = ["EEE, dd MMM yyyy HH:mm:ss zzz", "EEEE, dd-MMM-yy HH:mm:ss zzz", "EEE MMM d HH:mm:ss yyyy"]
+    private static let formats = [
+        "EEE, dd MMM yyyy HH:mm:ss zzz", "EEEE, dd-MMM-yy HH:mm:ss zzz", "EEE MMM d HH:mm:ss yyyy",
+    ]
 }
 
 extension Character {

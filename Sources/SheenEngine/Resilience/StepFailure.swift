@@ -63,7 +63,8 @@ public struct StepFailure: Error, Sendable, Hashable, CustomStringConvertible {
         switch kind {
         case .http(401, _), .http(403, _): "check the connection's credentials for this environment"
         case .http(404, _): "the resource is gone at the provider; run 'sheen plan' to see what will be recreated"
-        case .http(let status, _) where (400...499).contains(status): "the provider rejected the request; fix the input and run 'sheen apply' again"
+        case .http(let status, _) where (400...499).contains(status):
+            "the provider rejected the request; fix the input and run 'sheen apply' again"
         case .unsupported: "this step kind has no adapter yet"
         default: nil
         }

@@ -12,7 +12,8 @@ public enum IdempotencyKey {
         second.combine(inputHash, stepID, environment, project, "sheen-idempotency-v1-b")
         let readable = String(
             stepID.unicodeScalars.map { scalar -> Character in
-                scalar.isASCII && (("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar))
+                scalar.isASCII
+                    && (("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar))
                     ? Character(scalar) : "-"
             }.prefix(64))
         return "sheen-\(readable)-\(first.hexDigest)\(second.hexDigest)"

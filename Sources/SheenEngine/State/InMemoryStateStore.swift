@@ -25,7 +25,9 @@ public actor InMemoryStateStore: StateStore {
         journal.append((scope, stepID, "removed"))
     }
 
-    public func acquireLock(_ scope: StoreScope, as holder: LockInfo, isStale: @Sendable (LockInfo) -> Bool) throws -> LockInfo {
+    public func acquireLock(
+        _ scope: StoreScope, as holder: LockInfo, isStale: @Sendable (LockInfo) -> Bool
+    ) throws -> LockInfo {
         if let current = locks[scope], current.holder != holder.holder, current.expiresAt > holder.acquiredAt,
             !isStale(current)
         {

@@ -91,7 +91,8 @@ public struct LockHeld: Error, Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         let since = ISO8601DateFormatter().string(from: lock.acquiredAt)
         let until = ISO8601DateFormatter().string(from: lock.expiresAt)
-        return "'\(scope)' is being applied by \(lock.holder) since \(since); the lease expires at \(until) if that run died"
+        return
+            "'\(scope)' is being applied by \(lock.holder) since \(since); the lease expires at \(until) if that run died"
     }
 }
 
