@@ -93,7 +93,9 @@ let package = Package(
         ),
         .testTarget(
             name: "SheenCLITests",
-            dependencies: ["sheen", "SheenCLI", "SheenCatalog", "SheenModel"],
+            dependencies: [
+                "sheen", "SheenCLI", "SheenCatalog", "SheenModel", "SheenStore", "SheenEngine", "SheenPlanner",
+            ],
             swiftSettings: swiftSettings
         ),
     ]

@@ -25,15 +25,17 @@ public final class JournalFaults: Sendable {
         return JournalFaults(before: before, after: after)
     }
 
-    func beforeWrite() {
+    /// Numbers the write that is about to happen; concurrent writers each get their own number.
+    func beforeWrite() -> Int {
         let number = writes.withLock { count -> Int in
             count += 1
             return count
         }
         if number == before { kill(getpid(), SIGKILL) }
+        return number
     }
 
-    func afterWrite() {
-        if writes.withLock({ $0 }) == after { kill(getpid(), SIGKILL) }
+    func afterWrite(_ number: Int) {
+        if number == after { kill(getpid(), SIGKILL) }
     }
 }

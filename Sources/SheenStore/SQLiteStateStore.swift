@@ -85,7 +85,7 @@ public final class SQLiteStateStore: StateStore {
     }
 
     public func record(_ state: StepState, in scope: StoreScope) async throws {
-        faults?.beforeWrite()
+        let write = faults?.beforeWrite()
         let outputs = try Self.encode(state.outputs)
         try await database.write { db in
             try Self.ensureScope(scope, at: state.updatedAt, db)
@@ -118,11 +118,11 @@ public final class SQLiteStateStore: StateStore {
                     state.idempotencyKey, state.errorClass, state.updatedAt.timeIntervalSince1970,
                 ])
         }
-        faults?.afterWrite()
+        if let write { faults?.afterWrite(write) }
     }
 
     public func remove(_ stepID: String, in scope: StoreScope, at date: Date) async throws {
-        faults?.beforeWrite()
+        let write = faults?.beforeWrite()
         try await database.write { db in
             try Self.ensureScope(scope, at: date, db)
             let key = try String.fetchOne(
@@ -138,7 +138,7 @@ public final class SQLiteStateStore: StateStore {
                     """,
                 arguments: [scope.project, scope.environment.rawValue, stepID, key ?? "", date.timeIntervalSince1970])
         }
-        faults?.afterWrite()
+        if let write { faults?.afterWrite(write) }
     }
 
     /// Every transition of a step, oldest first: the audit trail behind `sheen state show`.

@@ -64,6 +64,7 @@ public final class ScriptedRunner: StepRunner {
             try await Task.sleep(for: .seconds(3600))
         }
         if let failure { throw failure }
-        return StepResult(outputs: ["hash": context.inputHash, "secret_token": "s3cr3t"], externalID: "ext-\(context.stepID)")
+        return StepResult(
+            outputs: ["hash": context.inputHash, "secret_token": "s3cr3t"], externalID: "ext-\(context.stepID)")
     }
 }

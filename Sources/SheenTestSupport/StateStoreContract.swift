@@ -17,10 +17,13 @@ public enum StateStoreContract {
     static let scope = StoreScope(project: "contract", environment: .dev)
     static let other = StoreScope(project: "contract", environment: .prod)
 
-    static func state(_ id: String, _ status: StepRecord.Status, attempts: Int = 1, level: Int = 0, at: Date) -> StepState {
+    static func state(
+        _ id: String, _ status: StepRecord.Status, attempts: Int = 1, level: Int = 0, at: Date
+    ) -> StepState {
         StepState(
             stepID: id, kind: "sheen.data", provider: nil, status: status, inputHash: "h-\(id)",
-            idempotencyKey: "key-\(id)", requestFingerprint: "f-\(id)", attempts: attempts, outputs: ["hash": "h-\(id)"],
+            idempotencyKey: "key-\(id)", requestFingerprint: "f-\(id)", attempts: attempts,
+            outputs: ["hash": "h-\(id)"],
             externalID: "x-\(id)", level: level, updatedAt: at)
     }
 
@@ -38,9 +41,12 @@ public enum StateStoreContract {
         try await store.record(state("b", .succeeded, attempts: 2, level: 3, at: now), in: scope)
         try await store.record(state("c", .failed, at: now), in: other)
         let steps = try await store.steps(in: scope)
-        try check(steps.map(\.stepID) == ["a", "b"], "steps are per scope and sorted by id, got \(steps.map(\.stepID))")
+        try check(
+            steps.map(\.stepID) == ["a", "b"], "steps are per scope and sorted by id, got \(steps.map(\.stepID))")
         try check(steps.last?.status == .succeeded && steps.last?.attempts == 2, "the latest transition wins")
-        try check(steps.last?.level == 3 && steps.last?.outputs == ["hash": "h-b"] && steps.last?.externalID == "x-b", "all fields round-trip")
+        try check(
+            steps.last?.level == 3 && steps.last?.outputs == ["hash": "h-b"] && steps.last?.externalID == "x-b",
+            "all fields round-trip")
         try check(steps.last?.updatedAt == now, "dates round-trip")
         try await store.remove("a", in: scope, at: now)
         try check(try await store.steps(in: scope).map(\.stepID) == ["b"], "remove deletes the row")
@@ -51,14 +57,19 @@ public enum StateStoreContract {
 
     public static func locks(_ store: any StateStore) async throws {
         let now = Date(timeIntervalSince1970: 1_800_000_000)
-        let first = LockInfo(holder: "first", processID: 1, host: "h", acquiredAt: now, expiresAt: now.addingTimeInterval(60))
-        let second = LockInfo(holder: "second", processID: 2, host: "h", acquiredAt: now.addingTimeInterval(10), expiresAt: now.addingTimeInterval(70))
+        let first = LockInfo(
+            holder: "first", processID: 1, host: "h", acquiredAt: now, expiresAt: now.addingTimeInterval(60))
+        let second = LockInfo(
+            holder: "second", processID: 2, host: "h", acquiredAt: now.addingTimeInterval(10),
+            expiresAt: now.addingTimeInterval(70))
         _ = try await store.acquireLock(scope, as: first, isStale: { _ in false })
         do {
             _ = try await store.acquireLock(scope, as: second, isStale: { _ in false })
             throw Violation(description: "a live lease must refuse a second holder")
         } catch let held as LockHeld {
-            try check(held.lock.holder == "first" && held.lock.acquiredAt == now, "the refusal names the holder and since when")
+            try check(
+                held.lock.holder == "first" && held.lock.acquiredAt == now,
+                "the refusal names the holder and since when")
         }
         _ = try await store.acquireLock(scope, as: second, isStale: { $0.holder == "first" })
         try await store.renewLock(scope, holder: "second", until: now.addingTimeInterval(120))
@@ -66,7 +77,9 @@ public enum StateStoreContract {
             try await store.renewLock(scope, holder: "first", until: now.addingTimeInterval(120))
             throw Violation(description: "a holder that lost its lease cannot renew it")
         } catch is LockHeld {}
-        let late = LockInfo(holder: "third", processID: 3, host: "h", acquiredAt: now.addingTimeInterval(121), expiresAt: now.addingTimeInterval(181))
+        let late = LockInfo(
+            holder: "third", processID: 3, host: "h", acquiredAt: now.addingTimeInterval(121),
+            expiresAt: now.addingTimeInterval(181))
         _ = try await store.acquireLock(scope, as: late, isStale: { _ in false })
         try await store.releaseLock(scope, holder: "third")
         _ = try await store.acquireLock(scope, as: first, isStale: { _ in false })

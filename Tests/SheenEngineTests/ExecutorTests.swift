@@ -43,7 +43,8 @@ struct ExecutorTests {
     @Test("a 503 with Retry-After is retried after the provider's wait, with the same idempotency key")
     func retryAfter() async throws {
         let store = InMemoryStateStore()
-        let runner = ScriptedRunner(failures: ["a": [StepFailure(.http(status: 503, retryAfter: "7"), message: "busy")]])
+        let runner = ScriptedRunner(failures: ["a": [StepFailure(.http(status: 503, retryAfter: "7"), message: "busy")]]
+        )
         let clock = MockClock()
         let report = try await executor(store, runner, clock: clock).apply(try Self.plan([("a", [])]), scope: scope)
         #expect(report.ok)
@@ -52,7 +53,9 @@ struct ExecutorTests {
         #expect(runner.calls == [.create("a"), .observe("a"), .create("a")])
         let state = try #require(try await store.steps(in: scope).first)
         #expect(state.attempts == 2)
-        #expect(state.idempotencyKey == IdempotencyKey.make(project: "t", environment: "dev", stepID: "a", inputHash: state.inputHash))
+        #expect(
+            state.idempotencyKey
+                == IdempotencyKey.make(project: "t", environment: "dev", stepID: "a", inputHash: state.inputHash))
     }
 
     @Test("a 400 fails fast; dependents are skipped and independent work finishes")
@@ -77,7 +80,8 @@ struct ExecutorTests {
         let runner = ScriptedRunner(failures: ["a": failures])
         let clock = MockClock()
         let options = ExecutionOptions(retry: RetryPolicy(maxAttempts: 3, base: .milliseconds(100), cap: .seconds(1)))
-        let report = try await executor(store, runner, clock: clock, options: options).apply(try Self.plan([("a", [])]), scope: scope)
+        let report = try await executor(store, runner, clock: clock, options: options).apply(
+            try Self.plan([("a", [])]), scope: scope)
         #expect(report.failed["a"]?.errorClass == "network")
         #expect(runner.creates(of: "a") == 3)
         #expect(clock.sleeps == [.milliseconds(100), .milliseconds(200)])
@@ -102,7 +106,8 @@ struct ExecutorTests {
             try await store.record(
                 StepState(
                     stepID: node.id, kind: node.kind, provider: nil, status: .inFlight, inputHash: node.inputHash,
-                    idempotencyKey: IdempotencyKey.make(project: "t", environment: "dev", stepID: node.id, inputHash: node.inputHash),
+                    idempotencyKey: IdempotencyKey.make(
+                        project: "t", environment: "dev", stepID: node.id, inputHash: node.inputHash),
                     requestFingerprint: "", attempts: 1, level: 0, updatedAt: Date()),
                 in: scope)
         }
@@ -151,14 +156,20 @@ struct ExecutorTests {
     func breakerOpens() async throws {
         let store = InMemoryStateStore()
         let node = Plan.Node(
-            id: "tap.verify-key", role: .step, kind: "sheen.data", slot: nil, provider: "tap", title: nil, dependsOn: [],
+            id: "tap.verify-key", role: .step, kind: "sheen.data", slot: nil, provider: "tap", title: nil,
+            dependsOn: [],
             level: 0, action: .create, reason: .newStep, inputHash: "h", outputs: [])
         var plan = try Self.plan([])
         plan.nodes = [node]
-        let runner = ScriptedRunner(failures: ["tap.verify-key": Array(repeating: StepFailure(.network, message: "down"), count: 9)])
-        let options = ExecutionOptions(retry: RetryPolicy(maxAttempts: 7, base: .milliseconds(1), cap: .milliseconds(1)))
+        let runner = ScriptedRunner(failures: [
+            "tap.verify-key": Array(repeating: StepFailure(.network, message: "down"), count: 9)
+        ])
+        let options = ExecutionOptions(
+            retry: RetryPolicy(maxAttempts: 7, base: .milliseconds(1), cap: .milliseconds(1)))
         let report = try await executor(store, runner, options: options).apply(plan, scope: scope)
-        #expect(runner.creates(of: "tap.verify-key") == 6, "five failures open it; the probe after the cool-down fails again")
+        #expect(
+            runner.creates(of: "tap.verify-key") == 6,
+            "five failures open it; the probe after the cool-down fails again")
         #expect(report.failed["tap.verify-key"] != nil)
         let breaker = try #require(try await store.breaker(for: "tap/default"))
         if case .open = breaker.state {} else { Issue.record("breaker not open: \(breaker.state)") }
@@ -199,11 +210,21 @@ struct ExecutorTests {
     @Test("idempotency keys are deterministic, bounded and change with the inputs")
     func idempotencyKeys() {
         let key = IdempotencyKey.make(project: "souq", environment: "prod", stepID: "tap.test-charge", inputHash: "abc")
-        #expect(key == IdempotencyKey.make(project: "souq", environment: "prod", stepID: "tap.test-charge", inputHash: "abc"))
-        #expect(key != IdempotencyKey.make(project: "souq", environment: "prod", stepID: "tap.test-charge", inputHash: "abd"))
-        #expect(key != IdempotencyKey.make(project: "souq", environment: "dev", stepID: "tap.test-charge", inputHash: "abc"))
+        #expect(
+            key
+                == IdempotencyKey.make(
+                    project: "souq", environment: "prod", stepID: "tap.test-charge", inputHash: "abc"))
+        #expect(
+            key
+                != IdempotencyKey.make(
+                    project: "souq", environment: "prod", stepID: "tap.test-charge", inputHash: "abd"))
+        #expect(
+            key != IdempotencyKey.make(project: "souq", environment: "dev", stepID: "tap.test-charge", inputHash: "abc")
+        )
         #expect(key.hasPrefix("sheen-tap-test-charge-"))
-        let long = IdempotencyKey.make(project: String(repeating: "p", count: 500), environment: "dev", stepID: String(repeating: "s", count: 500), inputHash: "h")
+        let long = IdempotencyKey.make(
+            project: String(repeating: "p", count: 500), environment: "dev", stepID: String(repeating: "s", count: 500),
+            inputHash: "h")
         #expect(long.count <= 255)
     }
 
@@ -211,12 +232,16 @@ struct ExecutorTests {
     func lock() async throws {
         let store = InMemoryStateStore()
         try await ApplyLock.withLock(store: store, scope: scope) {
-            let other = LockInfo(holder: "someone else", processID: 1, host: "elsewhere", acquiredAt: Date(), expiresAt: Date().addingTimeInterval(60))
+            let other = LockInfo(
+                holder: "someone else", processID: 1, host: "elsewhere", acquiredAt: Date(),
+                expiresAt: Date().addingTimeInterval(60))
             await #expect(throws: LockHeld.self) {
                 _ = try await store.acquireLock(scope, as: other, isStale: ApplyLock.isStale)
             }
         }
-        let after = LockInfo(holder: "next", processID: 1, host: "elsewhere", acquiredAt: Date(), expiresAt: Date().addingTimeInterval(60))
+        let after = LockInfo(
+            holder: "next", processID: 1, host: "elsewhere", acquiredAt: Date(),
+            expiresAt: Date().addingTimeInterval(60))
         _ = try await store.acquireLock(scope, as: after, isStale: { _ in false })
     }
 }

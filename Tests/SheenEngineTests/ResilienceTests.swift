@@ -10,7 +10,8 @@ struct TokenBucketTests {
         var bucket = TokenBucket(capacity: 2, ratePerSecond: 2, now: start)
         // (seconds since start, expected wait in ms or nil for a grant)
         let table: [(Double, Int64?)] = [
-            (0, nil), (0, nil), (0, 500), (0.25, 250), (0.5, nil), (0.5, 500), (1.0, nil), (10, nil), (10, nil), (10, 500),
+            (0, nil), (0, nil), (0, 500), (0.25, 250), (0.5, nil), (0.5, 500), (1.0, nil), (10, nil), (10, nil),
+            (10, 500),
         ]
         for (offset, expected) in table {
             let wait = bucket.take(now: start.addingTimeInterval(offset))
@@ -30,7 +31,8 @@ struct TokenBucketTests {
     @Test("the limiter spends every key's bucket and reports the longest wait")
     func limiterKeys() async {
         let limiter = RateLimiter(limits: [
-            "tap": .init(requests: 10, perSeconds: 1, burst: 1), "tap/default": .init(requests: 1, perSeconds: 2, burst: 1),
+            "tap": .init(requests: 10, perSeconds: 1, burst: 1),
+            "tap/default": .init(requests: 1, perSeconds: 2, burst: 1),
         ])
         let now = Date(timeIntervalSince1970: 0)
         #expect(await limiter.acquire(["tap", "tap/default"], now: now) == nil)
@@ -67,7 +69,9 @@ struct RetryPolicyTests {
         #expect(policy.delay(afterAttempt: 3, retryAfter: nil, unit: 0) == .zero)
         #expect(policy.delay(afterAttempt: 3, retryAfter: nil, unit: 1) == .milliseconds(800))
         #expect(policy.delay(afterAttempt: 3, retryAfter: nil, unit: 0.5) == .milliseconds(400))
-        #expect(policy.delay(afterAttempt: 3, retryAfter: nil, unit: 7) == .milliseconds(800), "out-of-range randomness is clamped")
+        #expect(
+            policy.delay(afterAttempt: 3, retryAfter: nil, unit: 7) == .milliseconds(800),
+            "out-of-range randomness is clamped")
     }
 
     @Test("a longer Retry-After wins, clamped to the maximum")
@@ -124,7 +128,8 @@ struct CircuitBreakerTests {
 
     @Test("after the cool-down one probe goes through half-open; others wait")
     func halfOpen() {
-        var breaker = CircuitBreaker(failureThreshold: 1, coolDown: .seconds(30), state: .open(until: start.addingTimeInterval(30)))
+        var breaker = CircuitBreaker(
+            failureThreshold: 1, coolDown: .seconds(30), state: .open(until: start.addingTimeInterval(30)))
         #expect(breaker.beforeCall(now: start.addingTimeInterval(30)) == .allow)
         #expect(breaker.state == .halfOpen(probing: true))
         #expect(breaker.beforeCall(now: start.addingTimeInterval(31)) == .refuse(retryAt: start.addingTimeInterval(61)))
@@ -149,8 +154,14 @@ struct CircuitBreakerTests {
 
     @Test("failures are classified: network, timeouts, 408, 409, 429 and 5xx retry; other 4xx fail fast")
     func classification() {
-        let retryable: [StepFailure.Kind] = [.network, .timeout, .http(status: 408, retryAfter: nil), .http(status: 409, retryAfter: nil), .http(status: 429, retryAfter: "1"), .http(status: 503, retryAfter: nil)]
-        let final: [StepFailure.Kind] = [.http(status: 400, retryAfter: nil), .http(status: 401, retryAfter: nil), .http(status: 404, retryAfter: nil), .http(status: 422, retryAfter: nil), .invalid, .unsupported]
+        let retryable: [StepFailure.Kind] = [
+            .network, .timeout, .http(status: 408, retryAfter: nil), .http(status: 409, retryAfter: nil),
+            .http(status: 429, retryAfter: "1"), .http(status: 503, retryAfter: nil),
+        ]
+        let final: [StepFailure.Kind] = [
+            .http(status: 400, retryAfter: nil), .http(status: 401, retryAfter: nil),
+            .http(status: 404, retryAfter: nil), .http(status: 422, retryAfter: nil), .invalid, .unsupported,
+        ]
         #expect(retryable.allSatisfy { StepFailure($0, message: "").isRetryable })
         #expect(final.allSatisfy { !StepFailure($0, message: "").isRetryable })
         #expect(StepFailure(.http(status: 401, retryAfter: nil), message: "").hint?.contains("credentials") == true)

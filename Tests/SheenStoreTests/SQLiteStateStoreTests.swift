@@ -8,7 +8,8 @@ import Testing
 @Suite("State stores")
 struct SQLiteStateStoreTests {
     static func temporaryPath() -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("sheen-store-\(UUID().uuidString)/state.sqlite").path
+        FileManager.default.temporaryDirectory.appendingPathComponent("sheen-store-\(UUID().uuidString)/state.sqlite")
+            .path
     }
 
     @Test("the in-memory store meets the contract")

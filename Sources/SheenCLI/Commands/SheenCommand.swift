@@ -22,8 +22,8 @@ public struct SheenCommand: AsyncParsableCommand {
             Exit codes: 0 success, 1 invalid input (the messages say where and how to fix it), 2 usage error.
             """,
         subcommands: [
-            PlanCommand.self, GraphCommand.self, ValidateCommand.self, ProvidersCommand.self, RecipesCommand.self,
-            InitCommand.self,
+            PlanCommand.self, ApplyCommand.self, ResumeCommand.self, DestroyCommand.self, StateCommand.self,
+            GraphCommand.self, ValidateCommand.self, ProvidersCommand.self, RecipesCommand.self, InitCommand.self,
         ]
     )
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SheenCatalog
+import SheenEngine
 import SheenModel
 import SheenPlanner
 
@@ -55,10 +56,10 @@ struct PlanInputOptions: ParsableArguments {
         for code in currency { _ = try CodeArguments.currency(code, language: language) }
     }
 
-    /// Builds the plan, or exits with the problem explained.
-    func makePlan(global: GlobalOptions) throws -> (Plan, Catalog?) {
+    /// Builds the plan against `state`, or exits with the problem explained.
+    func makePlan(global: GlobalOptions, state: any StateSnapshot = InMemoryStateSnapshot()) throws -> (Plan, Catalog?)
+    {
         let language = global.language
-        let state = InMemoryStateSnapshot()
         do {
             if let dag {
                 guard FileManager.default.fileExists(atPath: dag) else {
@@ -75,6 +76,26 @@ struct PlanInputOptions: ParsableArguments {
             Console.error((language == .en ? "error: " : "خطأ: ") + error.message(in: language))
             throw ExitCode(ExitStatus.invalidInput)
         }
+    }
+
+    /// The journal this input applies to: the project (or recipe, or DAG file) name and the environment, found without
+    /// planning so `state` and `destroy` work even when the catalog has changed since.
+    func scope(global: GlobalOptions) throws -> StoreScope {
+        if let dag {
+            return StoreScope(
+                project: ((dag as NSString).lastPathComponent as NSString).deletingPathExtension, environment: env)
+        }
+        if let recipe { return StoreScope(project: recipe, environment: env) }
+        let path = project ?? "sheen.yaml"
+        guard FileManager.default.fileExists(atPath: path),
+            let project = CatalogLoader().load(paths: [path], over: nil).projects.first
+        else {
+            throw ValidationError(
+                global.language == .en
+                    ? "no readable project file at '\(path)': pass --project FILE, --recipe R or --dag FILE"
+                    : "لا يوجد ملف مشروع صالح في '\(path)': استخدم ‎--project أو ‎--recipe أو ‎--dag")
+        }
+        return StoreScope(project: project.name, environment: env)
     }
 
     private func request(session: CatalogSession, language: Language) throws -> PlanRequest {

@@ -20,6 +20,24 @@ public indirect enum JSONValue: Sendable, Hashable {
         return output
     }
 
+    /// On one line, for event streams (JSON Lines).
+    public var compact: String {
+        switch self {
+        case .array(let items): return "[" + items.map(\.compact).joined(separator: ",") + "]"
+        case .object(let members):
+            return "{"
+                + members.keys.sorted().map { key in
+                    var name = ""
+                    Self.writeString(key, to: &name)
+                    return name + ":" + (members[key]?.compact ?? "null")
+                }.joined(separator: ",") + "}"
+        default:
+            var output = ""
+            write(to: &output, indent: 0)
+            return output
+        }
+    }
+
     private func write(to output: inout String, indent: Int) {
         switch self {
         case .string(let text): Self.writeString(text, to: &output)
