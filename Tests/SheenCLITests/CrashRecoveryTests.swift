@@ -35,11 +35,15 @@ struct CrashRecoveryTests {
                 let parts = line.split(separator: " ")
                 if parts.count == 2 { creates[String(parts[0]), default: 0] += 1 }
             }
-            #expect(creates.filter { $0.value != 1 }.isEmpty, "\(context): duplicated side effects \(creates.filter { $0.value != 1 })")
+            #expect(
+                creates.filter { $0.value != 1 }.isEmpty,
+                "\(context): duplicated side effects \(creates.filter { $0.value != 1 })")
             #expect(Set(creates.keys) == Set(ids), "\(context): ledger has \(creates.keys.sorted())")
             let store = try SQLiteStateStore(path: directory.appendingPathComponent(".sheen/state.sqlite").path)
             let states = try await store.steps(in: StoreScope(project: "dag", environment: .dev))
-            #expect(states.count == ids.count && states.allSatisfy { $0.status == .succeeded }, "\(context): \(states.filter { $0.status != .succeeded }.map(\.stepID))")
+            #expect(
+                states.count == ids.count && states.allSatisfy { $0.status == .succeeded },
+                "\(context): \(states.filter { $0.status != .succeeded }.map(\.stepID))")
             #expect(try await store.integrityCheck() == "ok", "\(context): integrity_check")
         }
     }
@@ -59,7 +63,8 @@ struct CrashRecoveryTests {
                     ["apply", "--dag", "dag.json", "--auto-approve", "--parallelism", "3"], in: workspace.directory,
                     environment: workspace.environment.merging([variable: String(write)]) { _, new in new })
                 #expect(crashed.status == 9, "\(variable)=\(write) should have been killed: \(crashed.stdout)")
-                let resumed = try SheenBinary.run(["resume", "--dag", "dag.json"], in: workspace.directory, environment: workspace.environment)
+                let resumed = try SheenBinary.run(
+                    ["resume", "--dag", "dag.json"], in: workspace.directory, environment: workspace.environment)
                 #expect(resumed.status == 0, "\(variable)=\(write): \(resumed.stdout)\(resumed.stderr)")
                 try await workspace.verify(ids, context: "\(variable)=\(write)")
             }
@@ -77,7 +82,9 @@ struct CrashRecoveryTests {
             let delay = Double.random(in: 0.02...0.6, using: &generator)
             let process = Process()
             process.executableURL = SheenBinary.url
-            process.arguments = ["apply", "--dag", "dag.json", "--auto-approve", "--parallelism", "6", "--step-latency-ms", "4"]
+            process.arguments = [
+                "apply", "--dag", "dag.json", "--auto-approve", "--parallelism", "6", "--step-latency-ms", "4",
+            ]
             process.currentDirectoryURL = workspace.directory
             process.environment = ProcessInfo.processInfo.environment.merging(workspace.environment) { _, new in new }
             process.standardOutput = FileHandle.nullDevice
@@ -86,7 +93,8 @@ struct CrashRecoveryTests {
             try await Task.sleep(for: .milliseconds(Int(delay * 1000)))
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
-            let resumed = try SheenBinary.run(["resume", "--dag", "dag.json"], in: workspace.directory, environment: workspace.environment)
+            let resumed = try SheenBinary.run(
+                ["resume", "--dag", "dag.json"], in: workspace.directory, environment: workspace.environment)
             #expect(resumed.status == 0, "run \(run) (kill after \(delay) s): \(resumed.stdout)\(resumed.stderr)")
             try await workspace.verify(ids, context: "run \(run), kill after \(delay) s")
         }
@@ -105,7 +113,9 @@ struct CrashRecoveryTests {
         first.standardOutput = FileHandle.nullDevice
         try first.run()
         try await Task.sleep(for: .milliseconds(500))
-        let second = try SheenBinary.run(["apply", "--dag", "dag.json", "--auto-approve"], in: workspace.directory, environment: workspace.environment)
+        let second = try SheenBinary.run(
+            ["apply", "--dag", "dag.json", "--auto-approve"], in: workspace.directory,
+            environment: workspace.environment)
         #expect(second.status == 1)
         #expect(second.stderr.contains("is being applied by pid \(first.processIdentifier)"))
         first.waitUntilExit()

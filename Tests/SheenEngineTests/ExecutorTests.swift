@@ -36,7 +36,7 @@ struct ExecutorTests {
         #expect(order.count == 4)
         let position = { (id: String) in order.firstIndex(of: id) ?? -1 }
         #expect(position("a") < position("b") && position("b") < position("c"))
-        let journal = await store.journal.filter { $0.stepID == "b" }.map(\.status)
+        let journal = store.journal.filter { $0.stepID == "b" }.map(\.status)
         #expect(journal == ["in-flight", "succeeded"])
     }
 

@@ -2,8 +2,8 @@ import ArgumentParser
 import Foundation
 import SheenEngine
 import SheenModel
-import SheenStore
 import SheenPlanner
+import SheenStore
 
 struct ApplyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -35,7 +35,8 @@ struct ApplyCommand: AsyncParsableCommand {
         try input.validate(language: global.language)
         try engine.validate(language: global.language)
         if plan != nil, input.dag != nil || input.recipe != nil || input.project != nil {
-            throw ValidationError(global.language == .en ? "--plan already says what to apply" : "‎--plan يحدد ما سيُطبَّق")
+            throw ValidationError(
+                global.language == .en ? "--plan already says what to apply" : "‎--plan يحدد ما سيُطبَّق")
         }
     }
 
@@ -106,7 +107,8 @@ struct ApplyFlow {
                     Console.error(
                         en
                             ? "error: the state of '\(scope)' changed since this plan was made\nhint: run 'sheen plan --out' again and review the new plan"
-                            : "خطأ: تغيّرت حالة '\(scope)' منذ إعداد هذه الخطة\nتلميح: شغّل 'sheen plan --out' مجددًا وراجع الخطة الجديدة")
+                            : "خطأ: تغيّرت حالة '\(scope)' منذ إعداد هذه الخطة\nتلميح: شغّل 'sheen plan --out' مجددًا وراجع الخطة الجديدة"
+                    )
                     throw ExitCode(ExitStatus.invalidInput)
                 }
                 plan = saved
@@ -117,7 +119,10 @@ struct ApplyFlow {
             if !global.json {
                 Console.out(Self.counts(plan, language: language))
                 if inFlight > 0 {
-                    Console.out(en ? "\(inFlight) steps were left in flight by an interrupted run; they are checked at the provider before anything is sent again" : "\(inFlight) خطوة بقيت قيد التنفيذ من تشغيل منقطع؛ سيُتحقق منها لدى المزوّد قبل أي إرسال")
+                    Console.out(
+                        en
+                            ? "\(inFlight) steps were left in flight by an interrupted run; they are checked at the provider before anything is sent again"
+                            : "\(inFlight) خطوة بقيت قيد التنفيذ من تشغيل منقطع؛ سيُتحقق منها لدى المزوّد قبل أي إرسال")
                 }
             }
             guard plan.hasChanges else {
@@ -125,12 +130,17 @@ struct ApplyFlow {
                 if global.json { Console.out(ProgressReporter.json(.finished(ExecutionReport())).compact) }
                 return nil
             }
-            guard try engine.confirm(en ? "apply these changes to '\(scope)'?" : "تطبيق هذه التغييرات على '\(scope)'؟", language: language) else {
+            guard
+                try engine.confirm(
+                    en ? "apply these changes to '\(scope)'?" : "تطبيق هذه التغييرات على '\(scope)'؟",
+                    language: language)
+            else {
                 Console.out(en ? "cancelled: nothing was changed" : "أُلغي: لم يتغير شيء")
                 return nil
             }
             let reporter = ProgressReporter(mode: ProgressReporter.mode(json: global.json), language: language)
-            let executor = engine.executor(store: store, catalog: catalog, environment: scope.environment, reporter: reporter)
+            let executor = engine.executor(
+                store: store, catalog: catalog, environment: scope.environment, reporter: reporter)
             return try await interruptible { try await executor.apply(plan, scope: scope) }
         }
         if let report, !report.ok { throw ExitCode(ExitStatus.invalidInput) }

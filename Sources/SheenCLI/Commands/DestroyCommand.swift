@@ -31,11 +31,17 @@ struct DestroyCommand: AsyncParsableCommand {
                 Console.out(en ? "nothing recorded for '\(scope)': nothing to destroy" : "لا شيء مسجل لـ '\(scope)'")
                 return nil
             }
-            guard try engine.confirm(en ? "delete the \(count) resources recorded for '\(scope)'?" : "حذف \(count) من الموارد المسجلة لـ '\(scope)'؟", language: language) else {
+            guard
+                try engine.confirm(
+                    en
+                        ? "delete the \(count) resources recorded for '\(scope)'?"
+                        : "حذف \(count) من الموارد المسجلة لـ '\(scope)'؟", language: language)
+            else {
                 return nil
             }
             let reporter = ProgressReporter(mode: ProgressReporter.mode(json: global.json), language: language)
-            let executor = engine.executor(store: store, catalog: nil, environment: scope.environment, reporter: reporter)
+            let executor = engine.executor(
+                store: store, catalog: nil, environment: scope.environment, reporter: reporter)
             return try await interruptible { try await executor.destroy(scope: scope) }
         }
         if let report, !report.ok { throw ExitCode(ExitStatus.invalidInput) }

@@ -40,7 +40,8 @@ struct PlanCommand: ParsableCommand {
 
     func run() throws {
         let (plan, catalog) = try input.makePlan(global: global)
-        let json = PlanJSONRenderer.render(plan)
+        // Rendered only when asked for: on a 10,000-step graph the JSON costs more than the planning.
+        let json = out != nil || global.json ? PlanJSONRenderer.render(plan) : ""
         if let out { try Console.write(json, to: out, language: global.language) }
         if global.json {
             FileHandle.standardOutput.write(Data(json.utf8))

@@ -27,15 +27,25 @@ struct StateCommand: AsyncParsableCommand {
             let scope = try input.scope(global: global)
             let steps = try await store.steps(in: scope)
             if global.json {
-                Console.out(JSONValue.object(["format_version": .string("1.0"), "scope": .string(scope.description), "steps": .array(steps.map(StateCommand.json))]).rendered)
+                Console.out(
+                    JSONValue.object([
+                        "format_version": .string("1.0"), "scope": .string(scope.description),
+                        "steps": .array(steps.map(StateCommand.json)),
+                    ]).rendered)
                 return
             }
             guard !steps.isEmpty else {
                 Console.out(global.language == .en ? "nothing recorded for '\(scope)'" : "لا شيء مسجل لـ '\(scope)'")
                 return
             }
-            let header = global.language == .en ? ["STEP", "STATUS", "ATTEMPTS", "KIND", "UPDATED"] : ["الخطوة", "الحالة", "المحاولات", "النوع", "آخر تحديث"]
-            let rows = steps.map { [$0.stepID, $0.status.rawValue, String($0.attempts), $0.kind, ISO8601DateFormatter().string(from: $0.updatedAt)] }
+            let header =
+                global.language == .en
+                ? ["STEP", "STATUS", "ATTEMPTS", "KIND", "UPDATED"]
+                : ["الخطوة", "الحالة", "المحاولات", "النوع", "آخر تحديث"]
+            let formatter = ISO8601DateFormatter()
+            let rows = steps.map {
+                [$0.stepID, $0.status.rawValue, String($0.attempts), $0.kind, formatter.string(from: $0.updatedAt)]
+            }
             Console.out(TextTable(header: header, rows: rows).rendered)
         }
     }
@@ -58,27 +68,45 @@ struct StateCommand: AsyncParsableCommand {
             let steps = try await store.steps(in: scope)
             guard let state = steps.first(where: { $0.stepID == step }) else {
                 throw ValidationError(
-                    CodeArguments.unknown(kind: global.language == .en ? "step" : "خطوة", value: step, candidates: steps.map(\.stepID), language: global.language))
+                    CodeArguments.unknown(
+                        kind: global.language == .en ? "step" : "خطوة", value: step, candidates: steps.map(\.stepID),
+                        language: global.language))
             }
             let trail = try await store.transitions(of: step, in: scope)
             if global.json {
                 var document = StateCommand.json(state)
                 if case .object(var members) = document {
-                    members["transitions"] = .array(trail.map { .object(["status": .string($0.status), "attempt": .int($0.attempt), "at": .string(ISO8601DateFormatter().string(from: $0.at)), "error_class": .optional($0.errorClass)]) })
+                    members["transitions"] = .array(
+                        trail.map {
+                            .object([
+                                "status": .string($0.status), "attempt": .int($0.attempt),
+                                "at": .string(ISO8601DateFormatter().string(from: $0.at)),
+                                "error_class": .optional($0.errorClass),
+                            ])
+                        })
                     document = .object(members)
                 }
                 Console.out(document.rendered)
                 return
             }
             var lines = [
-                "\(state.stepID) (\(state.kind))", "status: \(state.status.rawValue), attempts: \(state.attempts), level: \(state.level)",
+                "\(state.stepID) (\(state.kind))",
+                "status: \(state.status.rawValue), attempts: \(state.attempts), level: \(state.level)",
                 "idempotency key: \(state.idempotencyKey)", "input hash: \(state.inputHash)",
             ]
             if let external = state.externalID { lines.append("external id: \(external)") }
-            if !state.outputs.isEmpty { lines.append("outputs: " + state.outputs.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")) }
+            if !state.outputs.isEmpty {
+                lines.append(
+                    "outputs: "
+                        + state.outputs.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(
+                            separator: ", "))
+            }
             if let errorClass = state.errorClass { lines.append("error: \(errorClass): \(state.errorMessage ?? "")") }
             lines.append("transitions:")
-            lines += trail.map { "  \(ISO8601DateFormatter().string(from: $0.at))  \($0.status) (attempt \($0.attempt))" + ($0.errorClass.map { " \($0)" } ?? "") }
+            lines += trail.map {
+                "  \(ISO8601DateFormatter().string(from: $0.at))  \($0.status) (attempt \($0.attempt))"
+                    + ($0.errorClass.map { " \($0)" } ?? "")
+            }
             Console.out(lines.joined(separator: "\n"))
         }
     }

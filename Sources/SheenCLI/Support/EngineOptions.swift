@@ -8,16 +8,22 @@ import SheenStore
 
 /// Options of the commands that change things: where state lives, how hard to push, whether to ask.
 struct EngineOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("State file (default: .sheen/state.sqlite in this directory).", valueName: "path"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("State file (default: .sheen/state.sqlite in this directory).", valueName: "path"))
     var state = ".sheen/state.sqlite"
 
-    @Option(name: .long, help: ArgumentHelp("Steps run at once, across all providers (rate limits still apply).", valueName: "n"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Steps run at once, across all providers (rate limits still apply).", valueName: "n"))
     var parallelism = 10
 
     @Flag(name: .long, help: "Do not ask for confirmation (required when not at a terminal).")
     var autoApprove = false
 
-    @Flag(name: .long, inversion: .prefixedNo, help: "Keep running independent steps after a failure; dependents are skipped either way.")
+    @Flag(
+        name: .long, inversion: .prefixedNo,
+        help: "Keep running independent steps after a failure; dependents are skipped either way.")
     var continueOnError = true
 
     @Option(name: .long, help: .hidden)
@@ -25,7 +31,8 @@ struct EngineOptions: ParsableArguments {
 
     func validate(language: Language) throws {
         guard (1...1000).contains(parallelism) else {
-            throw ValidationError(language == .en ? "--parallelism must be between 1 and 1000" : "يجب أن تكون ‎--parallelism بين 1 و1000")
+            throw ValidationError(
+                language == .en ? "--parallelism must be between 1 and 1000" : "يجب أن تكون ‎--parallelism بين 1 و1000")
         }
     }
 
@@ -33,25 +40,35 @@ struct EngineOptions: ParsableArguments {
         do {
             return try SQLiteStateStore(path: state, faults: JournalFaults.fromEnvironment())
         } catch {
-            Console.error((language == .en ? "error: cannot open the state file '\(state)': " : "خطأ: تعذر فتح ملف الحالة '\(state)': ") + "\(error)")
+            Console.error(
+                (language == .en
+                    ? "error: cannot open the state file '\(state)': " : "خطأ: تعذر فتح ملف الحالة '\(state)': ")
+                    + "\(error)")
             throw ExitCode(ExitStatus.invalidInput)
         }
     }
 
     /// The executor for this run: built-in runners, rate limits from the catalog's manifests, progress events.
-    func executor(store: any StateStore, catalog: Catalog?, environment: DeploymentEnvironment, reporter: ProgressReporter) -> Executor {
+    func executor(
+        store: any StateStore, catalog: Catalog?, environment: DeploymentEnvironment, reporter: ProgressReporter
+    ) -> Executor {
         var runners = RunnerRegistry()
         runners.register(
             SheenDataRunner(
-                latency: .milliseconds(stepLatencyMs), ledgerPath: ProcessInfo.processInfo.environment["SHEEN_DATA_LEDGER"]),
+                latency: .milliseconds(stepLatencyMs),
+                ledgerPath: ProcessInfo.processInfo.environment["SHEEN_DATA_LEDGER"]),
             for: "sheen.data")
         var limits: [String: RateLimiter.Limit] = [:]
         for provider in catalog?.sortedProviders ?? [] {
-            for limit in provider.rateLimits where limit.environments.isEmpty || limit.environments.contains(environment) {
+            for limit in provider.rateLimits
+            where limit.environments.isEmpty || limit.environments.contains(environment) {
                 guard limit.scope == .account || limit.scope == .connection else { continue }
                 let key = limit.scope == .account ? provider.id : "\(provider.id)/default"
-                let candidate = RateLimiter.Limit(requests: limit.requests, perSeconds: limit.perSeconds, burst: limit.burst)
-                if let existing = limits[key], Double(existing.requests) / existing.perSeconds <= limit.ratePerSecond { continue }
+                let candidate = RateLimiter.Limit(
+                    requests: limit.requests, perSeconds: limit.perSeconds, burst: limit.burst)
+                if let existing = limits[key], Double(existing.requests) / existing.perSeconds <= limit.ratePerSecond {
+                    continue
+                }
                 limits[key] = candidate
             }
         }
@@ -67,7 +84,9 @@ struct EngineOptions: ParsableArguments {
         if autoApprove { return true }
         guard isatty(STDIN_FILENO) == 1 else {
             throw ValidationError(
-                language == .en ? "not at a terminal: pass --auto-approve to proceed without confirmation" : "لست في طرفية: استخدم ‎--auto-approve للمتابعة دون تأكيد")
+                language == .en
+                    ? "not at a terminal: pass --auto-approve to proceed without confirmation"
+                    : "لست في طرفية: استخدم ‎--auto-approve للمتابعة دون تأكيد")
         }
         FileHandle.standardOutput.write(Data((question + (language == .en ? " [y/N] " : " [y/N] ")).utf8))
         let answer = readLine()?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
@@ -101,7 +120,8 @@ func withApplyLock<T: Sendable>(
         Console.error(
             language == .en
                 ? "error: \(held.description)\nhint: wait for that run to finish; no unlock is ever needed"
-                : "خطأ: يجري تطبيق '\(held.scope)' بواسطة \(held.lock.holder) منذ \(since)\nتلميح: انتظر انتهاء ذلك التشغيل؛ لا حاجة لفك القفل يدويًا")
+                : "خطأ: يجري تطبيق '\(held.scope)' بواسطة \(held.lock.holder) منذ \(since)\nتلميح: انتظر انتهاء ذلك التشغيل؛ لا حاجة لفك القفل يدويًا"
+        )
         throw ExitCode(ExitStatus.invalidInput)
     }
 }

@@ -65,7 +65,11 @@ final class ProgressReporter: Sendable {
         case .stepSkipped(let id, let cause):
             Console.out("- \(id): " + (en ? "skipped, '\(cause)' failed" : "تم التخطي لفشل '\(cause)'"))
         case .retryScheduled(let id, let attempt, let wait, let failure):
-            Console.out("↻ \(id): \(failure.errorClass), " + (en ? "attempt \(attempt + 1) in \(Self.milliseconds(wait))" : "محاولة \(attempt + 1) بعد \(Self.milliseconds(wait))"))
+            Console.out(
+                "↻ \(id): \(failure.errorClass), "
+                    + (en
+                        ? "attempt \(attempt + 1) in \(Self.milliseconds(wait))"
+                        : "محاولة \(attempt + 1) بعد \(Self.milliseconds(wait))"))
         case .finished(let report):
             Console.out(summary(report))
         case .stepStarted, .rateLimited:
@@ -100,7 +104,9 @@ final class ProgressReporter: Sendable {
                 redraw = true
             }
         }
-        if let failure = failureLine(event) { FileHandle.standardOutput.write(Data(("\r\u{1B}[K" + failure + "\n").utf8)) }
+        if let failure = failureLine(event) {
+            FileHandle.standardOutput.write(Data(("\r\u{1B}[K" + failure + "\n").utf8))
+        }
         if let final {
             FileHandle.standardOutput.write(Data(("\r\u{1B}[K" + final + "\n").utf8))
         } else if redraw {
@@ -116,7 +122,9 @@ final class ProgressReporter: Sendable {
     private func statusLine() -> String {
         let value = state.withLock { $0 }
         let elapsed = String(format: "%.1f s", (ContinuousClock.now - started).seconds)
-        let running = value.running.sorted().prefix(3).joined(separator: ", ") + (value.running.count > 3 ? " +\(value.running.count - 3)" : "")
+        let running =
+            value.running.sorted().prefix(3).joined(separator: ", ")
+            + (value.running.count > 3 ? " +\(value.running.count - 3)" : "")
         return en
             ? "\(value.done)/\(value.total) done · running: \(running.isEmpty ? "-" : running) · waiting on retries or rate limits: \(value.waiting.count) · \(elapsed)"
             : "\(value.done)/\(value.total) منجزة · قيد التنفيذ: \(running.isEmpty ? "-" : running) · بانتظار إعادة أو حد معدل: \(value.waiting.count) · \(elapsed)"
@@ -125,12 +133,14 @@ final class ProgressReporter: Sendable {
     func summary(_ report: ExecutionReport) -> String {
         let elapsed = String(format: "%.2f s", report.duration.seconds)
         if en {
-            var text = "\(report.succeeded.count) succeeded, \(report.failed.count) failed, \(report.skipped.count) skipped, \(report.unchanged) unchanged; \(report.calls) adapter calls in \(elapsed)"
+            var text =
+                "\(report.succeeded.count) succeeded, \(report.failed.count) failed, \(report.skipped.count) skipped, \(report.unchanged) unchanged; \(report.calls) adapter calls in \(elapsed)"
             if !report.reconciled.isEmpty { text += "; \(report.reconciled.count) found already done and not repeated" }
             if report.cancelled { text += "\ninterrupted: the journal is consistent; run 'sheen resume' to finish" }
             return text
         }
-        var text = "\(report.succeeded.count) نجحت، \(report.failed.count) فشلت، \(report.skipped.count) تم تخطيها، \(report.unchanged) بلا تغيير؛ \(report.calls) استدعاء في \(elapsed)"
+        var text =
+            "\(report.succeeded.count) نجحت، \(report.failed.count) فشلت، \(report.skipped.count) تم تخطيها، \(report.unchanged) بلا تغيير؛ \(report.calls) استدعاء في \(elapsed)"
         if !report.reconciled.isEmpty { text += "؛ \(report.reconciled.count) وُجدت منفذة ولم تُكرر" }
         if report.cancelled { text += "\nتم الإيقاف: السجل متسق؛ شغّل 'sheen resume' للإكمال" }
         return text
@@ -146,7 +156,10 @@ final class ProgressReporter: Sendable {
         case .started(let total, let toRun):
             return .object(["event": .string("started"), "total": .int(total), "to_run": .int(toRun)])
         case .stepStarted(let id, let action, let attempt):
-            return .object(["event": .string("step_started"), "step": .string(id), "action": .string(action.rawValue), "attempt": .int(attempt)])
+            return .object([
+                "event": .string("step_started"), "step": .string(id), "action": .string(action.rawValue),
+                "attempt": .int(attempt),
+            ])
         case .stepSucceeded(let id, let action, let reconciled, let duration):
             return .object([
                 "event": .string("step_succeeded"), "step": .string(id), "action": .string(action.rawValue),
@@ -165,12 +178,18 @@ final class ProgressReporter: Sendable {
                 "wait_ms": .double((wait.seconds * 1000).rounded()), "error_class": .string(failure.errorClass),
             ])
         case .rateLimited(let id, let wait):
-            return .object(["event": .string("rate_limited"), "step": .string(id), "wait_ms": .double((wait.seconds * 1000).rounded())])
+            return .object([
+                "event": .string("rate_limited"), "step": .string(id),
+                "wait_ms": .double((wait.seconds * 1000).rounded()),
+            ])
         case .finished(let report):
             return .object([
-                "event": .string("finished"), "succeeded": .int(report.succeeded.count), "failed": .strings(report.failed.keys.sorted()),
-                "skipped": .strings(report.skipped), "unchanged": .int(report.unchanged), "reconciled": .strings(report.reconciled.sorted()),
-                "calls": .int(report.calls), "cancelled": .bool(report.cancelled), "duration_ms": .double((report.duration.seconds * 1000).rounded()),
+                "event": .string("finished"), "succeeded": .int(report.succeeded.count),
+                "failed": .strings(report.failed.keys.sorted()),
+                "skipped": .strings(report.skipped), "unchanged": .int(report.unchanged),
+                "reconciled": .strings(report.reconciled.sorted()),
+                "calls": .int(report.calls), "cancelled": .bool(report.cancelled),
+                "duration_ms": .double((report.duration.seconds * 1000).rounded()),
             ])
         }
     }

@@ -39,7 +39,8 @@ public struct Executor: Sendable {
     }
 
     private enum Outcome: Sendable {
-        case succeeded(reconciled: Bool)
+        /// The call succeeded; `durable` completes when its journal entry is committed.
+        case succeeded(reconciled: Bool, durable: JournalReceipt?)
         case failed(StepFailure)
         case cancelled
     }
@@ -93,6 +94,7 @@ public struct Executor: Sendable {
         ready.sort { graph[$0].id > graph[$1].id }  // popLast takes the smallest id first: a stable order
 
         var stopping = false
+        var receipts: [JournalReceipt] = []
         await withTaskGroup(of: (Int, Outcome).self) { group in
             var running = 0
             func launch() {
@@ -109,7 +111,10 @@ public struct Executor: Sendable {
                 running -= 1
                 let node = graph[position]
                 switch outcome {
-                case .succeeded(let reconciled):
+                case .succeeded(let reconciled, let durable):
+                    // Dependents start now: their own in-flight entry commits no earlier than this success (the
+                    // store commits in submission order), so they still never run on a success that is not durable.
+                    if let durable { receipts.append(durable) }
                     if node.role == .step {
                         report.succeeded.append(node.id)
                         if reconciled { report.reconciled.append(node.id) }
@@ -147,6 +152,7 @@ public struct Executor: Sendable {
             }
         }
         if Task.isCancelled { report.cancelled = true }
+        for receipt in receipts { try await receipt.durable() }
 
         if !stopping, !report.cancelled {
             for level in Set(deletions.map { previous[$0.id]?.level ?? 0 }).sorted(by: >) {
@@ -301,17 +307,22 @@ public struct Executor: Sendable {
                 if let connection { try await breakers.record(connection, success: true, now: clock.now()) }
                 state.outputs = result.outputs.filter { !secretOutputs.contains($0.key) }
                 state.externalID = result.externalID ?? state.externalID
+                var durable: JournalReceipt?
                 if journaled {
                     if action == .delete {
                         try await store.remove(node.id, in: scope, at: clock.now())
                     } else {
-                        try await journal(&state, .succeeded, scope: scope)
+                        state.status = .succeeded
+                        state.errorClass = nil
+                        state.errorMessage = nil
+                        state.updatedAt = clock.now()
+                        durable = store.submit(state, in: scope)
                     }
                 }
                 events(
                     .stepSucceeded(
                         id: node.id, action: action, reconciled: reconciled, duration: ContinuousClock.now - began))
-                return .succeeded(reconciled: reconciled)
+                return .succeeded(reconciled: reconciled, durable: durable)
             } catch let failure as StepFailure {
                 if let connection, failure.tripsBreaker {
                     try await breakers.record(connection, success: false, now: clock.now())

@@ -104,8 +104,10 @@ public protocol StateStore: Sendable {
     /// Every step row of `scope`, sorted by step id.
     func steps(in scope: StoreScope) async throws -> [StepState]
 
-    /// Writes `state` as the step's row and appends the transition to the journal, atomically.
-    func record(_ state: StepState, in scope: StoreScope) async throws
+    /// Queues `state` as the step's new row and journal entry, written atomically, and returns at once.
+    ///
+    /// Submissions become durable in submission order: when a receipt is durable, so is every earlier submission.
+    func submit(_ state: StepState, in scope: StoreScope) -> JournalReceipt
 
     /// Removes a step's row after its resource was deleted, journaling the removal.
     func remove(_ stepID: String, in scope: StoreScope, at date: Date) async throws
@@ -139,6 +141,12 @@ public struct StoreSnapshot: StateSnapshot {
 }
 
 extension StateStore {
+    /// Writes `state` as the step's row and appends the transition to the journal, atomically, and returns once it is
+    /// durable.
+    public func record(_ state: StepState, in scope: StoreScope) async throws {
+        try await submit(state, in: scope).durable()
+    }
+
     public func snapshot(_ scope: StoreScope) async throws -> StoreSnapshot {
         StoreSnapshot(try await steps(in: scope))
     }

@@ -99,7 +99,11 @@ public struct Plan: Sendable {
     /// Graph depth in levels (steps and preflight checks).
     public var depth: Int { (nodes.filter { $0.role != .checklist }.map(\.level).max() ?? -1) + 1 }
 
-    public func count(_ action: StepAction) -> Int { nodes.count { $0.action == action } }
+    public func count(_ action: StepAction) -> Int {
+        var total = 0
+        for node in nodes where node.action == action { total += 1 }
+        return total
+    }
 
     /// Whether applying this plan would change anything.
     public var hasChanges: Bool { nodes.contains { $0.action != nil && $0.action != .noop } }

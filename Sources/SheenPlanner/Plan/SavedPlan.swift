@@ -15,7 +15,8 @@ public struct SavedPlan: Sendable {
             throw .dagUnreadable(reason: "'\(path)' is not a plan written by 'sheen plan --out'")
         }
         guard let version = document["format_version"] as? String, version.hasPrefix("1.") else {
-            throw .dagUnreadable(reason: "'\(path)' has format_version \(document["format_version"] ?? "none"); this sheen reads 1.x")
+            throw .dagUnreadable(
+                reason: "'\(path)' has format_version \(document["format_version"] ?? "none"); this sheen reads 1.x")
         }
         guard let project = document["project"] as? String, let fingerprint = document["state_fingerprint"] as? String,
             let environment = (document["environment"] as? String).flatMap(DeploymentEnvironment.init(rawValue:)),
@@ -27,7 +28,9 @@ public struct SavedPlan: Sendable {
                 let kind = raw["kind"] as? String, let hash = raw["input_hash"] as? String
             else { throw .dagUnreadable(reason: "'\(path)': nodes[\(index)] is incomplete") }
             let outputs = (raw["outputs"] as? [[String: Any]] ?? []).compactMap { output -> StepTemplate.Output? in
-                (output["name"] as? String).map { StepTemplate.Output(name: $0, secret: output["secret"] as? Bool ?? false) }
+                (output["name"] as? String).map {
+                    StepTemplate.Output(name: $0, secret: output["secret"] as? Bool ?? false)
+                }
             }
             nodes.append(
                 Plan.Node(
@@ -41,7 +44,8 @@ public struct SavedPlan: Sendable {
         return SavedPlan(
             plan: Plan(
                 projectName: project, recipe: nil, environment: environment, markets: markets, currencies: [],
-                resolutions: [], nodes: nodes, criticalPath: document["critical_path"] as? [String] ?? [], checklist: [],
+                resolutions: [], nodes: nodes, criticalPath: document["critical_path"] as? [String] ?? [],
+                checklist: [],
                 costs: [], rateBudgets: [], stateFingerprint: fingerprint))
     }
 }
