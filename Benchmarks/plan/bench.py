@@ -55,8 +55,8 @@ def main():
     args = parser.parse_args()
 
     print("building sheen (release)...", file=sys.stderr)
-    subprocess.run(["swift", "build", "-c", "release", "--product", "sheen"], cwd=ROOT, check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(["swift", "build", "-c", "release", "--product", "sheen", "--static-swift-stdlib"], cwd=ROOT,
+                   check=True, stdout=subprocess.DEVNULL)
     sheen = os.path.join(ROOT, ".build", "release", "sheen")
     terraform = shutil.which("terraform")
     tf_env = dict(os.environ, TF_IN_AUTOMATION="1", TF_CLI_CONFIG_FILE="/dev/null", CHECKPOINT_DISABLE="1")

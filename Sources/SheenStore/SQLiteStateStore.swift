@@ -21,15 +21,16 @@ public final class SQLiteStateStore: StateStore {
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         configuration.foreignKeysEnabled = true
-        configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = FULL")
-        }
         database = try DatabaseQueue(path: path, configuration: configuration)
+        // Setting up needs no fsync per step: in WAL mode with synchronous=NORMAL a lost setup commit leaves a
+        // consistent file that the next open migrates again. The journal itself runs with synchronous=FULL.
         try database.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
             _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
         }
         self.faults = faults
         try Self.migrator.migrate(database)
+        try database.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
     }
 
     /// A private in-memory database with the same schema, for tests.

@@ -6,7 +6,8 @@ import Synchronization
 /// knows every earlier submission is durable too. The executor relies on that to let a dependent journal its start
 /// in the same group commit as its dependency's success.
 public final class JournalReceipt: Sendable {
-    private let state = Mutex<(done: Bool, error: (any Error)?, waiters: [CheckedContinuation<Void, any Error>])>((false, nil, []))
+    private let state = Mutex<(done: Bool, error: (any Error)?, waiters: [CheckedContinuation<Void, any Error>])>(
+        (false, nil, []))
 
     public init() {}
 
