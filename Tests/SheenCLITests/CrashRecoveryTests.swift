@@ -27,6 +27,19 @@ struct CrashRecoveryTests {
 
         var environment: [String: String] { ["SHEEN_DATA_LEDGER": ledger.path, "CI": "1"] }
 
+        /// Starts `sheen` with `arguments` in the workspace without waiting for it.
+        func start(_ arguments: [String]) throws -> Process {
+            let process = Process()
+            process.executableURL = SheenBinary.url
+            process.arguments = arguments
+            process.currentDirectoryURL = directory
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            return process
+        }
+
         /// Every step must be recorded as succeeded and have exactly one create in the ledger.
         func verify(_ ids: [String], context: String) async throws {
             let text = (try? String(contentsOf: ledger, encoding: .utf8)) ?? ""
@@ -80,16 +93,9 @@ struct CrashRecoveryTests {
         for run in 0..<50 {
             let workspace = try Workspace(nodes: nodes)
             let delay = Double.random(in: 0.02...0.6, using: &generator)
-            let process = Process()
-            process.executableURL = SheenBinary.url
-            process.arguments = [
+            let process = try workspace.start([
                 "apply", "--dag", "dag.json", "--auto-approve", "--parallelism", "6", "--step-latency-ms", "4",
-            ]
-            process.currentDirectoryURL = workspace.directory
-            process.environment = ProcessInfo.processInfo.environment.merging(workspace.environment) { _, new in new }
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
+            ])
             try await Task.sleep(for: .milliseconds(Int(delay * 1000)))
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
@@ -105,13 +111,7 @@ struct CrashRecoveryTests {
         var nodes: [(String, [String])] = []
         for index in 0..<30 { nodes.append(("n\(index)", index == 0 ? [] : ["n\(index - 1)"])) }
         let workspace = try Workspace(nodes: nodes)
-        let first = Process()
-        first.executableURL = SheenBinary.url
-        first.arguments = ["apply", "--dag", "dag.json", "--auto-approve", "--step-latency-ms", "50"]
-        first.currentDirectoryURL = workspace.directory
-        first.environment = ProcessInfo.processInfo.environment.merging(workspace.environment) { _, new in new }
-        first.standardOutput = FileHandle.nullDevice
-        try first.run()
+        let first = try workspace.start(["apply", "--dag", "dag.json", "--auto-approve", "--step-latency-ms", "50"])
         try await Task.sleep(for: .milliseconds(500))
         let second = try SheenBinary.run(
             ["apply", "--dag", "dag.json", "--auto-approve"], in: workspace.directory,
