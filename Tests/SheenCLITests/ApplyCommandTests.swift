@@ -1,0 +1,87 @@
+import Foundation
+import Testing
+
+@Suite("sheen apply, resume, state and destroy", .serialized)
+struct ApplyCommandTests {
+    static func workspace(chain length: Int) throws -> URL {
+        let directory = try SheenBinary.temporaryDirectory()
+        let nodes = (0..<length).map { index in
+            "{\"id\":\"n\(index)\",\"deps\":[\(index == 0 ? "" : "\"n\(index - 1)\"")]}"
+        }
+        try "{\"nodes\":[\(nodes.joined(separator: ","))]}".write(
+            to: directory.appendingPathComponent("dag.json"), atomically: true, encoding: .utf8)
+        return directory
+    }
+
+    @Test("applies, then finds nothing to do, lists and shows state, and destroys in reverse order")
+    func lifecycle() throws {
+        let directory = try Self.workspace(chain: 3)
+        let first = try SheenBinary.run(["apply", "--dag", "dag.json", "--auto-approve"], in: directory, environment: ["CI": "1"])
+        #expect(first.status == 0, "\(first.stdout)\(first.stderr)")
+        #expect(first.stdout.contains("3 succeeded, 0 failed"))
+        let again = try SheenBinary.run(["apply", "--dag", "dag.json", "--auto-approve"], in: directory)
+        #expect(again.stdout.contains("no changes: nothing to do"))
+        let list = try SheenBinary.run(["state", "list", "--dag", "dag.json"], in: directory)
+        #expect(list.stdout.contains("n2    succeeded  1"))
+        let show = try SheenBinary.run(["state", "show", "n1", "--dag", "dag.json", "--json"], in: directory)
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(show.stdout.utf8)) as? [String: Any])
+        #expect((document["transitions"] as? [[String: Any]])?.compactMap { $0["status"] as? String } == ["in-flight", "succeeded"])
+        let destroy = try SheenBinary.run(["destroy", "--dag", "dag.json", "--auto-approve", "--json"], in: directory)
+        let deletions = destroy.stdout.split(separator: "\n").compactMap { line -> String? in
+            guard let event = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                event["event"] as? String == "step_succeeded"
+            else { return nil }
+            return event["step"] as? String
+        }
+        #expect(deletions == ["n2", "n1", "n0"])
+        #expect(try SheenBinary.run(["state", "list", "--dag", "dag.json"], in: directory).stdout.contains("nothing recorded"))
+    }
+
+    @Test("a saved plan applies while the state is unchanged, and is refused once it has changed")
+    func savedPlan() throws {
+        let directory = try Self.workspace(chain: 2)
+        #expect(try SheenBinary.run(["plan", "--dag", "dag.json", "--out", "plan.json"], in: directory).status == 0)
+        let applied = try SheenBinary.run(["apply", "--plan", "plan.json", "--auto-approve"], in: directory)
+        #expect(applied.status == 0, "\(applied.stderr)")
+        let stale = try SheenBinary.run(["apply", "--plan", "plan.json", "--auto-approve"], in: directory)
+        #expect(stale.status == 1)
+        #expect(stale.stderr.contains("changed since this plan was made"))
+    }
+
+    @Test("Ctrl-C stops an apply with a consistent journal, and resume finishes it")
+    func interrupt() async throws {
+        let directory = try Self.workspace(chain: 40)
+        let process = Process()
+        process.executableURL = SheenBinary.url
+        process.arguments = ["apply", "--dag", "dag.json", "--auto-approve", "--step-latency-ms", "30"]
+        process.currentDirectoryURL = directory
+        process.environment = ProcessInfo.processInfo.environment.merging(["CI": "1"]) { _, new in new }
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        try await Task.sleep(for: .milliseconds(400))
+        kill(process.processIdentifier, SIGINT)
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationReason == .exit && process.terminationStatus == 1)
+        #expect(text.contains("interrupted: the journal is consistent; run 'sheen resume' to finish"))
+        let resumed = try SheenBinary.run(["resume", "--dag", "dag.json"], in: directory, environment: ["CI": "1"])
+        #expect(resumed.status == 0)
+        let list = try SheenBinary.run(["state", "list", "--dag", "dag.json", "--json"], in: directory)
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [String: Any])
+        let statuses = (document["steps"] as? [[String: Any]])?.compactMap { $0["status"] as? String } ?? []
+        #expect(statuses.count == 40 && statuses.allSatisfy { $0 == "succeeded" })
+    }
+
+    @Test("apply refuses to proceed without a terminal unless --auto-approve, and a recipe step without an adapter fails clearly")
+    func guards() throws {
+        let directory = try Self.workspace(chain: 1)
+        let unattended = try SheenBinary.run(["apply", "--dag", "dag.json"], in: directory)
+        #expect(unattended.status == 2)
+        #expect(unattended.stderr.contains("--auto-approve"))
+        let recipe = try SheenBinary.run(
+            ["apply", "--recipe", "saas-mena", "--market", "SA", "--auto-approve"], in: directory, environment: ["CI": "1"])
+        #expect(recipe.status == 1)
+        #expect(recipe.stdout.contains("no adapter implements step kind"))
+    }
+}
