@@ -16,16 +16,23 @@ struct ApplyCommandTests {
     @Test("applies, then finds nothing to do, lists and shows state, and destroys in reverse order")
     func lifecycle() throws {
         let directory = try Self.workspace(chain: 3)
-        let first = try SheenBinary.run(["apply", "--dag", "dag.json", "--auto-approve"], in: directory, environment: ["CI": "1"])
+        let first = try SheenBinary.run(
+            ["apply", "--dag", "dag.json", "--auto-approve"], in: directory, environment: ["CI": "1"])
         #expect(first.status == 0, "\(first.stdout)\(first.stderr)")
         #expect(first.stdout.contains("3 succeeded, 0 failed"))
         let again = try SheenBinary.run(["apply", "--dag", "dag.json", "--auto-approve"], in: directory)
         #expect(again.stdout.contains("no changes: nothing to do"))
+        let plan = try SheenBinary.run(["plan", "--dag", "dag.json", "--detailed-exitcode"], in: directory)
+        #expect(plan.status == 0, "plan diffs against the recorded state")
+        #expect(plan.stdout.contains("3 steps: 3 noop"))
         let list = try SheenBinary.run(["state", "list", "--dag", "dag.json"], in: directory)
         #expect(list.stdout.contains("n2    succeeded  1"))
         let show = try SheenBinary.run(["state", "show", "n1", "--dag", "dag.json", "--json"], in: directory)
         let document = try #require(try JSONSerialization.jsonObject(with: Data(show.stdout.utf8)) as? [String: Any])
-        #expect((document["transitions"] as? [[String: Any]])?.compactMap { $0["status"] as? String } == ["in-flight", "succeeded"])
+        #expect(
+            (document["transitions"] as? [[String: Any]])?.compactMap { $0["status"] as? String } == [
+                "in-flight", "succeeded",
+            ])
         let destroy = try SheenBinary.run(["destroy", "--dag", "dag.json", "--auto-approve", "--json"], in: directory)
         let deletions = destroy.stdout.split(separator: "\n").compactMap { line -> String? in
             guard let event = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
@@ -34,7 +41,9 @@ struct ApplyCommandTests {
             return event["step"] as? String
         }
         #expect(deletions == ["n2", "n1", "n0"])
-        #expect(try SheenBinary.run(["state", "list", "--dag", "dag.json"], in: directory).stdout.contains("nothing recorded"))
+        #expect(
+            try SheenBinary.run(["state", "list", "--dag", "dag.json"], in: directory).stdout.contains(
+                "nothing recorded"))
     }
 
     @Test("a saved plan applies while the state is unchanged, and is refused once it has changed")
@@ -73,14 +82,17 @@ struct ApplyCommandTests {
         #expect(statuses.count == 40 && statuses.allSatisfy { $0 == "succeeded" })
     }
 
-    @Test("apply refuses to proceed without a terminal unless --auto-approve, and a recipe step without an adapter fails clearly")
+    @Test(
+        "apply refuses to proceed without a terminal unless --auto-approve, and a recipe step without an adapter fails clearly"
+    )
     func guards() throws {
         let directory = try Self.workspace(chain: 1)
         let unattended = try SheenBinary.run(["apply", "--dag", "dag.json"], in: directory)
         #expect(unattended.status == 2)
         #expect(unattended.stderr.contains("--auto-approve"))
         let recipe = try SheenBinary.run(
-            ["apply", "--recipe", "saas-mena", "--market", "SA", "--auto-approve"], in: directory, environment: ["CI": "1"])
+            ["apply", "--recipe", "saas-mena", "--market", "SA", "--auto-approve"], in: directory,
+            environment: ["CI": "1"])
         #expect(recipe.status == 1)
         #expect(recipe.stdout.contains("no adapter implements step kind"))
     }

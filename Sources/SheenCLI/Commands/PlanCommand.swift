@@ -3,7 +3,7 @@ import Foundation
 import SheenModel
 import SheenPlanner
 
-struct PlanCommand: ParsableCommand {
+struct PlanCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plan",
         abstract: "Show what applying a recipe would do: providers and why, steps in order, checklist, cost, limits.",
@@ -25,6 +25,11 @@ struct PlanCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Also write the plan as JSON to this file.", valueName: "file"))
     var out: String?
 
+    @Option(
+        name: .long, help: ArgumentHelp("State file to diff against (default: .sheen/state.sqlite).", valueName: "path")
+    )
+    var state = ".sheen/state.sqlite"
+
     @Flag(
         name: .long,
         help:
@@ -38,8 +43,9 @@ struct PlanCommand: ParsableCommand {
         try input.validate(language: global.language)
     }
 
-    func run() throws {
-        let (plan, catalog) = try input.makePlan(global: global)
+    func run() async throws {
+        let recorded = try await input.recordedState(at: state, global: global)
+        let (plan, catalog) = try input.makePlan(global: global, state: recorded)
         // Rendered only when asked for: on a 10,000-step graph the JSON costs more than the planning.
         let json = out != nil || global.json ? PlanJSONRenderer.render(plan) : ""
         if let out { try Console.write(json, to: out, language: global.language) }
@@ -53,7 +59,7 @@ struct PlanCommand: ParsableCommand {
     }
 }
 
-struct GraphCommand: ParsableCommand {
+struct GraphCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "graph",
         abstract: "Print the plan's step graph as Graphviz DOT or a Mermaid flowchart.",
@@ -71,14 +77,20 @@ struct GraphCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("dot or mermaid.", valueName: "format"))
     var format: GraphRenderer.Format = .dot
 
+    @Option(
+        name: .long, help: ArgumentHelp("State file to diff against (default: .sheen/state.sqlite).", valueName: "path")
+    )
+    var state = ".sheen/state.sqlite"
+
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
         try input.validate(language: global.language)
     }
 
-    func run() throws {
-        let (plan, _) = try input.makePlan(global: global)
+    func run() async throws {
+        let recorded = try await input.recordedState(at: state, global: global)
+        let (plan, _) = try input.makePlan(global: global, state: recorded)
         FileHandle.standardOutput.write(Data(GraphRenderer.render(plan, as: format).utf8))
     }
 }

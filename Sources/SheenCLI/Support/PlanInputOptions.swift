@@ -4,6 +4,7 @@ import SheenCatalog
 import SheenEngine
 import SheenModel
 import SheenPlanner
+import SheenStore
 
 /// What `plan` and `graph` plan: a project file, a recipe given on the command line, or a neutral DAG file.
 struct PlanInputOptions: ParsableArguments {
@@ -54,6 +55,23 @@ struct PlanInputOptions: ParsableArguments {
         }
         for code in market { _ = try CodeArguments.market(code, language: language) }
         for code in currency { _ = try CodeArguments.currency(code, language: language) }
+    }
+
+    /// The recorded state of this input's scope in the state file at `path`, or empty state when there is no file
+    /// yet (planning never creates one).
+    func recordedState(at path: String, global: GlobalOptions) async throws -> any StateSnapshot {
+        guard FileManager.default.fileExists(atPath: path) else { return InMemoryStateSnapshot() }
+        let store: SQLiteStateStore
+        do {
+            store = try SQLiteStateStore(path: path)
+        } catch {
+            Console.error(
+                (global.language == .en
+                    ? "error: cannot open the state file '\(path)': " : "خطأ: تعذر فتح ملف الحالة '\(path)': ")
+                    + "\(error)")
+            throw ExitCode(ExitStatus.invalidInput)
+        }
+        return try await store.snapshot(try scope(global: global))
     }
 
     /// Builds the plan against `state`, or exits with the problem explained.
