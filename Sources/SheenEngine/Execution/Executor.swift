@@ -285,7 +285,8 @@ public struct Executor: Sendable {
             attempts += 1
             let context = StepContext(
                 stepID: node.id, kind: node.kind, provider: node.provider, environment: scope.environment,
-                inputHash: node.inputHash, idempotencyKey: key, previousOutputs: previous?.outputs ?? [:],
+                inputs: node.inputs, connection: connection, inputHash: node.inputHash, idempotencyKey: key,
+                previousOutputs: previous?.outputs ?? [:],
                 externalID: previous?.externalID, attempt: attempts, clock: clock)
             events(.stepStarted(id: node.id, action: action, attempt: attempts))
             let began = ContinuousClock.now

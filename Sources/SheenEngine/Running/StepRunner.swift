@@ -7,6 +7,10 @@ public struct StepContext: Sendable {
     public var kind: String
     public var provider: String?
     public var environment: DeploymentEnvironment
+    /// The planner's inputs for the step (base URL, markets, project…); never secrets.
+    public var inputs: [String: String]
+    /// The connection the call goes through (`provider/alias`); `nil` for steps that call no provider.
+    public var connection: String?
     public var inputHash: String
     /// Identical across retries and restarts: send it as the provider's idempotency key where one is honoured.
     public var idempotencyKey: String
@@ -17,14 +21,17 @@ public struct StepContext: Sendable {
     public var clock: any EngineClock
 
     public init(
-        stepID: String, kind: String, provider: String?, environment: DeploymentEnvironment, inputHash: String,
-        idempotencyKey: String, previousOutputs: [String: String] = [:], externalID: String? = nil, attempt: Int = 1,
+        stepID: String, kind: String, provider: String?, environment: DeploymentEnvironment,
+        inputs: [String: String] = [:], connection: String? = nil, inputHash: String, idempotencyKey: String,
+        previousOutputs: [String: String] = [:], externalID: String? = nil, attempt: Int = 1,
         clock: any EngineClock
     ) {
         self.stepID = stepID
         self.kind = kind
         self.provider = provider
         self.environment = environment
+        self.inputs = inputs
+        self.connection = connection
         self.inputHash = inputHash
         self.idempotencyKey = idempotencyKey
         self.previousOutputs = previousOutputs

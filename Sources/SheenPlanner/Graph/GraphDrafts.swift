@@ -12,7 +12,7 @@ struct GraphDrafts {
         var provider: String?
         var title: LocalizedText?
         var dependsOn: [String]
-        var hashParts: [String]
+        var inputs: [String: String]
         var outputs: [StepTemplate.Output]
     }
 
@@ -27,7 +27,7 @@ struct GraphDrafts {
 
     mutating func add(
         id: String, role: Plan.Role, kind: String, slot: String?, provider: String?, title: LocalizedText?,
-        dependsOn: [String], hashParts: [String], outputs: [StepTemplate.Output] = []
+        dependsOn: [String], inputs: [String: String], outputs: [StepTemplate.Output] = []
     ) {
         guard index[id] == nil else {
             duplicate = duplicate ?? id
@@ -37,7 +37,7 @@ struct GraphDrafts {
         drafts.append(
             Draft(
                 id: id, role: role, kind: kind, slot: slot, provider: provider, title: title, dependsOn: dependsOn,
-                hashParts: hashParts, outputs: outputs))
+                inputs: inputs, outputs: outputs))
     }
 
     /// The nodes in topological order (level, then id). `strict` turns dangling dependencies into errors (user DAG
@@ -69,7 +69,8 @@ struct GraphDrafts {
             let current = queue[head]
             head += 1
             var hasher = StableHasher()
-            for part in drafts[current].hashParts { hasher.combine(part) }
+            let inputs = drafts[current].inputs
+            for key in inputs.keys.sorted() { hasher.combine(key, inputs[key] ?? "") }
             // A dependency's inputs are part of ours, so a change upstream re-plans what builds on it.
             for dependency in dependencies[current].sorted(by: { drafts[$0].id < drafts[$1].id }) {
                 hasher.combine(drafts[dependency].id, hashes[dependency])
@@ -94,7 +95,8 @@ struct GraphDrafts {
             return Plan.Node(
                 id: draft.id, role: draft.role, kind: draft.kind, slot: draft.slot, provider: draft.provider,
                 title: draft.title, dependsOn: dependencies[position].map { drafts[$0].id }.sorted(),
-                level: level[position], action: nil, reason: nil, inputHash: hashes[position], outputs: draft.outputs)
+                level: level[position], action: nil, reason: nil, inputHash: hashes[position], inputs: draft.inputs,
+                outputs: draft.outputs)
         }
     }
 

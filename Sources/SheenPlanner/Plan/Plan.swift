@@ -26,12 +26,14 @@ public struct Plan: Sendable {
         public var action: StepAction?
         public var reason: ActionReason?
         public var inputHash: String
+        /// What the step is given: the planner's view of its configuration, which adapters read and the hash covers.
+        public var inputs: [String: String]
         public var outputs: [StepTemplate.Output]
 
         public init(
             id: String, role: Role, kind: String, slot: String?, provider: String?, title: LocalizedText?,
             dependsOn: [String], level: Int, action: StepAction?, reason: ActionReason?, inputHash: String,
-            outputs: [StepTemplate.Output]
+            inputs: [String: String] = [:], outputs: [StepTemplate.Output]
         ) {
             self.id = id
             self.role = role
@@ -44,6 +46,7 @@ public struct Plan: Sendable {
             self.action = action
             self.reason = reason
             self.inputHash = inputHash
+            self.inputs = inputs
             self.outputs = outputs
         }
     }

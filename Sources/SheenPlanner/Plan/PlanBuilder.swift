@@ -44,7 +44,10 @@ public struct PlanBuilder: Sendable {
                 title: LocalizedText(
                     en: "Check \(provider.name.en) credentials for \(environment.rawValue)",
                     ar: "التحقق من بيانات اعتماد \(provider.name.ar) لبيئة \(environment.rawValue)"),
-                dependsOn: [], hashParts: [id, environment.rawValue, provider.auth.method.rawValue])
+                dependsOn: [],
+                inputs: [
+                    "provider": id, "environment": environment.rawValue, "auth_method": provider.auth.method.rawValue,
+                ])
             for step in steps {
                 let nodeID = "\(id).\(step.id)"
                 var dependencies = step.dependsOn.compactMap { reference -> String? in
@@ -55,9 +58,10 @@ public struct PlanBuilder: Sendable {
                 drafts.add(
                     id: nodeID, role: .step, kind: step.kind, slot: providerSlot[id], provider: id, title: step.title,
                     dependsOn: dependencies,
-                    hashParts: [
-                        nodeID, step.kind, environment.rawValue, provider.baseURLs[environment] ?? "",
-                        markets.map(\.rawValue).joined(separator: ","), request.projectName,
+                    inputs: [
+                        "step": nodeID, "kind": step.kind, "environment": environment.rawValue,
+                        "base_url": provider.baseURLs[environment] ?? "",
+                        "markets": markets.map(\.rawValue).joined(separator: ","), "project": request.projectName,
                     ], outputs: step.outputs)
                 for item in step.evidences { evidence[item.id, default: []].append(nodeID) }
             }
@@ -71,7 +75,7 @@ public struct PlanBuilder: Sendable {
             drafts.add(
                 id: "preflight.domain.dns", role: .preflight, kind: "preflight.dns", slot: nil, provider: nil,
                 title: LocalizedText(en: "Check \(domain) resolves", ar: "التحقق من استجابة \(domain) في DNS"),
-                dependsOn: [], hashParts: [domain])
+                dependsOn: [], inputs: ["domain": domain])
         }
         for step in recipeSteps {
             var dependencies: [String] = []
@@ -86,9 +90,10 @@ public struct PlanBuilder: Sendable {
             drafts.add(
                 id: "recipe.\(step.id)", role: .step, kind: step.kind, slot: nil, provider: nil, title: step.title,
                 dependsOn: dependencies,
-                hashParts: [
-                    "recipe.\(step.id)", step.kind, environment.rawValue, request.projectName, request.domain ?? "",
-                    request.markets.map(\.rawValue).joined(separator: ","),
+                inputs: [
+                    "step": "recipe.\(step.id)", "kind": step.kind, "environment": environment.rawValue,
+                    "project": request.projectName, "domain": request.domain ?? "",
+                    "markets": request.markets.map(\.rawValue).joined(separator: ","),
                 ], outputs: step.outputs)
             for item in step.evidences { evidence[item.id, default: []].append("recipe.\(step.id)") }
         }
@@ -112,7 +117,7 @@ public struct PlanBuilder: Sendable {
                 if applies {
                     drafts.add(
                         id: "checklist.\(item.id)", role: .checklist, kind: "checklist.item", slot: nil, provider: nil,
-                        title: item.title, dependsOn: evidencedBy, hashParts: [item.id])
+                        title: item.title, dependsOn: evidencedBy, inputs: ["item": item.id])
                 }
             }
         }
@@ -137,8 +142,7 @@ public struct PlanBuilder: Sendable {
         for node in dag.nodes {
             drafts.add(
                 id: node.id, role: .step, kind: "sheen.data", slot: nil, provider: nil, title: nil,
-                dependsOn: node.deps,
-                hashParts: [node.id, "sheen.data"] + node.deps)
+                dependsOn: node.deps, inputs: ["id": node.id, "deps": node.deps.joined(separator: ",")])
         }
         var nodes = try drafts.build(strict: true)
         nodes += Self.diff(&nodes, against: state)
@@ -177,7 +181,7 @@ public struct PlanBuilder: Sendable {
             guard let record = state.record(for: id) else { return nil }
             return Plan.Node(
                 id: id, role: .step, kind: record.kind, slot: nil, provider: nil, title: nil, dependsOn: [], level: 0,
-                action: .delete, reason: .notInPlan, inputHash: record.inputHash, outputs: [])
+                action: .delete, reason: .notInPlan, inputHash: record.inputHash, inputs: [:], outputs: [])
         }
     }
 

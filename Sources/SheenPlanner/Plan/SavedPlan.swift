@@ -38,7 +38,7 @@ public struct SavedPlan: Sendable {
                     title: nil, dependsOn: raw["depends_on"] as? [String] ?? [], level: raw["level"] as? Int ?? 0,
                     action: (raw["action"] as? String).flatMap(StepAction.init(rawValue:)),
                     reason: (raw["action_reason"] as? String).flatMap(ActionReason.init(rawValue:)), inputHash: hash,
-                    outputs: outputs))
+                    inputs: raw["inputs"] as? [String: String] ?? [:], outputs: outputs))
         }
         let markets = (document["markets"] as? [String] ?? []).compactMap(CountryCode.init(rawValue:))
         return SavedPlan(

@@ -77,6 +77,7 @@ public enum PlanJSONRenderer {
             "action": .optional(node.action?.rawValue),
             "action_reason": .optional(node.reason?.rawValue),
             "input_hash": .string(node.inputHash),
+            "inputs": .object(node.inputs.mapValues(JSONValue.string)),
             "outputs": .array(node.outputs.map { .object(["name": .string($0.name), "secret": .bool($0.secret)]) }),
         ])
     }
