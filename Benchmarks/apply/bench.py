@@ -24,6 +24,8 @@ GEN = os.path.join(ROOT, "Benchmarks", "gen.py")
 
 
 def timed(command, cwd, env=None, capture=False):
+    # Flush everyone's dirty pages first, so one run's writeback does not land in the next run's fsyncs.
+    os.sync()
     full = ["/usr/bin/time", "-f", "%e %M", "-o", os.path.join(cwd, ".time")] + command
     done = subprocess.run(full, cwd=cwd, env=env, stdout=subprocess.PIPE if capture else subprocess.DEVNULL,
                           stderr=subprocess.PIPE, text=True)

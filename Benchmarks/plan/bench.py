@@ -23,6 +23,7 @@ GEN = os.path.join(ROOT, "Benchmarks", "gen.py")
 
 def timed(command, cwd, timeout, env=None):
     """Runs command under /usr/bin/time; returns (seconds, peak MiB) or None on timeout."""
+    os.sync()  # keep earlier runs' writeback out of this one
     full = ["/usr/bin/time", "-f", "%e %M"] + command
     try:
         done = subprocess.run(full, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,

@@ -50,6 +50,7 @@ public struct Executor: Sendable {
     /// Applies `plan` to `scope`. The caller holds the scope's ``ApplyLock``.
     public func apply(_ plan: Plan, scope: StoreScope) async throws -> ExecutionReport {
         let started = ContinuousClock.now
+        let callsBefore = await callCounter.value
         let previous = Dictionary(uniqueKeysWithValues: try await store.steps(in: scope).map { ($0.stepID, $0) })
         let breakers = BreakerBoard(store: store)
         var report = ExecutionReport()
@@ -160,7 +161,7 @@ public struct Executor: Sendable {
                 report.merge(try await delete(batch, previous: previous, scope: scope))
             }
         }
-        report.calls = await callCounter.value
+        report.calls = await callCounter.value - callsBefore
         report.duration = ContinuousClock.now - started
         events(.finished(report))
         return report
@@ -171,6 +172,7 @@ public struct Executor: Sendable {
     /// Deletes everything recorded for `scope`, deepest level first. The caller holds the scope's ``ApplyLock``.
     public func destroy(scope: StoreScope) async throws -> ExecutionReport {
         let started = ContinuousClock.now
+        let callsBefore = await callCounter.value
         let states = try await store.steps(in: scope)
         let previous = Dictionary(uniqueKeysWithValues: states.map { ($0.stepID, $0) })
         events(.started(total: states.count, toRun: states.count))
@@ -185,7 +187,7 @@ public struct Executor: Sendable {
             report.merge(try await delete(batch, previous: previous, scope: scope))
             if report.cancelled { break }
         }
-        report.calls = await callCounter.value
+        report.calls = await callCounter.value - callsBefore
         report.duration = ContinuousClock.now - started
         events(.finished(report))
         return report
