@@ -15,6 +15,7 @@ public enum PlanError: Error, Sendable, Hashable {
     case requiredSlotDisabled(slot: String)
     case dependencyCycle([String])
     case dagUnreadable(reason: String)
+    case planUnreadable(reason: String)
     case dagDuplicateNode(String)
     case dagUnknownDependency(node: String, dependency: String)
 
@@ -53,6 +54,8 @@ public enum PlanError: Error, Sendable, Hashable {
                 : "اعتماد دائري: \(path.joined(separator: " ← "))"
         case .dagUnreadable(let reason):
             return en ? "cannot read the DAG file: \(reason)" : "تعذرت قراءة ملف الرسم: \(reason)"
+        case .planUnreadable(let reason):
+            return en ? "cannot read the saved plan: \(reason)" : "تعذرت قراءة الخطة المحفوظة: \(reason)"
         case .dagDuplicateNode(let id):
             return en ? "node '\(id)' appears twice in the DAG file" : "العقدة '\(id)' مكررة في ملف الرسم"
         case .dagUnknownDependency(let node, let dependency):
