@@ -41,7 +41,7 @@ struct ApplyCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await ApplyFlow(input: input, engine: engine, global: global, savedPlan: plan, resuming: false).run()
+        try await ApplyFlow(input: input, engine: engine, global: global, savedPlan: plan).run()
     }
 }
 
@@ -69,7 +69,7 @@ struct ResumeCommand: AsyncParsableCommand {
     func run() async throws {
         var engine = engine
         engine.autoApprove = true
-        try await ApplyFlow(input: input, engine: engine, global: global, savedPlan: nil, resuming: true).run()
+        try await ApplyFlow(input: input, engine: engine, global: global, savedPlan: nil).run()
     }
 }
 
@@ -79,7 +79,6 @@ struct ApplyFlow {
     let engine: EngineOptions
     let global: GlobalOptions
     let savedPlan: String?
-    let resuming: Bool
 
     func run() async throws {
         let language = global.language
