@@ -68,9 +68,10 @@ struct ApplyCommandTests {
         let output = Pipe()
         process.standardOutput = output
         try process.run()
-        try await Task.sleep(for: .milliseconds(400))
+        // Interrupt once steps are running, however slow the machine is to start.
+        var text = SheenBinary.read(output, until: "[2/")
         kill(process.processIdentifier, SIGINT)
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        text += String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         #expect(process.terminationReason == .exit && process.terminationStatus == 1)
         #expect(text.contains("interrupted: the journal is consistent; run 'sheen resume' to finish"))

@@ -28,13 +28,13 @@ struct CrashRecoveryTests {
         var environment: [String: String] { ["SHEEN_DATA_LEDGER": ledger.path, "CI": "1"] }
 
         /// Starts `sheen` with `arguments` in the workspace without waiting for it.
-        func start(_ arguments: [String]) throws -> Process {
+        func start(_ arguments: [String], output: Pipe? = nil) throws -> Process {
             let process = Process()
             process.executableURL = SheenBinary.url
             process.arguments = arguments
             process.currentDirectoryURL = directory
             process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-            process.standardOutput = FileHandle.nullDevice
+            process.standardOutput = output ?? FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
             try process.run()
             return process
@@ -111,13 +111,17 @@ struct CrashRecoveryTests {
         var nodes: [(String, [String])] = []
         for index in 0..<30 { nodes.append(("n\(index)", index == 0 ? [] : ["n\(index - 1)"])) }
         let workspace = try Workspace(nodes: nodes)
-        let first = try workspace.start(["apply", "--dag", "dag.json", "--auto-approve", "--step-latency-ms", "50"])
-        try await Task.sleep(for: .milliseconds(500))
+        let output = Pipe()
+        let first = try workspace.start(
+            ["apply", "--dag", "dag.json", "--auto-approve", "--step-latency-ms", "50"], output: output)
+        // The first run holds the lock once it reports progress.
+        _ = SheenBinary.read(output, until: "[1/")
         let second = try SheenBinary.run(
             ["apply", "--dag", "dag.json", "--auto-approve"], in: workspace.directory,
             environment: workspace.environment)
         #expect(second.status == 1)
         #expect(second.stderr.contains("is being applied by pid \(first.processIdentifier)"))
+        _ = SheenBinary.read(output, until: "\u{0}")  // drain to EOF so the writer never blocks
         first.waitUntilExit()
         #expect(first.terminationStatus == 0)
     }

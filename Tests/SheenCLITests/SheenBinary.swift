@@ -50,4 +50,16 @@ struct SheenBinary {
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }
+
+    /// Reads `pipe` until `marker` appears (or the writer closes it), returning what was read: lets a test act on a
+    /// running process at a known point instead of after a guessed delay.
+    static func read(_ pipe: Pipe, until marker: String) -> String {
+        var text = ""
+        while !text.contains(marker) {
+            let chunk = pipe.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            text += String(decoding: chunk, as: UTF8.self)
+        }
+        return text
+    }
 }
