@@ -22,6 +22,8 @@ struct StateCommand: AsyncParsableCommand {
         @OptionGroup var engine: EngineOptions
         @OptionGroup var global: GlobalOptions
 
+        func validate() throws { try input.validate(language: global.language) }
+
         func run() async throws {
             let store = try engine.openStore(language: global.language)
             let scope = try input.scope(global: global)
@@ -61,6 +63,8 @@ struct StateCommand: AsyncParsableCommand {
         @OptionGroup var input: PlanInputOptions
         @OptionGroup var engine: EngineOptions
         @OptionGroup var global: GlobalOptions
+
+        func validate() throws { try input.validate(language: global.language) }
 
         func run() async throws {
             let store = try engine.openStore(language: global.language)
