@@ -34,12 +34,17 @@ public final class SQLiteStateStore: StateStore {
     }
 
     /// A private in-memory database with the same schema, for tests.
-    public init(inMemory: Void = ()) throws {
+    public static func inMemory() throws -> SQLiteStateStore {
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
-        database = try DatabaseQueue(configuration: configuration)
-        faults = nil
-        try Self.migrator.migrate(database)
+        let database = try DatabaseQueue(configuration: configuration)
+        try migrator.migrate(database)
+        return SQLiteStateStore(database: database)
+    }
+
+    private init(database: DatabaseQueue) {
+        self.database = database
+        self.faults = nil
     }
 
     static var migrator: DatabaseMigrator {

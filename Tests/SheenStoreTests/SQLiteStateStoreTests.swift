@@ -19,7 +19,7 @@ struct SQLiteStateStoreTests {
 
     @Test("the SQLite store meets the contract, in memory and on disk")
     func sqliteContract() async throws {
-        try await StateStoreContract.run(try SQLiteStateStore())
+        try await StateStoreContract.run(try SQLiteStateStore.inMemory())
         try await StateStoreContract.run(try SQLiteStateStore(path: Self.temporaryPath()))
     }
 

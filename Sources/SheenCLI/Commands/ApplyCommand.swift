@@ -116,7 +116,7 @@ struct ApplyFlow {
             }
             let inFlight = snapshot.states.values.count { $0.status == .inFlight }
             if !global.json {
-                Console.out(Self.counts(plan, language: language))
+                Console.out(PlanTextRenderer(language: language).counts(plan))
                 if inFlight > 0 {
                     Console.out(
                         en
@@ -143,12 +143,5 @@ struct ApplyFlow {
             return try await interruptible { try await executor.apply(plan, scope: scope) }
         }
         if let report, !report.ok { throw ExitCode(ExitStatus.invalidInput) }
-    }
-
-    static func counts(_ plan: Plan, language: Language) -> String {
-        let parts = StepAction.allCases.filter { $0 != .noop }.map { "\(plan.count($0)) \($0.rawValue)" }
-        return language == .en
-            ? "plan: " + parts.joined(separator: ", ") + ", \(plan.count(.noop)) unchanged"
-            : "الخطة: " + parts.joined(separator: "، ") + "، \(plan.count(.noop)) بلا تغيير"
     }
 }

@@ -44,9 +44,8 @@ struct StateCommand: AsyncParsableCommand {
                 global.language == .en
                 ? ["STEP", "STATUS", "ATTEMPTS", "KIND", "UPDATED"]
                 : ["الخطوة", "الحالة", "المحاولات", "النوع", "آخر تحديث"]
-            let formatter = ISO8601DateFormatter()
             let rows = steps.map {
-                [$0.stepID, $0.status.rawValue, String($0.attempts), $0.kind, formatter.string(from: $0.updatedAt)]
+                [$0.stepID, $0.status.rawValue, String($0.attempts), $0.kind, $0.updatedAt.formatted(.iso8601)]
             }
             Console.out(TextTable(header: header, rows: rows).rendered)
         }
@@ -84,7 +83,7 @@ struct StateCommand: AsyncParsableCommand {
                         trail.map {
                             .object([
                                 "status": .string($0.status), "attempt": .int($0.attempt),
-                                "at": .string(ISO8601DateFormatter().string(from: $0.at)),
+                                "at": .string($0.at.formatted(.iso8601)),
                                 "error_class": .optional($0.errorClass),
                             ])
                         })
@@ -108,7 +107,7 @@ struct StateCommand: AsyncParsableCommand {
             if let errorClass = state.errorClass { lines.append("error: \(errorClass): \(state.errorMessage ?? "")") }
             lines.append("transitions:")
             lines += trail.map {
-                "  \(ISO8601DateFormatter().string(from: $0.at))  \($0.status) (attempt \($0.attempt))"
+                "  \($0.at.formatted(.iso8601))  \($0.status) (attempt \($0.attempt))"
                     + ($0.errorClass.map { " \($0)" } ?? "")
             }
             Console.out(lines.joined(separator: "\n"))
@@ -122,7 +121,7 @@ struct StateCommand: AsyncParsableCommand {
             "input_hash": .string(state.inputHash), "idempotency_key": .string(state.idempotencyKey),
             "outputs": .object(state.outputs.mapValues(JSONValue.string)), "external_id": .optional(state.externalID),
             "error_class": .optional(state.errorClass), "error_message": .optional(state.errorMessage),
-            "updated_at": .string(ISO8601DateFormatter().string(from: state.updatedAt)),
+            "updated_at": .string(state.updatedAt.formatted(.iso8601)),
         ])
     }
 }

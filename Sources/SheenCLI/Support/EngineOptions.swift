@@ -37,15 +37,7 @@ struct EngineOptions: ParsableArguments {
     }
 
     func openStore(language: Language) throws -> SQLiteStateStore {
-        do {
-            return try SQLiteStateStore(path: state, faults: JournalFaults.fromEnvironment())
-        } catch {
-            Console.error(
-                (language == .en
-                    ? "error: cannot open the state file '\(state)': " : "خطأ: تعذر فتح ملف الحالة '\(state)': ")
-                    + "\(error)")
-            throw ExitCode(ExitStatus.invalidInput)
-        }
+        try openStateStore(at: state, language: language)
     }
 
     /// The executor for this run: built-in runners, rate limits from the catalog's manifests, progress events.
@@ -122,6 +114,18 @@ func withApplyLock<T: Sendable>(
                 ? "error: \(held.description)\nhint: wait for that run to finish; no unlock is ever needed"
                 : "خطأ: يجري تطبيق '\(held.scope)' بواسطة \(held.lock.holder) منذ \(since)\nتلميح: انتظر انتهاء ذلك التشغيل؛ لا حاجة لفك القفل يدويًا"
         )
+        throw ExitCode(ExitStatus.invalidInput)
+    }
+}
+
+/// Opens the state file at `path` (crash-test faults from the environment), or exits 1 saying which file failed.
+func openStateStore(at path: String, language: Language) throws -> SQLiteStateStore {
+    do {
+        return try SQLiteStateStore(path: path, faults: JournalFaults.fromEnvironment())
+    } catch {
+        Console.error(
+            (language == .en ? "error: cannot open the state file '\(path)': " : "خطأ: تعذر فتح ملف الحالة '\(path)': ")
+                + "\(error)")
         throw ExitCode(ExitStatus.invalidInput)
     }
 }

@@ -61,16 +61,7 @@ struct PlanInputOptions: ParsableArguments {
     /// yet (planning never creates one).
     func recordedState(at path: String, global: GlobalOptions) async throws -> any StateSnapshot {
         guard FileManager.default.fileExists(atPath: path) else { return InMemoryStateSnapshot() }
-        let store: SQLiteStateStore
-        do {
-            store = try SQLiteStateStore(path: path)
-        } catch {
-            Console.error(
-                (global.language == .en
-                    ? "error: cannot open the state file '\(path)': " : "خطأ: تعذر فتح ملف الحالة '\(path)': ")
-                    + "\(error)")
-            throw ExitCode(ExitStatus.invalidInput)
-        }
+        let store = try openStateStore(at: path, language: global.language)
         return try await store.snapshot(try scope(global: global))
     }
 
@@ -104,16 +95,27 @@ struct PlanInputOptions: ParsableArguments {
                 project: ((dag as NSString).lastPathComponent as NSString).deletingPathExtension, environment: env)
         }
         if let recipe { return StoreScope(project: recipe, environment: env) }
-        let path = project ?? "sheen.yaml"
-        guard FileManager.default.fileExists(atPath: path),
-            let project = CatalogLoader().load(paths: [path], over: nil).projects.first
-        else {
+        let path = try projectPath(language: global.language)
+        guard let project = CatalogLoader().decodeProject(at: path).project else {
             throw ValidationError(
                 global.language == .en
-                    ? "no readable project file at '\(path)': pass --project FILE, --recipe R or --dag FILE"
-                    : "لا يوجد ملف مشروع صالح في '\(path)': استخدم ‎--project أو ‎--recipe أو ‎--dag")
+                    ? "'\(path)' has errors: run 'sheen validate \(path)'"
+                    : "في '\(path)' أخطاء: شغّل 'sheen validate \(path)'")
         }
         return StoreScope(project: project.name, environment: env)
+    }
+
+    /// The project file to use, or a usage error that says how to get one.
+    private func projectPath(language: Language) throws -> String {
+        let path = project ?? "sheen.yaml"
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw ValidationError(
+                language == .en
+                    ? "no project file at '\(path)': run 'sheen init <recipe>', or pass --project FILE, --recipe R or --dag FILE"
+                    : "لا يوجد ملف مشروع في '\(path)': شغّل 'sheen init <recipe>' أو استخدم ‎--project أو ‎--recipe أو ‎--dag"
+            )
+        }
+        return path
     }
 
     private func request(session: CatalogSession, language: Language) throws -> PlanRequest {
@@ -126,13 +128,7 @@ struct PlanInputOptions: ParsableArguments {
             return PlanRequest(
                 projectName: recipe.id, recipe: recipe, markets: markets, currencies: currencies, environment: env)
         }
-        let path = project ?? "sheen.yaml"
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw ValidationError(
-                language == .en
-                    ? "no project file at '\(path)': run 'sheen init <recipe>', or plan a recipe directly with --recipe"
-                    : "لا يوجد ملف مشروع في '\(path)': شغّل 'sheen init <recipe>' أو خطط لوصفة مباشرة عبر ‎--recipe")
-        }
+        let path = try projectPath(language: language)
         let result = CatalogLoader().load(paths: [path], over: session.catalog)
         for diagnostic in result.diagnostics { Console.error(diagnostic.rendered(in: language)) }
         guard !result.diagnostics.hasErrors, let project = result.projects.first,

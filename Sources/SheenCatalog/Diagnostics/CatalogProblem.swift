@@ -129,7 +129,7 @@ public enum CatalogProblem: Sendable, Hashable {
         case .unknownSlot: "unknown-slot"
         case .slotUnfillable: "slot-unfillable"
         case .providerComingSoon: "provider-coming-soon"
-        case .itemWithoutEvidenceStep: "item-without-step"
+        case .itemWithoutEvidenceStep(let item): "item-without-step"
         case .marketOutsideRecipe: "market-outside-recipe"
         case .pinnedProviderLacksCapability: "pin-lacks-capability"
         }
@@ -469,10 +469,10 @@ public enum CatalogProblem: Sendable, Hashable {
             t("add a provider manifest that offers them, or split the slot", "أضف ملف مزوّد يقدّمها، أو قسّم الخانة")
         case .providerComingSoon:
             t("choose an available provider", "اختر مزوّدًا متاحًا")
-        case .itemWithoutEvidenceStep:
+        case .itemWithoutEvidenceStep(let item):
             t(
-                "add 'evidences: [\(Self.itemID(self))]' to the step that proves it",
-                "أضف 'evidences: [\(Self.itemID(self))]' إلى الخطوة التي تثبته")
+                "add 'evidences: [\(item)]' to the step that proves it",
+                "أضف 'evidences: [\(item)]' إلى الخطوة التي تثبته")
         case .marketOutsideRecipe:
             t("remove the market, or choose a recipe that targets it", "احذف السوق، أو اختر وصفة تستهدفه")
         case .pinnedProviderLacksCapability:
@@ -484,11 +484,6 @@ public enum CatalogProblem: Sendable, Hashable {
 
     private func didYouMean(_ suggestion: String) -> LocalizedText {
         t("did you mean '\(suggestion)'?", "هل تقصد '\(suggestion)'؟")
-    }
-
-    private static func itemID(_ problem: CatalogProblem) -> String {
-        if case .itemWithoutEvidenceStep(let item) = problem { return item }
-        return ""
     }
 
     /// The closest name Meta would accept, to make the fix obvious.

@@ -30,6 +30,18 @@ public struct CatalogLoader: Sendable {
         load(base: nil, files: Self.catalogFiles(in: directory))
     }
 
+    /// Reads a project file on its own, without checking it against a catalog: enough to learn its name and scope.
+    public func decodeProject(at path: String) -> (project: Project?, diagnostics: [Diagnostic]) {
+        switch parser.parse(fileAt: path, displayPath: displayPath(path)) {
+        case .failure(let list):
+            return (nil, list.diagnostics)
+        case .success(let root):
+            let decoder = DocumentDecoder(file: displayPath(path))
+            let project = decoder.project(root)
+            return (project, decoder.diagnostics)
+        }
+    }
+
     /// Loads `paths` (files, or directories searched recursively for `.yaml`/`.yml`) on top of `base`: entries in
     /// `paths` replace the base's entries of the same id, and cross-references are checked against the union.
     public func load(paths: [String], over base: Catalog?) -> CatalogLoadResult {

@@ -5,7 +5,8 @@ import Foundation
 /// The lease is renewed while the run lives. After a crash nobody has to force-unlock: a lease whose holder was a
 /// process on this host that no longer exists is taken over at once, and any other lease lapses after its TTL.
 public enum ApplyLock {
-    public static var host: String { ProcessInfo.processInfo.hostName }
+    /// Read once: Foundation may resolve the host name through the resolver, which has no place on each lock check.
+    public static let host = ProcessInfo.processInfo.hostName
 
     public static func holder(now: Date, ttl: Duration) -> LockInfo {
         let pid = ProcessInfo.processInfo.processIdentifier

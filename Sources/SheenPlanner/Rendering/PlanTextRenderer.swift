@@ -109,7 +109,8 @@ public struct PlanTextRenderer: Sendable {
         return lines
     }
 
-    private func counts(_ plan: Plan) -> String {
+    /// The one-line tally: "14 steps: 12 create, 2 noop; 5 preflight checks; depth 4".
+    public func counts(_ plan: Plan) -> String {
         let steps = plan.steps.count
         let parts = StepAction.allCases.compactMap { action -> String? in
             let count = plan.count(action)
