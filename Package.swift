@@ -46,6 +46,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        /** Use cases (apply, resume, destroy; later up, preflight, connect) shared by the CLI and the server. */
+        .target(
+            name: "SheenApplication", dependencies: ["SheenEngine", "SheenModel", "SheenPlanner"],
+            swiftSettings: swiftSettings
+        ),
+
         /** Fakes and fixtures shared by test targets: `MockClock`, scripted step runners, the store contract suite. */
         .target(
             name: "SheenTestSupport", dependencies: ["SheenEngine", "SheenModel", "SheenPlanner"],
@@ -58,7 +64,7 @@ let package = Package(
         .target(
             name: "SheenCLI",
             dependencies: [
-                "SheenModel", "SheenCatalog", "SheenPlanner", "SheenEngine", "SheenStore",
+                "SheenModel", "SheenCatalog", "SheenPlanner", "SheenEngine", "SheenStore", "SheenApplication",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -89,6 +95,14 @@ let package = Package(
         .testTarget(
             name: "SheenStoreTests",
             dependencies: ["SheenStore", "SheenEngine", "SheenTestSupport", "SheenPlanner", "SheenModel"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SheenApplicationTests",
+            dependencies: [
+                "SheenApplication", "SheenCatalog", "SheenEngine", "SheenStore", "SheenTestSupport", "SheenPlanner",
+                "SheenModel",
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -77,6 +77,16 @@ public final class SQLiteStateStore: StateStore {
                     CREATE TABLE breakers (connection TEXT PRIMARY KEY, state TEXT NOT NULL);
                     """)
         }
+        migrator.registerMigration("v2: fencing tokens, ever-created steps") { db in
+            // `scopes.fence` counts grants of the scope's lock, so a token is never reissued even after a release.
+            try db.execute(
+                sql: """
+                    ALTER TABLE scopes ADD COLUMN fence INTEGER NOT NULL DEFAULT 0;
+                    ALTER TABLE locks ADD COLUMN token INTEGER NOT NULL DEFAULT 0;
+                    ALTER TABLE steps ADD COLUMN created INTEGER NOT NULL DEFAULT 0;
+                    UPDATE steps SET created = 1 WHERE status = 'succeeded' OR external_id IS NOT NULL;
+                    """)
+        }
         return migrator
     }
 
@@ -91,11 +101,24 @@ public final class SQLiteStateStore: StateStore {
         }
     }
 
-    public func submit(_ state: StepState, in scope: StoreScope) -> JournalReceipt {
+    public func scopes() async throws -> [StoreScope] {
+        try await database.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT DISTINCT project, environment FROM steps ORDER BY project, environment"
+            ).compactMap { row in
+                DeploymentEnvironment(rawValue: row["environment"]).map {
+                    StoreScope(project: row["project"], environment: $0)
+                }
+            }
+        }
+    }
+
+    public func submit(_ state: StepState, in scope: StoreScope, fence: LockFence?) -> JournalReceipt {
         let write = faults?.beforeWrite()
         let receipt = JournalReceipt()
         let startWriter = queue.withLock { value -> Bool in
-            value.pending.append(PendingTransition(state: state, scope: scope, write: write, receipt: receipt))
+            value.pending.append(
+                PendingTransition(state: state, scope: scope, fence: fence, write: write, receipt: receipt))
             defer { value.writing = true }
             return !value.writing
         }
@@ -107,6 +130,7 @@ public final class SQLiteStateStore: StateStore {
     private struct PendingTransition: Sendable {
         var state: StepState
         var scope: StoreScope
+        var fence: LockFence?
         var write: Int?
         var receipt: JournalReceipt
     }
@@ -131,13 +155,29 @@ public final class SQLiteStateStore: StateStore {
             guard !batch.isEmpty else { return }
             do {
                 let rows = try batch.map { ($0, try Self.encode($0.state.outputs)) }
-                try database.write { db in
+                // A transition whose lease was lost fails alone; the others in the batch still commit.
+                let refused = try database.write { db -> [Int: LockLost] in
                     for scope in Set(batch.map(\.scope)) { try Self.ensureScope(scope, at: Date(), db) }
-                    for (transition, outputs) in rows {
+                    var verdicts: [FenceKey: LockLost?] = [:]
+                    var refused: [Int: LockLost] = [:]
+                    for (position, (transition, outputs)) in rows.enumerated() {
+                        if let fence = transition.fence {
+                            let key = FenceKey(scope: transition.scope, fence: fence)
+                            if verdicts[key] == nil { verdicts[key] = try Self.fenceViolation(fence, transition.scope, db) }
+                            if let lost = verdicts[key] ?? nil {
+                                refused[position] = lost
+                                continue
+                            }
+                        }
                         try Self.write(transition.state, outputs: outputs, in: transition.scope, db)
                     }
+                    return refused
                 }
-                for transition in batch {
+                for (position, transition) in batch.enumerated() {
+                    if let lost = refused[position] {
+                        transition.receipt.complete(lost)
+                        continue
+                    }
                     if let write = transition.write { faults?.afterWrite(write) }
                     transition.receipt.complete()
                 }
@@ -149,15 +189,15 @@ public final class SQLiteStateStore: StateStore {
 
     private static let upsertStep = """
         INSERT INTO steps (project, environment, step_id, kind, provider, status, input_hash, idempotency_key,
-            request_fingerprint, attempts, outputs, external_id, error_class, error_message, level, updated_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            request_fingerprint, attempts, outputs, external_id, error_class, error_message, level, updated_at, created)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT (project, environment, step_id) DO UPDATE SET
             kind = excluded.kind, provider = excluded.provider, status = excluded.status,
             input_hash = excluded.input_hash, idempotency_key = excluded.idempotency_key,
             request_fingerprint = excluded.request_fingerprint, attempts = excluded.attempts,
             outputs = excluded.outputs, external_id = excluded.external_id,
             error_class = excluded.error_class, error_message = excluded.error_message,
-            level = excluded.level, updated_at = excluded.updated_at
+            level = excluded.level, updated_at = excluded.updated_at, created = excluded.created
         """
 
     private static let insertTransition = """
@@ -171,7 +211,7 @@ public final class SQLiteStateStore: StateStore {
             scope.project, scope.environment.rawValue, state.stepID, state.kind, state.provider,
             state.status.rawValue, state.inputHash, state.idempotencyKey, state.requestFingerprint,
             state.attempts, outputs, state.externalID, state.errorClass, state.errorMessage, state.level,
-            state.updatedAt.timeIntervalSince1970,
+            state.updatedAt.timeIntervalSince1970, state.created,
         ])
         try db.cachedStatement(sql: insertTransition).execute(arguments: [
             scope.project, scope.environment.rawValue, state.stepID, state.status.rawValue, state.attempts,
@@ -179,10 +219,11 @@ public final class SQLiteStateStore: StateStore {
         ])
     }
 
-    public func remove(_ stepID: String, in scope: StoreScope, at date: Date) async throws {
+    public func remove(_ stepID: String, in scope: StoreScope, at date: Date, fence: LockFence?) async throws {
         let write = faults?.beforeWrite()
         try await database.write { db in
             try Self.ensureScope(scope, at: date, db)
+            if let fence, let lost = try Self.fenceViolation(fence, scope, db) { throw lost }
             let key = try String.fetchOne(
                 db, sql: "SELECT idempotency_key FROM steps WHERE project = ? AND environment = ? AND step_id = ?",
                 arguments: [scope.project, scope.environment.rawValue, stepID])
@@ -233,6 +274,7 @@ public final class SQLiteStateStore: StateStore {
     ) async throws -> LockInfo {
         try await database.writeWithoutTransaction { db in
             var held: LockInfo?
+            var granted = holder
             try db.inTransaction(.immediate) {
                 try Self.ensureScope(scope, at: holder.acquiredAt, db)
                 if let row = try Row.fetchOne(
@@ -246,36 +288,55 @@ public final class SQLiteStateStore: StateStore {
                     }
                 }
                 try db.execute(
+                    sql: "UPDATE scopes SET fence = fence + 1 WHERE project = ? AND environment = ?",
+                    arguments: [scope.project, scope.environment.rawValue])
+                granted.token =
+                    try Int64.fetchOne(
+                        db, sql: "SELECT fence FROM scopes WHERE project = ? AND environment = ?",
+                        arguments: [scope.project, scope.environment.rawValue]) ?? 0
+                try db.execute(
                     sql: """
-                        INSERT INTO locks (project, environment, holder, pid, host, acquired_at, expires_at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?)
+                        INSERT INTO locks (project, environment, holder, pid, host, acquired_at, expires_at, token)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                         ON CONFLICT (project, environment) DO UPDATE SET holder = excluded.holder, pid = excluded.pid,
-                            host = excluded.host, acquired_at = excluded.acquired_at, expires_at = excluded.expires_at
+                            host = excluded.host, acquired_at = excluded.acquired_at, expires_at = excluded.expires_at,
+                            token = excluded.token
                         """,
                     arguments: [
                         scope.project, scope.environment.rawValue, holder.holder, holder.processID, holder.host,
                         holder.acquiredAt.timeIntervalSince1970, holder.expiresAt.timeIntervalSince1970,
+                        granted.token,
                     ])
                 return .commit
             }
             if let held { throw LockHeld(scope: scope, lock: held) }
-            return holder
+            return granted
         }
     }
 
-    public func renewLock(_ scope: StoreScope, holder: String, until: Date) async throws {
+    public func renewLock(_ scope: StoreScope, fence: LockFence, until: Date) async throws {
         try await database.write { db in
             try db.execute(
-                sql: "UPDATE locks SET expires_at = ? WHERE project = ? AND environment = ? AND holder = ?",
-                arguments: [until.timeIntervalSince1970, scope.project, scope.environment.rawValue, holder])
-            if db.changesCount == 0,
-                let row = try Row.fetchOne(
-                    db, sql: "SELECT * FROM locks WHERE project = ? AND environment = ?",
-                    arguments: [scope.project, scope.environment.rawValue])
-            {
-                throw LockHeld(scope: scope, lock: Self.lock(row))
-            }
+                sql: "UPDATE locks SET expires_at = ? WHERE project = ? AND environment = ? AND holder = ? AND token = ?",
+                arguments: [
+                    until.timeIntervalSince1970, scope.project, scope.environment.rawValue, fence.holder, fence.token,
+                ])
+            if db.changesCount == 0, let lost = try Self.fenceViolation(fence, scope, db) { throw lost }
         }
+    }
+
+    private struct FenceKey: Hashable {
+        var scope: StoreScope
+        var fence: LockFence
+    }
+
+    /// Why `fence` no longer holds `scope`'s lock, or nil when it does; read inside the writing transaction.
+    private static func fenceViolation(_ fence: LockFence, _ scope: StoreScope, _ db: Database) throws -> LockLost? {
+        let row = try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT holder, token FROM locks WHERE project = ? AND environment = ?"),
+            arguments: [scope.project, scope.environment.rawValue])
+        if let row, row["holder"] == fence.holder, (row["token"] as Int64) == fence.token { return nil }
+        return LockLost(scope: scope, holder: row?["holder"])
     }
 
     public func releaseLock(_ scope: StoreScope, holder: String) async throws {
@@ -330,13 +391,13 @@ public final class SQLiteStateStore: StateStore {
             idempotencyKey: row["idempotency_key"], requestFingerprint: row["request_fingerprint"],
             attempts: row["attempts"], outputs: outputs, externalID: row["external_id"], errorClass: row["error_class"],
             errorMessage: row["error_message"], level: row["level"],
-            updatedAt: Date(timeIntervalSince1970: row["updated_at"]))
+            updatedAt: Date(timeIntervalSince1970: row["updated_at"]), created: row["created"])
     }
 
     private static func lock(_ row: Row) -> LockInfo {
         LockInfo(
             holder: row["holder"], processID: row["pid"], host: row["host"],
             acquiredAt: Date(timeIntervalSince1970: row["acquired_at"]),
-            expiresAt: Date(timeIntervalSince1970: row["expires_at"]))
+            expiresAt: Date(timeIntervalSince1970: row["expires_at"]), token: row["token"])
     }
 }

@@ -53,6 +53,17 @@ public enum StateStoreContract {
         try check(try await store.steps(in: other).map(\.status) == [.failed], "scopes are independent")
         let snapshot = try await store.snapshot(scope)
         try check(snapshot.record(for: "b")?.inputHash == "h-b", "the snapshot serves the planner")
+        var skipped = state("d", .skipped, at: now)
+        skipped.created = true
+        try await store.record(skipped, in: scope)
+        try check(
+            try await store.snapshot(scope).record(for: "d")?.created == true,
+            "whether a step ever succeeded survives a later status")
+        try await store.record(state("d", .skipped, at: now), in: scope)
+        try check(try await store.snapshot(scope).record(for: "d")?.created == false, "created round-trips false")
+        try await store.remove("d", in: scope, at: now)
+        let scopes = try await store.scopes()
+        try check(scopes.contains(scope) && scopes.contains(other), "every scope with steps is listed, got \(scopes)")
     }
 
     public static func locks(_ store: any StateStore) async throws {
@@ -71,18 +82,40 @@ public enum StateStoreContract {
                 held.lock.holder == "first" && held.lock.acquiredAt == now,
                 "the refusal names the holder and since when")
         }
-        _ = try await store.acquireLock(scope, as: second, isStale: { $0.holder == "first" })
-        try await store.renewLock(scope, holder: "second", until: now.addingTimeInterval(120))
+        let taken = try await store.acquireLock(scope, as: second, isStale: { $0.holder == "first" })
+        try check(taken.token > 0, "a grant carries a fencing token")
+        try await store.renewLock(scope, fence: taken.fence, until: now.addingTimeInterval(120))
         do {
-            try await store.renewLock(scope, holder: "first", until: now.addingTimeInterval(120))
+            try await store.renewLock(
+                scope, fence: LockFence(holder: "first", token: taken.token - 1), until: now.addingTimeInterval(120))
             throw Violation(description: "a holder that lost its lease cannot renew it")
-        } catch is LockHeld {}
+        } catch is LockLost {}
         let late = LockInfo(
             holder: "third", processID: 3, host: "h", acquiredAt: now.addingTimeInterval(121),
             expiresAt: now.addingTimeInterval(181))
-        _ = try await store.acquireLock(scope, as: late, isStale: { _ in false })
+        let third = try await store.acquireLock(scope, as: late, isStale: { _ in false })
+        try check(third.token > taken.token, "each grant's token is greater than the last")
+
+        // Fencing: the run that lost its lease can no longer write; the holder can.
+        do {
+            try await store.record(state("fenced", .succeeded, at: now), in: scope, fence: taken.fence)
+            throw Violation(description: "a write with a superseded fence must be refused")
+        } catch is LockLost {}
+        try check(
+            try await store.steps(in: scope).allSatisfy { $0.stepID != "fenced" }, "a refused write leaves no row")
+        do {
+            try await store.remove("b", in: scope, at: now, fence: taken.fence)
+            throw Violation(description: "a removal with a superseded fence must be refused")
+        } catch is LockLost {}
+        try await store.record(state("fenced", .succeeded, at: now), in: scope, fence: third.fence)
+        try await store.remove("fenced", in: scope, at: now, fence: third.fence)
         try await store.releaseLock(scope, holder: "third")
-        _ = try await store.acquireLock(scope, as: first, isStale: { _ in false })
+        do {
+            try await store.record(state("fenced", .succeeded, at: now), in: scope, fence: third.fence)
+            throw Violation(description: "a write after the lock was released must be refused")
+        } catch is LockLost {}
+        let again = try await store.acquireLock(scope, as: first, isStale: { _ in false })
+        try check(again.token > third.token, "tokens are never reissued after a release")
         try await store.releaseLock(scope, holder: "first")
     }
 

@@ -3,6 +3,7 @@ import SheenEngine
 import SheenModel
 import SheenPlanner
 import SheenTestSupport
+import Synchronization
 import Testing
 
 @Suite("Executor")
@@ -231,7 +232,8 @@ struct ExecutorTests {
     @Test("the apply lock refuses a second run and names the holder")
     func lock() async throws {
         let store = InMemoryStateStore()
-        try await ApplyLock.withLock(store: store, scope: scope) {
+        let scope = scope
+        try await ApplyLock.withLock(store: store, scope: scope) { _ in
             let other = LockInfo(
                 holder: "someone else", processID: 1, host: "elsewhere", acquiredAt: Date(),
                 expiresAt: Date().addingTimeInterval(60))
@@ -243,5 +245,73 @@ struct ExecutorTests {
             holder: "next", processID: 1, host: "elsewhere", acquiredAt: Date(),
             expiresAt: Date().addingTimeInterval(60))
         _ = try await store.acquireLock(scope, as: after, isStale: { _ in false })
+    }
+
+    @Test("a run whose lease is taken over is cancelled and ends with LockLost")
+    func lockLostCancelsTheRun() async throws {
+        let store = InMemoryStateStore()
+        let scope = scope
+        let started = ContinuousClock.now
+        let cancelled = Mutex(false)
+        await #expect(throws: LockLost.self) {
+            try await ApplyLock.withLock(store: store, scope: scope, ttl: .milliseconds(300)) { _ in
+                // Another process decides this one is dead and takes the lock over.
+                let thief = LockInfo(
+                    holder: "thief", processID: 1, host: "elsewhere", acquiredAt: Date(),
+                    expiresAt: Date().addingTimeInterval(60))
+                _ = try await store.acquireLock(scope, as: thief, isStale: { _ in true })
+                do {
+                    try await Task.sleep(for: .seconds(10))
+                } catch {
+                    cancelled.withLock { $0 = true }
+                    throw error
+                }
+            }
+        }
+        #expect(cancelled.withLock { $0 }, "the run was cancelled, not left running unlocked")
+        #expect(ContinuousClock.now - started < .seconds(5))
+    }
+
+    @Test("a run holding a superseded fence cannot journal: its step fails loudly and the apply throws")
+    func staleFenceStopsTheRun() async throws {
+        let store = InMemoryStateStore()
+        let holder = LockInfo(
+            holder: "old", processID: 1, host: "h", acquiredAt: Date(), expiresAt: Date().addingTimeInterval(60))
+        let old = try await store.acquireLock(scope, as: holder, isStale: { _ in false })
+        var thief = holder
+        thief.holder = "new"
+        _ = try await store.acquireLock(scope, as: thief, isStale: { _ in true })
+        let runner = ScriptedRunner()
+        await #expect(throws: LockLost.self) {
+            _ = try await executor(store, runner).apply(
+                try Self.plan([("a", []), ("b", ["a"])]), scope: scope, fence: old.fence)
+        }
+        #expect(runner.calls.isEmpty, "no call is made without a durable in-flight entry")
+        #expect(try await store.steps(in: scope).isEmpty)
+    }
+
+    @Test("a skip never overwrites a success: outputs and external id survive, and the next plan updates")
+    func skipKeepsSuccess() async throws {
+        let store = InMemoryStateStore()
+        let first = try Self.plan([("a", []), ("b", ["a"])])
+        let b = try #require(first.nodes.first { $0.id == "b" })
+        // b succeeded earlier with other inputs, so this plan updates it; then a fails.
+        try await store.record(
+            StepState(
+                stepID: "b", kind: "sheen.data", provider: nil, status: .succeeded, inputHash: "older",
+                idempotencyKey: "k", requestFingerprint: "f", attempts: 1, outputs: ["hash": "older"],
+                externalID: "res_123", level: b.level, updatedAt: Date()),
+            in: scope)
+        let plan = try Self.plan([("a", []), ("b", ["a"])], state: try await store.snapshot(scope))
+        #expect(plan.nodes.first { $0.id == "b" }?.action == .update)
+        let runner = ScriptedRunner(failures: ["a": [StepFailure(.http(status: 400, retryAfter: nil), message: "bad")]])
+        let report = try await executor(store, runner).apply(plan, scope: scope)
+        #expect(report.skipped == ["b"])
+        let kept = try #require(try await store.steps(in: scope).first { $0.stepID == "b" })
+        #expect(kept.status == .succeeded && kept.externalID == "res_123" && kept.outputs == ["hash": "older"])
+        let next = try Self.plan([("a", []), ("b", ["a"])], state: try await store.snapshot(scope))
+        #expect(next.nodes.first { $0.id == "b" }?.action == .update)
+        #expect(next.nodes.first { $0.id == "a" }?.action == .create)
+        #expect(next.nodes.first { $0.id == "a" }?.reason == .failedPreviously)
     }
 }

@@ -42,28 +42,43 @@ struct PlanBuilderTests {
 
     @Test("each step gets an action and a reason from recorded state")
     func diff() throws {
-        let fresh = try subject.plan(
-            dag: Self.dag([("a", []), ("b", ["a"]), ("c", []), ("d", []), ("e", [])]), state: InMemoryStateSnapshot())
+        let ids = ["a", "b", "c", "c2", "d", "e", "e2", "s", "s2", "p"]
+        let dag = Self.dag([("a", []), ("b", ["a"])] + ids.dropFirst(2).map { ($0, []) })
+        let fresh = try subject.plan(dag: dag, state: InMemoryStateSnapshot())
         let hash = Dictionary(uniqueKeysWithValues: fresh.nodes.map { ($0.id, $0.inputHash) })
+        func record(_ id: String, _ status: StepRecord.Status, kind: String = "sheen.data", created: Bool? = nil)
+            -> StepRecord
+        {
+            StepRecord(stepID: id, kind: kind, inputHash: hash[id] ?? "", status: status, created: created)
+        }
         let state = InMemoryStateSnapshot(records: [
-            StepRecord(stepID: "a", kind: "sheen.data", inputHash: hash["a"] ?? "", status: .succeeded),
+            record("a", .succeeded),
             StepRecord(stepID: "b", kind: "sheen.data", inputHash: "stale", status: .succeeded),
-            StepRecord(stepID: "c", kind: "sheen.data", inputHash: hash["c"] ?? "", status: .failed),
-            StepRecord(stepID: "d", kind: "other.kind", inputHash: hash["d"] ?? "", status: .succeeded),
-            StepRecord(stepID: "e", kind: "sheen.data", inputHash: hash["e"] ?? "", status: .inFlight),
+            record("c", .failed),
+            record("c2", .failed, created: true),
+            record("d", .succeeded, kind: "other.kind"),
+            record("e", .inFlight),
+            record("e2", .inFlight, created: true),
+            record("s", .skipped),
+            record("s2", .skipped, created: true),
+            record("p", .pending),
             StepRecord(stepID: "gone", kind: "sheen.data", inputHash: "x", status: .succeeded),
         ])
-        let plan = try subject.plan(
-            dag: Self.dag([("a", []), ("b", ["a"]), ("c", []), ("d", []), ("e", [])]), state: state)
+        let plan = try subject.plan(dag: dag, state: state)
         let actions = Dictionary(
             uniqueKeysWithValues: plan.nodes.map {
                 ($0.id, "\($0.action?.rawValue ?? "")/\($0.reason?.rawValue ?? "")")
             })
+        // What never succeeded is created (observed first where a call may have landed); what did is updated.
         #expect(
             actions == [
-                "a": "noop/unchanged", "b": "update/inputs-changed", "c": "replace/failed-previously",
+                "a": "noop/unchanged", "b": "update/inputs-changed",
+                "c": "create/failed-previously", "c2": "update/failed-previously",
                 "d": "replace/kind-changed",
-                "e": "update/interrupted", "gone": "delete/not-in-plan",
+                "e": "create/interrupted", "e2": "update/interrupted",
+                "s": "create/skipped-previously", "s2": "update/skipped-previously",
+                "p": "create/skipped-previously",
+                "gone": "delete/not-in-plan",
             ])
         #expect(plan.hasChanges)
         #expect(plan.stateFingerprint != fresh.stateFingerprint)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SheenApplication
 import SheenEngine
 import SheenModel
 import SheenPlanner
@@ -73,7 +74,7 @@ struct ResumeCommand: AsyncParsableCommand {
     }
 }
 
-/// The shared body of `apply` and `resume`.
+/// The shared body of `apply` and `resume`: parse, call ``ApplyService``, render.
 struct ApplyFlow {
     let input: PlanInputOptions
     let engine: EngineOptions
@@ -84,64 +85,58 @@ struct ApplyFlow {
         let language = global.language
         let en = language == .en
         let store = try engine.openStore(language: language)
-        var catalog: Catalog?
-        let scope: StoreScope
-        var saved: Plan?
-        if let savedPlan {
-            do {
-                saved = try SavedPlan.load(contentsOf: savedPlan).plan
-            } catch {
-                Console.error((en ? "error: " : "خطأ: ") + error.message(in: language))
-                throw ExitCode(ExitStatus.invalidInput)
+        let (source, catalog) = try savedPlan.map { try savedSource($0) } ?? input.source(global: global)
+        let service = ApplyService(store: store, catalog: catalog, settings: engine.settings)
+        let reporter = ProgressReporter(mode: ProgressReporter.mode(json: global.json), language: language)
+        let json = global.json
+        let engine = engine
+        let outcome = try await reportingApplicationErrors(language: language) {
+            try await interruptible {
+                try await service.apply(
+                    source,
+                    confirm: { confirmation in
+                        if !json {
+                            Console.out(PlanTextRenderer(language: language).counts(confirmation.plan))
+                            if confirmation.inFlight > 0 {
+                                Console.out(
+                                    en
+                                        ? "\(confirmation.inFlight) steps were left in flight by an interrupted run; they are checked at the provider before anything is sent again"
+                                        : "\(confirmation.inFlight) خطوة بقيت قيد التنفيذ من تشغيل منقطع؛ سيُتحقق منها لدى المزوّد قبل أي إرسال"
+                                )
+                            }
+                        }
+                        return try engine.confirm(
+                            en
+                                ? "apply these changes to '\(source.scope)'?"
+                                : "تطبيق هذه التغييرات على '\(source.scope)'؟", language: language)
+                    }, events: { reporter.handle($0) })
             }
-            scope = StoreScope(project: saved?.projectName ?? "", environment: saved?.environment ?? .dev)
-        } else {
-            scope = try input.scope(global: global)
         }
-        let report: ExecutionReport? = try await withApplyLock(store: store, scope: scope, language: language) {
-            let snapshot = try await store.snapshot(scope)
-            let plan: Plan
-            if let saved {
-                guard saved.stateFingerprint == snapshot.fingerprint else {
-                    Console.error(
-                        en
-                            ? "error: the state of '\(scope)' changed since this plan was made\nhint: run 'sheen plan --out' again and review the new plan"
-                            : "خطأ: تغيّرت حالة '\(scope)' منذ إعداد هذه الخطة\nتلميح: شغّل 'sheen plan --out' مجددًا وراجع الخطة الجديدة"
-                    )
-                    throw ExitCode(ExitStatus.invalidInput)
-                }
-                plan = saved
+        switch outcome {
+        case .noChanges(let plan):
+            if json {
+                Console.out(ProgressReporter.json(.finished(ExecutionReport())).compact)
             } else {
-                (plan, catalog) = try input.makePlan(global: global, state: snapshot)
-            }
-            let inFlight = snapshot.states.values.count { $0.status == .inFlight }
-            if !global.json {
                 Console.out(PlanTextRenderer(language: language).counts(plan))
-                if inFlight > 0 {
-                    Console.out(
-                        en
-                            ? "\(inFlight) steps were left in flight by an interrupted run; they are checked at the provider before anything is sent again"
-                            : "\(inFlight) خطوة بقيت قيد التنفيذ من تشغيل منقطع؛ سيُتحقق منها لدى المزوّد قبل أي إرسال")
-                }
+                Console.out(en ? "no changes: nothing to do" : "لا تغييرات: لا شيء للتنفيذ")
             }
-            guard plan.hasChanges else {
-                if !global.json { Console.out(en ? "no changes: nothing to do" : "لا تغييرات: لا شيء للتنفيذ") }
-                if global.json { Console.out(ProgressReporter.json(.finished(ExecutionReport())).compact) }
-                return nil
-            }
-            guard
-                try engine.confirm(
-                    en ? "apply these changes to '\(scope)'?" : "تطبيق هذه التغييرات على '\(scope)'؟",
-                    language: language)
-            else {
-                Console.out(en ? "cancelled: nothing was changed" : "أُلغي: لم يتغير شيء")
-                return nil
-            }
-            let reporter = ProgressReporter(mode: ProgressReporter.mode(json: global.json), language: language)
-            let executor = engine.executor(
-                store: store, catalog: catalog, environment: scope.environment, reporter: reporter)
-            return try await interruptible { try await executor.apply(plan, scope: scope) }
+        case .declined:
+            Console.out(en ? "cancelled: nothing was changed" : "أُلغي: لم يتغير شيء")
+        case .ran(let report):
+            if !report.ok { throw ExitCode(ExitStatus.invalidInput) }
         }
-        if let report, !report.ok { throw ExitCode(ExitStatus.invalidInput) }
+    }
+
+    /// A saved plan, and the catalog whose manifests give its providers' rate limits (none for a plan of a DAG).
+    private func savedSource(_ path: String) throws -> (PlanSource, Catalog) {
+        let plan: Plan
+        do {
+            plan = try SavedPlan.load(contentsOf: path).plan
+        } catch {
+            Console.error((global.language == .en ? "error: " : "خطأ: ") + error.message(in: global.language))
+            throw ExitCode(ExitStatus.invalidInput)
+        }
+        let catalog = plan.recipe == nil ? Catalog() : try CatalogSession(options: global).catalog
+        return (.saved(plan), catalog)
     }
 }

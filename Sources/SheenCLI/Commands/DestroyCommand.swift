@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SheenApplication
 import SheenEngine
 import SheenModel
 import SheenStore
@@ -25,25 +26,26 @@ struct DestroyCommand: AsyncParsableCommand {
         let en = language == .en
         let store = try engine.openStore(language: language)
         let scope = try input.scope(global: global)
-        let report: ExecutionReport? = try await withApplyLock(store: store, scope: scope, language: language) {
-            let count = try await store.steps(in: scope).count
-            guard count > 0 else {
-                Console.out(en ? "nothing recorded for '\(scope)': nothing to destroy" : "لا شيء مسجل لـ '\(scope)'")
-                return nil
+        let service = ApplyService(store: store, catalog: Catalog(), settings: engine.settings)
+        let reporter = ProgressReporter(mode: ProgressReporter.mode(json: global.json), language: language)
+        let engine = engine
+        let outcome = try await reportingApplicationErrors(language: language) {
+            try await interruptible {
+                try await service.destroy(
+                    scope,
+                    confirm: { count in
+                        try engine.confirm(
+                            en
+                                ? "delete the \(count) resources recorded for '\(scope)'?"
+                                : "حذف \(count) من الموارد المسجلة لـ '\(scope)'؟", language: language)
+                    }, events: { reporter.handle($0) })
             }
-            guard
-                try engine.confirm(
-                    en
-                        ? "delete the \(count) resources recorded for '\(scope)'?"
-                        : "حذف \(count) من الموارد المسجلة لـ '\(scope)'؟", language: language)
-            else {
-                return nil
-            }
-            let reporter = ProgressReporter(mode: ProgressReporter.mode(json: global.json), language: language)
-            let executor = engine.executor(
-                store: store, catalog: nil, environment: scope.environment, reporter: reporter)
-            return try await interruptible { try await executor.destroy(scope: scope) }
         }
-        if let report, !report.ok { throw ExitCode(ExitStatus.invalidInput) }
+        switch outcome {
+        case nil: Console.out(en ? "nothing recorded for '\(scope)': nothing to destroy" : "لا شيء مسجل لـ '\(scope)'")
+        case .declined: Console.out(en ? "cancelled: nothing was changed" : "أُلغي: لم يتغير شيء")
+        case .noChanges: break
+        case .ran(let report): if !report.ok { throw ExitCode(ExitStatus.invalidInput) }
+        }
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SheenApplication
 import SheenCatalog
 import SheenEngine
 import SheenModel
@@ -40,35 +41,11 @@ struct EngineOptions: ParsableArguments {
         try openStateStore(at: state, language: language)
     }
 
-    /// The executor for this run: built-in runners, rate limits from the catalog's manifests, progress events.
-    func executor(
-        store: any StateStore, catalog: Catalog?, environment: DeploymentEnvironment, reporter: ProgressReporter
-    ) -> Executor {
-        var runners = RunnerRegistry()
-        runners.register(
-            SheenDataRunner(
-                latency: .milliseconds(stepLatencyMs),
-                ledgerPath: ProcessInfo.processInfo.environment["SHEEN_DATA_LEDGER"]),
-            for: "sheen.data")
-        var limits: [String: RateLimiter.Limit] = [:]
-        for provider in catalog?.sortedProviders ?? [] {
-            for limit in provider.rateLimits
-            where limit.environments.isEmpty || limit.environments.contains(environment) {
-                guard limit.scope == .account || limit.scope == .connection else { continue }
-                let key = limit.scope == .account ? provider.id : "\(provider.id)/default"
-                let candidate = RateLimiter.Limit(
-                    requests: limit.requests, perSeconds: limit.perSeconds, burst: limit.burst)
-                if let existing = limits[key], Double(existing.requests) / existing.perSeconds <= limit.ratePerSecond {
-                    continue
-                }
-                limits[key] = candidate
-            }
-        }
-        return Executor(
-            store: store, runners: runners, limiter: RateLimiter(limits: limits),
-            rateKeys: { node in node.provider.map { [$0, "\($0)/default"] } ?? [] },
-            options: ExecutionOptions(parallelism: parallelism, continueOnError: continueOnError),
-            events: { reporter.handle($0) })
+    /// How hard the apply pushes, and the built-in runners' test knobs.
+    var settings: ApplySettings {
+        ApplySettings(
+            parallelism: parallelism, continueOnError: continueOnError, stepLatency: .milliseconds(stepLatencyMs),
+            dataLedgerPath: ProcessInfo.processInfo.environment["SHEEN_DATA_LEDGER"])
     }
 
     /// Asks on a terminal; refuses to guess elsewhere.
@@ -80,8 +57,11 @@ struct EngineOptions: ParsableArguments {
                     ? "not at a terminal: pass --auto-approve to proceed without confirmation"
                     : "لست في طرفية: استخدم ‎--auto-approve للمتابعة دون تأكيد")
         }
-        FileHandle.standardOutput.write(Data((question + (language == .en ? " [y/N] " : " [y/N] ")).utf8))
+        FileHandle.standardOutput.write(Data((question + " [y/N] ").utf8))
+        // Ctrl-C at the prompt ends the process as usual; once the run starts it cancels cleanly instead.
+        signal(SIGINT, SIG_DFL)
         let answer = readLine()?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
+        signal(SIGINT, SIG_IGN)
         return ["y", "yes", "نعم", "ن"].contains(answer)
     }
 }
@@ -101,19 +81,17 @@ func interruptible<T: Sendable>(_ body: @escaping @Sendable () async throws -> T
     return try await task.value
 }
 
-/// Takes the apply lock, or explains who holds it.
-func withApplyLock<T: Sendable>(
-    store: any StateStore, scope: StoreScope, language: Language, _ body: () async throws -> T
+/// Runs a use case, printing an ``ApplicationError`` with its hint and exiting 1.
+func reportingApplicationErrors<T: Sendable>(
+    language: Language, _ body: () async throws -> T
 ) async throws -> T {
     do {
-        return try await ApplyLock.withLock(store: store, scope: scope, body)
-    } catch let held as LockHeld {
-        let since = ISO8601DateFormatter().string(from: held.lock.acquiredAt)
-        Console.error(
-            language == .en
-                ? "error: \(held.description)\nhint: wait for that run to finish; no unlock is ever needed"
-                : "خطأ: يجري تطبيق '\(held.scope)' بواسطة \(held.lock.holder) منذ \(since)\nتلميح: انتظر انتهاء ذلك التشغيل؛ لا حاجة لفك القفل يدويًا"
-        )
+        return try await body()
+    } catch let error as ApplicationError {
+        let en = language == .en
+        var text = (en ? "error: " : "خطأ: ") + error.message(in: language)
+        if let hint = error.hint(in: language) { text += (en ? "\nhint: " : "\nتلميح: ") + hint }
+        Console.error(text)
         throw ExitCode(ExitStatus.invalidInput)
     }
 }

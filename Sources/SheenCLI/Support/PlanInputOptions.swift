@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SheenApplication
 import SheenCatalog
 import SheenEngine
 import SheenModel
@@ -68,23 +69,36 @@ struct PlanInputOptions: ParsableArguments {
     /// Builds the plan against `state`, or exits with the problem explained.
     func makePlan(global: GlobalOptions, state: any StateSnapshot = InMemoryStateSnapshot()) throws -> (Plan, Catalog?)
     {
-        let language = global.language
+        let (source, catalog) = try source(global: global)
         do {
-            if let dag {
-                guard FileManager.default.fileExists(atPath: dag) else {
-                    throw ValidationError(
-                        language == .en ? "no such file: '\(dag)'" : "لا يوجد ملف بهذا الاسم: '\(dag)'")
-                }
-                let file = try NeutralDAG.load(contentsOf: dag)
-                return (try PlanBuilder(catalog: Catalog()).plan(dag: file, state: state), nil)
+            switch source {
+            case .dag(let dag): return (try PlanBuilder(catalog: catalog).plan(dag: dag, state: state), nil)
+            case .request(let request): return (try PlanBuilder(catalog: catalog).plan(request, state: state), catalog)
+            case .saved(let plan): return (plan, nil)
             }
-            let session = try CatalogSession(options: global)
-            let request = try request(session: session, language: language)
-            return (try PlanBuilder(catalog: session.catalog).plan(request, state: state), session.catalog)
-        } catch let error as PlanError {
-            Console.error((language == .en ? "error: " : "خطأ: ") + error.message(in: language))
+        } catch {
+            Console.error((global.language == .en ? "error: " : "خطأ: ") + error.message(in: global.language))
             throw ExitCode(ExitStatus.invalidInput)
         }
+    }
+
+    /// What this input names, for planning and the apply use case, with the catalog whose manifests give rate
+    /// limits (empty for a neutral DAG); a problem exits with it explained.
+    func source(global: GlobalOptions) throws -> (PlanSource, Catalog) {
+        let language = global.language
+        if let dag {
+            guard FileManager.default.fileExists(atPath: dag) else {
+                throw ValidationError(language == .en ? "no such file: '\(dag)'" : "لا يوجد ملف بهذا الاسم: '\(dag)'")
+            }
+            do {
+                return (.dag(try NeutralDAG.load(contentsOf: dag)), Catalog())
+            } catch {
+                Console.error((language == .en ? "error: " : "خطأ: ") + error.message(in: language))
+                throw ExitCode(ExitStatus.invalidInput)
+            }
+        }
+        let session = try CatalogSession(options: global)
+        return (.request(try request(session: session, language: language)), session.catalog)
     }
 
     /// The journal this input applies to: the project (or recipe, or DAG file) name and the environment, found without

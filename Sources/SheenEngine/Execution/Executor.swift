@@ -16,6 +16,8 @@ public struct Executor: Sendable {
     public let limiter: RateLimiter
     /// The rate-limit keys a node's calls spend tokens from (its provider, its connection).
     public let rateKeys: @Sendable (Plan.Node) -> [String]
+    /// The connection a node's calls go through (`provider/alias`), which keys its circuit breaker; nil for none.
+    public let connection: @Sendable (Plan.Node) -> String?
     public let options: ExecutionOptions
     /// Uniform in `[0, 1]`, for backoff jitter.
     public let random: @Sendable () -> Double
@@ -24,6 +26,7 @@ public struct Executor: Sendable {
     public init(
         store: any StateStore, runners: RunnerRegistry, clock: any EngineClock = SystemClock(),
         limiter: RateLimiter = RateLimiter(), rateKeys: @escaping @Sendable (Plan.Node) -> [String] = { _ in [] },
+        connection: @escaping @Sendable (Plan.Node) -> String? = { node in node.provider.map { "\($0)/default" } },
         options: ExecutionOptions = ExecutionOptions(),
         random: @escaping @Sendable () -> Double = { Double.random(in: 0...1) },
         events: @escaping @Sendable (ExecutionEvent) -> Void = { _ in }
@@ -33,6 +36,7 @@ public struct Executor: Sendable {
         self.clock = clock
         self.limiter = limiter
         self.rateKeys = rateKeys
+        self.connection = connection
         self.options = options
         self.random = random
         self.events = events
@@ -43,12 +47,15 @@ public struct Executor: Sendable {
         case succeeded(reconciled: Bool, durable: JournalReceipt?)
         case failed(StepFailure)
         case cancelled
+        /// The journal refused or failed a write (lost lease, disk error): the run must stop, and say why.
+        case journalFailed(any Error)
     }
 
     // MARK: Apply
 
-    /// Applies `plan` to `scope`. The caller holds the scope's ``ApplyLock``.
-    public func apply(_ plan: Plan, scope: StoreScope) async throws -> ExecutionReport {
+    /// Applies `plan` to `scope`. The caller holds the scope's ``ApplyLock`` and passes its fence, which every journal
+    /// write carries. A journal write that fails stops the run: this throws that error once running calls settle.
+    public func apply(_ plan: Plan, scope: StoreScope, fence: LockFence? = nil) async throws -> ExecutionReport {
         let started = ContinuousClock.now
         let callsBefore = await callCounter.value
         let previous = Dictionary(uniqueKeysWithValues: try await store.steps(in: scope).map { ($0.stepID, $0) })
@@ -95,6 +102,7 @@ public struct Executor: Sendable {
         ready.sort { graph[$0].id > graph[$1].id }  // popLast takes the smallest id first: a stable order
 
         var stopping = false
+        var journalError: (any Error)?
         var receipts: [JournalReceipt] = []
         await withTaskGroup(of: (Int, Outcome).self) { group in
             var running = 0
@@ -103,7 +111,10 @@ public struct Executor: Sendable {
                     let node = graph[position]
                     running += 1
                     group.addTask {
-                        (position, await run(node, previous: previous[node.id], scope: scope, breakers: breakers))
+                        (
+                            position,
+                            await run(node, previous: previous[node.id], scope: scope, fence: fence, breakers: breakers)
+                        )
                     }
                 }
             }
@@ -127,15 +138,20 @@ public struct Executor: Sendable {
                     ready += next.sorted { graph[$0].id > graph[$1].id }
                 case .failed(let failure):
                     report.failed[node.id] = failure
-                    for skipped in await skip(
-                        dependentsOf: position, in: graph, dependents: dependents, settled: &settled, scope: scope,
-                        because: node.id)
-                    {
-                        report.skipped.append(skipped)
+                    do {
+                        report.skipped += try await skip(
+                            dependentsOf: position, in: graph, dependents: dependents, settled: &settled,
+                            previous: previous, scope: scope, fence: fence, because: node.id)
+                    } catch {
+                        journalError = journalError ?? error
+                        stopping = true
                     }
                     if !options.continueOnError { stopping = true }
                 case .cancelled:
                     report.cancelled = true
+                    stopping = true
+                case .journalFailed(let error):
+                    journalError = journalError ?? error
                     stopping = true
                 }
                 launch()
@@ -154,11 +170,12 @@ public struct Executor: Sendable {
         }
         if Task.isCancelled { report.cancelled = true }
         for receipt in receipts { try await receipt.durable() }
+        if let journalError { throw journalError }
 
         if !stopping, !report.cancelled {
             for level in Set(deletions.map { previous[$0.id]?.level ?? 0 }).sorted(by: >) {
                 let batch = deletions.filter { (previous[$0.id]?.level ?? 0) == level }
-                report.merge(try await delete(batch, previous: previous, scope: scope))
+                report.merge(try await delete(batch, previous: previous, scope: scope, fence: fence))
             }
         }
         report.calls = await callCounter.value - callsBefore
@@ -170,7 +187,7 @@ public struct Executor: Sendable {
     // MARK: Destroy
 
     /// Deletes everything recorded for `scope`, deepest level first. The caller holds the scope's ``ApplyLock``.
-    public func destroy(scope: StoreScope) async throws -> ExecutionReport {
+    public func destroy(scope: StoreScope, fence: LockFence? = nil) async throws -> ExecutionReport {
         let started = ContinuousClock.now
         let callsBefore = await callCounter.value
         let states = try await store.steps(in: scope)
@@ -184,7 +201,7 @@ public struct Executor: Sendable {
                     dependsOn: [], level: state.level, action: .delete, reason: .notInPlan, inputHash: state.inputHash,
                     outputs: [])
             }
-            report.merge(try await delete(batch, previous: previous, scope: scope))
+            report.merge(try await delete(batch, previous: previous, scope: scope, fence: fence))
             if report.cancelled { break }
         }
         report.calls = await callCounter.value - callsBefore
@@ -194,18 +211,24 @@ public struct Executor: Sendable {
     }
 
     private func delete(
-        _ nodes: [Plan.Node], previous: [String: StepState], scope: StoreScope
+        _ nodes: [Plan.Node], previous: [String: StepState], scope: StoreScope, fence: LockFence?
     ) async throws -> ExecutionReport {
         var report = ExecutionReport()
+        var journalError: (any Error)?
         let breakers = BreakerBoard(store: store)
         var queue = nodes.sorted { $0.id > $1.id }
         await withTaskGroup(of: (String, Outcome).self) { group in
             var running = 0
             func launch() {
-                while running < options.parallelism, !Task.isCancelled, let node = queue.popLast() {
+                while running < options.parallelism, !Task.isCancelled, journalError == nil,
+                    let node = queue.popLast()
+                {
                     running += 1
                     group.addTask {
-                        (node.id, await run(node, previous: previous[node.id], scope: scope, breakers: breakers))
+                        (
+                            node.id,
+                            await run(node, previous: previous[node.id], scope: scope, fence: fence, breakers: breakers)
+                        )
                     }
                 }
             }
@@ -216,10 +239,12 @@ public struct Executor: Sendable {
                 case .succeeded: report.succeeded.append(id)
                 case .failed(let failure): report.failed[id] = failure
                 case .cancelled: report.cancelled = true
+                case .journalFailed(let error): journalError = journalError ?? error
                 }
                 launch()
             }
         }
+        if let journalError { throw journalError }
         return report
     }
 
@@ -236,24 +261,25 @@ public struct Executor: Sendable {
     private let callCounter = CallCounter()
 
     private func run(
-        _ node: Plan.Node, previous: StepState?, scope: StoreScope, breakers: BreakerBoard
+        _ node: Plan.Node, previous: StepState?, scope: StoreScope, fence: LockFence?, breakers: BreakerBoard
     ) async -> Outcome {
         do {
-            return try await attempt(node, previous: previous, scope: scope, breakers: breakers)
+            return try await attempt(node, previous: previous, scope: scope, fence: fence, breakers: breakers)
         } catch is CancellationError {
             return .cancelled
         } catch let failure as StepFailure {
             events(.stepFailed(id: node.id, failure: failure))
             return .failed(failure)
         } catch {
-            let failure = StepFailure(.invalid, message: "journal: \(error)")
-            events(.stepFailed(id: node.id, failure: failure))
-            return .failed(failure)
+            // Not the step's failure but the journal's (or the breaker store's): the step's outcome is unrecorded, so
+            // the run stops rather than build on it.
+            events(.stepFailed(id: node.id, failure: StepFailure(.invalid, message: "journal: \(error)")))
+            return .journalFailed(error)
         }
     }
 
     private func attempt(
-        _ node: Plan.Node, previous: StepState?, scope: StoreScope, breakers: BreakerBoard
+        _ node: Plan.Node, previous: StepState?, scope: StoreScope, fence: LockFence?, breakers: BreakerBoard
     ) async throws -> Outcome {
         let action = node.action ?? .create
         let journaled = node.role == .step
@@ -263,21 +289,23 @@ public struct Executor: Sendable {
         fingerprint.combine(node.kind, action.rawValue, node.inputHash, key)
         let secretOutputs = Set(node.outputs.filter(\.secret).map(\.name))
         var attempts = previous?.status == .succeeded ? 0 : (previous?.attempts ?? 0)
-        // The last run died mid-call, or an earlier attempt may have landed: look before sending again.
-        var mustObserve = previous?.status == .inFlight && previous?.idempotencyKey == key
+        // The last run died mid-call, or its last attempt failed in a way that may still have landed (a timeout, a
+        // 5xx after the provider acted): look before sending the same request again.
+        var mustObserve =
+            (previous?.status == .inFlight || previous?.status == .failed) && previous?.idempotencyKey == key
         var state = StepState(
             stepID: node.id, kind: node.kind, provider: node.provider, status: .inFlight, inputHash: node.inputHash,
             idempotencyKey: key, requestFingerprint: fingerprint.hexDigest, attempts: attempts,
             outputs: previous?.outputs ?? [:], externalID: previous?.externalID, level: node.level,
-            updatedAt: clock.now())
+            updatedAt: clock.now(), created: previous?.created ?? false)
 
         guard let runner = runners.runner(for: node.kind) else {
             let failure = StepFailure(.unsupported, message: "no adapter implements step kind '\(node.kind)' yet")
-            if journaled { try await journal(&state, .failed, failure: failure, scope: scope) }
+            if journaled { try await journal(&state, .failed, failure: failure, scope: scope, fence: fence) }
             events(.stepFailed(id: node.id, failure: failure))
             return .failed(failure)
         }
-        let connection = node.provider.map { "\($0)/default" }
+        let connection = connection(node)
         for attemptNumber in 1...options.retry.maxAttempts {
             try Task.checkCancellation()
             while let wait = await limiter.acquire(rateKeys(node), now: clock.now()) {
@@ -301,7 +329,7 @@ public struct Executor: Sendable {
                         message: "the circuit for \(connection) is open after repeated failures")
                 }
                 state.attempts = attempts
-                if journaled { try await journal(&state, .inFlight, scope: scope) }
+                if journaled { try await journal(&state, .inFlight, scope: scope, fence: fence) }
                 let observeFirst = mustObserve
                 let (result, reconciled) = try await withTimeout(options.stepTimeout) {
                     try await call(
@@ -313,13 +341,14 @@ public struct Executor: Sendable {
                 var durable: JournalReceipt?
                 if journaled {
                     if action == .delete {
-                        try await store.remove(node.id, in: scope, at: clock.now())
+                        try await store.remove(node.id, in: scope, at: clock.now(), fence: fence)
                     } else {
                         state.status = .succeeded
+                        state.created = true
                         state.errorClass = nil
                         state.errorMessage = nil
                         state.updatedAt = clock.now()
-                        durable = store.submit(state, in: scope)
+                        durable = store.submit(state, in: scope, fence: fence)
                     }
                 }
                 events(
@@ -332,7 +361,7 @@ public struct Executor: Sendable {
                 }
                 mustObserve = true
                 guard failure.isRetryable, attemptNumber < options.retry.maxAttempts else {
-                    if journaled { try await journal(&state, .failed, failure: failure, scope: scope) }
+                    if journaled { try await journal(&state, .failed, failure: failure, scope: scope, fence: fence) }
                     throw failure
                 }
                 var retryAfter: Duration?
@@ -364,7 +393,7 @@ public struct Executor: Sendable {
         case .update:
             return (try await runner.update(context), false)
         case .replace:
-            if previous?.status == .succeeded {
+            if previous?.created == true {
                 try await runner.delete(context)
                 await callCounter.increment()
             }
@@ -376,20 +405,23 @@ public struct Executor: Sendable {
     }
 
     private func journal(
-        _ state: inout StepState, _ status: StepRecord.Status, failure: StepFailure? = nil, scope: StoreScope
+        _ state: inout StepState, _ status: StepRecord.Status, failure: StepFailure? = nil, scope: StoreScope,
+        fence: LockFence?
     ) async throws {
         state.status = status
         state.errorClass = failure?.errorClass
         state.errorMessage = failure?.message
         state.updatedAt = clock.now()
-        try await store.record(state, in: scope)
+        try await store.record(state, in: scope, fence: fence)
     }
 
+    /// Marks every dependent of a failed node skipped. Only a step with no row, or one that never ran, is journaled
+    /// `skipped`: a success keeps its outputs and external id, an in-flight row keeps the reason to observe first, and
+    /// a failure keeps its cause, so a skip can never make a later run create a resource twice.
     private func skip(
         dependentsOf position: Int, in graph: [Plan.Node], dependents: [[Int]], settled: inout [Bool],
-        scope: StoreScope,
-        because cause: String
-    ) async -> [String] {
+        previous: [String: StepState], scope: StoreScope, fence: LockFence?, because cause: String
+    ) async throws -> [String] {
         var skipped: [String] = []
         var stack = dependents[position]
         while let current = stack.popLast() {
@@ -399,6 +431,11 @@ public struct Executor: Sendable {
             if node.role == .step, needsRun(node) {
                 skipped.append(node.id)
                 events(.stepSkipped(id: node.id, because: cause))
+                let prior = previous[node.id]?.status
+                guard prior == nil || prior == .skipped || prior == .pending else {
+                    stack += dependents[current]
+                    continue
+                }
                 let state = StepState(
                     stepID: node.id, kind: node.kind, provider: node.provider, status: .skipped,
                     inputHash: node.inputHash,
@@ -408,7 +445,7 @@ public struct Executor: Sendable {
                     requestFingerprint: "", attempts: 0, errorClass: "dependency-failed",
                     errorMessage: "'\(cause)' failed",
                     level: node.level, updatedAt: clock.now())
-                try? await store.record(state, in: scope)
+                try await store.record(state, in: scope, fence: fence)
             }
             stack += dependents[current]
         }

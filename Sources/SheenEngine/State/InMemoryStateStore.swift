@@ -1,4 +1,5 @@
 import Foundation
+import SheenModel
 import SheenPlanner
 import Synchronization
 
@@ -8,8 +9,17 @@ public final class InMemoryStateStore: StateStore {
     private struct Contents {
         var rows: [StoreScope: [String: StepState]] = [:]
         var locks: [StoreScope: LockInfo] = [:]
+        var fences: [StoreScope: Int64] = [:]
         var breakers: [String: CircuitBreaker] = [:]
         var journal: [(scope: StoreScope, stepID: String, status: String)] = []
+
+        func check(_ fence: LockFence?, in scope: StoreScope) throws {
+            guard let fence else { return }
+            let current = locks[scope]
+            guard current?.holder == fence.holder, current?.token == fence.token else {
+                throw LockLost(scope: scope, holder: current?.holder)
+            }
+        }
     }
 
     private let contents = Mutex(Contents())
@@ -23,16 +33,30 @@ public final class InMemoryStateStore: StateStore {
         contents.withLock { ($0.rows[scope] ?? [:]).values.sorted { $0.stepID < $1.stepID } }
     }
 
-    public func submit(_ state: StepState, in scope: StoreScope) -> JournalReceipt {
+    public func scopes() async -> [StoreScope] {
         contents.withLock { value in
-            value.rows[scope, default: [:]][state.stepID] = state
-            value.journal.append((scope, state.stepID, state.status.rawValue))
+            value.rows.filter { !$0.value.isEmpty }.keys.sorted {
+                ($0.project, $0.environment.rawValue) < ($1.project, $1.environment.rawValue)
+            }
         }
-        return .completed()
     }
 
-    public func remove(_ stepID: String, in scope: StoreScope, at date: Date) async {
-        contents.withLock { value in
+    public func submit(_ state: StepState, in scope: StoreScope, fence: LockFence?) -> JournalReceipt {
+        do {
+            try contents.withLock { value in
+                try value.check(fence, in: scope)
+                value.rows[scope, default: [:]][state.stepID] = state
+                value.journal.append((scope, state.stepID, state.status.rawValue))
+            }
+            return .completed()
+        } catch {
+            return .completed(error)
+        }
+    }
+
+    public func remove(_ stepID: String, in scope: StoreScope, at date: Date, fence: LockFence?) async throws {
+        try contents.withLock { value in
+            try value.check(fence, in: scope)
             value.rows[scope]?[stepID] = nil
             value.journal.append((scope, stepID, "removed"))
         }
@@ -47,17 +71,18 @@ public final class InMemoryStateStore: StateStore {
             {
                 throw LockHeld(scope: scope, lock: current)
             }
-            value.locks[scope] = holder
-            return holder
+            var granted = holder
+            granted.token = (value.fences[scope] ?? 0) + 1
+            value.fences[scope] = granted.token
+            value.locks[scope] = granted
+            return granted
         }
     }
 
-    public func renewLock(_ scope: StoreScope, holder: String, until: Date) async throws {
+    public func renewLock(_ scope: StoreScope, fence: LockFence, until: Date) async throws {
         try contents.withLock { value in
-            guard var current = value.locks[scope] else { return }
-            guard current.holder == holder else { throw LockHeld(scope: scope, lock: current) }
-            current.expiresAt = until
-            value.locks[scope] = current
+            try value.check(fence, in: scope)
+            value.locks[scope]?.expiresAt = until
         }
     }
 

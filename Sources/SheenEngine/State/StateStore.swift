@@ -34,11 +34,15 @@ public struct StepState: Sendable, Hashable {
     /// The step's level in the plan that last touched it, so `destroy` can undo in reverse order.
     public var level: Int
     public var updatedAt: Date
+    /// Whether the step has ever succeeded, so a resource may exist at the provider whatever the latest status says:
+    /// a later failure or skip must converge it with an update, never a second create.
+    public var created: Bool
 
     public init(
         stepID: String, kind: String, provider: String?, status: StepRecord.Status, inputHash: String,
         idempotencyKey: String, requestFingerprint: String, attempts: Int, outputs: [String: String] = [:],
-        externalID: String? = nil, errorClass: String? = nil, errorMessage: String? = nil, level: Int, updatedAt: Date
+        externalID: String? = nil, errorClass: String? = nil, errorMessage: String? = nil, level: Int, updatedAt: Date,
+        created: Bool? = nil
     ) {
         self.stepID = stepID
         self.kind = kind
@@ -54,10 +58,11 @@ public struct StepState: Sendable, Hashable {
         self.errorMessage = errorMessage
         self.level = level
         self.updatedAt = updatedAt
+        self.created = created ?? (status == .succeeded)
     }
 
     public var record: StepRecord {
-        StepRecord(stepID: stepID, kind: kind, inputHash: inputHash, status: status)
+        StepRecord(stepID: stepID, kind: kind, inputHash: inputHash, status: status, created: created)
     }
 }
 
@@ -68,13 +73,49 @@ public struct LockInfo: Sendable, Hashable {
     public var host: String
     public var acquiredAt: Date
     public var expiresAt: Date
+    /// The fencing token the store issued with this lease; `0` until the store has granted it.
+    public var token: Int64
 
-    public init(holder: String, processID: Int32, host: String, acquiredAt: Date, expiresAt: Date) {
+    public init(holder: String, processID: Int32, host: String, acquiredAt: Date, expiresAt: Date, token: Int64 = 0) {
         self.holder = holder
         self.processID = processID
         self.host = host
         self.acquiredAt = acquiredAt
         self.expiresAt = expiresAt
+        self.token = token
+    }
+
+    /// The proof of this lease that journal writes carry.
+    public var fence: LockFence { LockFence(holder: holder, token: token) }
+}
+
+/// Proof that a run holds its scope's apply lock. Tokens grow with every grant of a scope's lock, and the store
+/// checks the token inside each journal transaction, so a run that lost its lease (paused, partitioned, expired)
+/// can never commit after another holder took over.
+public struct LockFence: Sendable, Hashable {
+    public var holder: String
+    public var token: Int64
+
+    public init(holder: String, token: Int64) {
+        self.holder = holder
+        self.token = token
+    }
+}
+
+/// This run no longer holds the apply lock: a journal write carried a stale fence, or the lease could not be renewed.
+public struct LockLost: Error, Sendable, Hashable, CustomStringConvertible {
+    public var scope: StoreScope
+    /// Who holds the lock now, if anyone.
+    public var holder: String?
+
+    public init(scope: StoreScope, holder: String?) {
+        self.scope = scope
+        self.holder = holder
+    }
+
+    public var description: String {
+        let now = holder.map { "\($0) holds it now" } ?? "nobody holds it now"
+        return "this run lost the apply lock of '\(scope)' (\(now)); it stopped without writing more"
     }
 }
 
@@ -104,22 +145,27 @@ public protocol StateStore: Sendable {
     /// Every step row of `scope`, sorted by step id.
     func steps(in scope: StoreScope) async throws -> [StepState]
 
+    /// Every scope with a recorded step, sorted by project then environment.
+    func scopes() async throws -> [StoreScope]
+
     /// Queues `state` as the step's new row and journal entry, written atomically, and returns at once.
     ///
     /// Submissions become durable in submission order: when a receipt is durable, so is every earlier submission.
-    func submit(_ state: StepState, in scope: StoreScope) -> JournalReceipt
+    /// With a `fence`, the write commits only if that lease still holds the scope's lock; otherwise the receipt fails
+    /// with ``LockLost`` and nothing is written.
+    func submit(_ state: StepState, in scope: StoreScope, fence: LockFence?) -> JournalReceipt
 
-    /// Removes a step's row after its resource was deleted, journaling the removal.
-    func remove(_ stepID: String, in scope: StoreScope, at date: Date) async throws
+    /// Removes a step's row after its resource was deleted, journaling the removal; fenced as ``submit(_:in:fence:)``.
+    func remove(_ stepID: String, in scope: StoreScope, at date: Date, fence: LockFence?) async throws
 
-    /// Takes the apply lock of `scope` for `ttl`, or throws ``LockHeld``. A lock that has expired, or whose holder
-    /// `isStale` says is dead, is taken over.
+    /// Takes the apply lock of `scope`, or throws ``LockHeld``. A lock that has expired, or whose holder `isStale`
+    /// says is dead, is taken over. The returned lease carries a fencing token greater than any earlier grant's.
     func acquireLock(
         _ scope: StoreScope, as holder: LockInfo, isStale: @Sendable (LockInfo) -> Bool
     ) async throws -> LockInfo
 
-    /// Extends a held lock; throws ``LockHeld`` if another run took it over meanwhile.
-    func renewLock(_ scope: StoreScope, holder: String, until: Date) async throws
+    /// Extends a held lock; throws ``LockLost`` if this lease no longer holds it (taken over, or released).
+    func renewLock(_ scope: StoreScope, fence: LockFence, until: Date) async throws
 
     func releaseLock(_ scope: StoreScope, holder: String) async throws
 
@@ -143,8 +189,16 @@ public struct StoreSnapshot: StateSnapshot {
 extension StateStore {
     /// Writes `state` as the step's row and appends the transition to the journal, atomically, and returns once it is
     /// durable.
-    public func record(_ state: StepState, in scope: StoreScope) async throws {
-        try await submit(state, in: scope).durable()
+    public func record(_ state: StepState, in scope: StoreScope, fence: LockFence? = nil) async throws {
+        try await submit(state, in: scope, fence: fence).durable()
+    }
+
+    public func submit(_ state: StepState, in scope: StoreScope) -> JournalReceipt {
+        submit(state, in: scope, fence: nil)
+    }
+
+    public func remove(_ stepID: String, in scope: StoreScope, at date: Date) async throws {
+        try await remove(stepID, in: scope, at: date, fence: nil)
     }
 
     public func snapshot(_ scope: StoreScope) async throws -> StoreSnapshot {

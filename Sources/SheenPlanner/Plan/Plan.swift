@@ -124,6 +124,8 @@ public enum ActionReason: String, Sendable, Hashable, Codable, CaseIterable {
     case inputsChanged = "inputs-changed"
     case kindChanged = "kind-changed"
     case failedPreviously = "failed-previously"
+    /// Its last record is `skipped` (a dependency failed) or `pending`: it never ran in its current form.
+    case skippedPreviously = "skipped-previously"
     case interrupted
     case notInPlan = "not-in-plan"
 }

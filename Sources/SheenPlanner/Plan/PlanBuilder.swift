@@ -160,12 +160,17 @@ public struct PlanBuilder: Sendable {
             planned.insert(node.id)
             let (action, reason): (StepAction, ActionReason)
             if let record = state.record(for: node.id) {
+                // A step that ever succeeded may have a live resource: it converges with an update, never a second
+                // create; one that never did is created (the executor observes first where a call may have landed).
+                let converge: StepAction = record.created ? .update : .create
                 if record.kind != node.kind {
                     (action, reason) = (.replace, .kindChanged)
                 } else if record.status == .failed {
-                    (action, reason) = (.replace, .failedPreviously)
-                } else if record.status == .inFlight || record.status == .pending {
-                    (action, reason) = (.update, .interrupted)
+                    (action, reason) = (converge, .failedPreviously)
+                } else if record.status == .inFlight {
+                    (action, reason) = (converge, .interrupted)
+                } else if record.status == .skipped || record.status == .pending {
+                    (action, reason) = (converge, .skippedPreviously)
                 } else if record.inputHash != node.inputHash {
                     (action, reason) = (.update, .inputsChanged)
                 } else {

@@ -14,12 +14,15 @@ public struct StepRecord: Sendable, Hashable, Codable {
     public var kind: String
     public var inputHash: String
     public var status: Status
+    /// Whether the step ever succeeded: a resource may exist at the provider even if the latest status is a failure.
+    public var created: Bool
 
-    public init(stepID: String, kind: String, inputHash: String, status: Status) {
+    public init(stepID: String, kind: String, inputHash: String, status: Status, created: Bool? = nil) {
         self.stepID = stepID
         self.kind = kind
         self.inputHash = inputHash
         self.status = status
+        self.created = created ?? (status == .succeeded)
     }
 }
 

@@ -1,0 +1,182 @@
+import Foundation
+import SheenEngine
+import SheenModel
+import SheenPlanner
+
+/// The apply, resume and destroy use cases, for every entry point (a project, a recipe, a neutral DAG, a saved plan)
+/// and every front end (the CLI today, the HTTP server later): it takes the apply lock, plans against the recorded
+/// state (or stale-checks a saved plan), asks the caller to confirm, and runs the executor with the built-in runners,
+/// the manifests' rate limits, the connection keys and the lock's fence.
+public struct ApplyService: Sendable {
+    /// What a finished apply or destroy came to.
+    public enum Outcome: Sendable {
+        /// The plan changes nothing; no step was called.
+        case noChanges(Plan)
+        /// The caller declined at the confirmation.
+        case declined
+        /// The executor ran; the report says what happened to each step.
+        case ran(ExecutionReport)
+    }
+
+    /// What the caller is asked to confirm before an apply: the plan, and how many steps an earlier run left in
+    /// flight (they are observed at the provider before anything is resent).
+    public struct Confirmation: Sendable {
+        public var plan: Plan
+        public var inFlight: Int
+    }
+
+    public let store: any StateStore
+    /// The catalog whose manifests give rate limits; empty for neutral DAGs.
+    public let catalog: Catalog
+    public var settings: ApplySettings
+    public var runners: RunnerRegistry
+    /// The engine's clock: rate limits, backoff and breakers.
+    public var clock: any EngineClock
+    /// The lease's clock, always the wall clock: other processes read the lease's expiry.
+    public var lockTTL: Duration
+
+    public init(
+        store: any StateStore, catalog: Catalog, settings: ApplySettings = ApplySettings(),
+        runners: RunnerRegistry? = nil, clock: any EngineClock = SystemClock(), lockTTL: Duration = .seconds(60)
+    ) {
+        self.store = store
+        self.catalog = catalog
+        self.settings = settings
+        self.runners = runners ?? Self.builtInRunners(settings)
+        self.clock = clock
+        self.lockTTL = lockTTL
+    }
+
+    /// The runners Sheen ships with: `sheen.data` for neutral DAGs. Provider adapters register here as they land.
+    public static func builtInRunners(_ settings: ApplySettings) -> RunnerRegistry {
+        var runners = RunnerRegistry()
+        runners.register(
+            SheenDataRunner(latency: settings.stepLatency, ledgerPath: settings.dataLedgerPath), for: "sheen.data")
+        return runners
+    }
+
+    // MARK: Use cases
+
+    /// Plans `source` under the apply lock and, once `confirm` agrees, applies it. `confirm` is not called when the
+    /// plan changes nothing.
+    public func apply(
+        _ source: PlanSource, confirm: @escaping @Sendable (Confirmation) async throws -> Bool,
+        events: @escaping @Sendable (ExecutionEvent) -> Void = { _ in }
+    ) async throws -> Outcome {
+        let scope = source.scope
+        return try await locked(scope) { lock in
+            let snapshot = try await store.snapshot(scope)
+            let plan = try makePlan(source, snapshot: snapshot)
+            guard plan.hasChanges else { return .noChanges(plan) }
+            let inFlight = snapshot.states.values.count { $0.status == .inFlight }
+            guard try await confirm(Confirmation(plan: plan, inFlight: inFlight)) else { return .declined }
+            let executor = executor(environment: scope.environment, events: events)
+            return .ran(try await executor.apply(plan, scope: scope, fence: lock.fence))
+        }
+    }
+
+    /// Deletes everything recorded for `scope`, deepest level first, once `confirm` agrees to the number of
+    /// resources; `confirm` is not called when nothing is recorded.
+    public func destroy(
+        _ scope: StoreScope, confirm: @escaping @Sendable (Int) async throws -> Bool,
+        events: @escaping @Sendable (ExecutionEvent) -> Void = { _ in }
+    ) async throws -> Outcome? {
+        try await locked(scope) { lock in
+            let count = try await store.steps(in: scope).count
+            guard count > 0 else { return nil }
+            guard try await confirm(count) else { return .declined }
+            let executor = executor(environment: scope.environment, events: events)
+            return .ran(try await executor.destroy(scope: scope, fence: lock.fence))
+        }
+    }
+
+    /// The plan of `source` against `snapshot`, without side effects: what `apply` would run.
+    public func makePlan(_ source: PlanSource, snapshot: any StateSnapshot) throws(ApplicationError) -> Plan {
+        do {
+            switch source {
+            case .request(let request): return try PlanBuilder(catalog: catalog).plan(request, state: snapshot)
+            case .dag(let dag): return try PlanBuilder(catalog: catalog).plan(dag: dag, state: snapshot)
+            case .saved(let plan):
+                guard plan.stateFingerprint == snapshot.fingerprint else { throw ApplicationError.stateChanged(source.scope) }
+                return plan
+            }
+        } catch let error as PlanError {
+            throw .plan(error)
+        } catch let error as ApplicationError {
+            throw error
+        } catch {
+            throw .plan(.planUnreadable(reason: "\(error)"))
+        }
+    }
+
+    // MARK: Wiring
+
+    /// The executor for one run in `environment`: the registered runners, token buckets per provider and per
+    /// connection from the manifests, and circuit breakers keyed by connection.
+    public func executor(
+        environment: DeploymentEnvironment, events: @escaping @Sendable (ExecutionEvent) -> Void = { _ in }
+    ) -> Executor {
+        Executor(
+            store: store, runners: runners, clock: clock,
+            limiter: RateLimiter(limits: Self.rateLimits(catalog, environment: environment)),
+            rateKeys: { node in node.provider.map { [$0, ConnectionKey.default(for: $0)] } ?? [] },
+            connection: { node in node.provider.map(ConnectionKey.default(for:)) },
+            options: ExecutionOptions(parallelism: settings.parallelism, continueOnError: settings.continueOnError),
+            events: events)
+    }
+
+    /// The token buckets the manifests ask for in `environment`: account-wide limits keyed by provider id, per-key
+    /// limits by connection; the tightest wins where a manifest lists several for one key.
+    public static func rateLimits(
+        _ catalog: Catalog, environment: DeploymentEnvironment
+    ) -> [String: RateLimiter.Limit] {
+        var limits: [String: RateLimiter.Limit] = [:]
+        for provider in catalog.sortedProviders {
+            for limit in provider.rateLimits
+            where limit.environments.isEmpty || limit.environments.contains(environment) {
+                guard limit.scope == .account || limit.scope == .connection else { continue }
+                let key = limit.scope == .account ? provider.id : ConnectionKey.default(for: provider.id)
+                if let existing = limits[key], Double(existing.requests) / existing.perSeconds <= limit.ratePerSecond {
+                    continue
+                }
+                limits[key] = RateLimiter.Limit(
+                    requests: limit.requests, perSeconds: limit.perSeconds, burst: limit.burst)
+            }
+        }
+        return limits
+    }
+
+    /// Runs `body` under the scope's apply lock, mapping the lock's refusals to ``ApplicationError``; other errors
+    /// (the caller's confirmation, the store's I/O) pass through.
+    private func locked<T: Sendable>(
+        _ scope: StoreScope, _ body: @escaping @Sendable (LockInfo) async throws -> T
+    ) async throws -> T {
+        do {
+            return try await ApplyLock.withLock(store: store, scope: scope, ttl: lockTTL, body)
+        } catch let held as LockHeld {
+            throw ApplicationError.lockHeld(held)
+        } catch let lost as LockLost {
+            throw ApplicationError.lockLost(lost)
+        }
+    }
+}
+
+/// How hard an apply pushes, and the built-in runners' knobs.
+public struct ApplySettings: Sendable {
+    public var parallelism: Int
+    public var continueOnError: Bool
+    /// Added to every `sheen.data` call, for benchmarks.
+    public var stepLatency: Duration
+    /// Where `sheen.data` records its creates, the crash tests' stand-in for a provider's own records.
+    public var dataLedgerPath: String?
+
+    public init(
+        parallelism: Int = 10, continueOnError: Bool = true, stepLatency: Duration = .zero,
+        dataLedgerPath: String? = nil
+    ) {
+        self.parallelism = parallelism
+        self.continueOnError = continueOnError
+        self.stepLatency = stepLatency
+        self.dataLedgerPath = dataLedgerPath
+    }
+}
