@@ -15,8 +15,16 @@ struct StateCommand: AsyncParsableCommand {
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "List the recorded steps of a project and environment.",
-            discussion: "Example: sheen state list --env prod")
+            abstract: "List the recorded steps of a project and environment, or of every recorded scope.",
+            discussion: """
+                Without --project, --recipe or --dag, and with no sheen.yaml here, lists every scope the state file \
+                records (project/environment, or a DAG's name).
+
+                Examples:
+                  sheen state list                       ./sheen.yaml's project, or every recorded scope
+                  sheen state list --env prod --json
+                  sheen state list --dag dag.json
+                """)
 
         @OptionGroup var input: PlanInputOptions
         @OptionGroup var engine: EngineOptions
@@ -25,36 +33,61 @@ struct StateCommand: AsyncParsableCommand {
         func validate() throws { try input.validate(language: global.language) }
 
         func run() async throws {
-            let store = try engine.openStore(language: global.language)
-            let scope = try input.scope(global: global)
-            let steps = try await store.steps(in: scope)
+            let language = global.language
+            guard let store = try StateCommand.existingStore(engine: engine, global: global) else { return }
+            let scopes = try await StateCommand.scopes(input: input, store: store, global: global)
+            var listed: [(StoreScope, [StepState])] = []
+            for scope in scopes { listed.append((scope, try await store.steps(in: scope))) }
             if global.json {
-                Console.out(
+                let documents = listed.map { scope, steps in
                     JSONValue.object([
-                        "format_version": .string("1.0"), "scope": .string(scope.description),
+                        "scope": .string(scope.description), "project": .string(scope.project),
+                        "environment": .string(scope.environment.rawValue),
                         "steps": .array(steps.map(StateCommand.json)),
-                    ]).rendered)
-                return
-            }
-            guard !steps.isEmpty else {
-                Console.out(global.language == .en ? "nothing recorded for '\(scope)'" : "لا شيء مسجل لـ '\(scope)'")
+                    ])
+                }
+                // One scope keeps the single-scope shape scripts already read; every scope comes as a list.
+                if input.namesScope, let only = documents.first, case .object(var members) = only {
+                    members["format_version"] = .string("1.0")
+                    Console.out(JSONValue.object(members).rendered)
+                } else {
+                    Console.out(JSONValue.object(["format_version": .string("1.0"), "scopes": .array(documents)]).rendered)
+                }
                 return
             }
             let header =
-                global.language == .en
+                language == .en
                 ? ["STEP", "STATUS", "ATTEMPTS", "KIND", "UPDATED"]
                 : ["الخطوة", "الحالة", "المحاولات", "النوع", "آخر تحديث"]
-            let rows = steps.map {
-                [$0.stepID, $0.status.rawValue, String($0.attempts), $0.kind, $0.updatedAt.formatted(.iso8601)]
+            var sections: [String] = []
+            for (scope, steps) in listed {
+                guard !steps.isEmpty else {
+                    sections.append(language == .en ? "nothing recorded for '\(scope)'" : "لا شيء مسجل لـ '\(scope)'")
+                    continue
+                }
+                let rows = steps.map {
+                    [$0.stepID, $0.status.rawValue, String($0.attempts), $0.kind, $0.updatedAt.formatted(.iso8601)]
+                }
+                let table = TextTable(header: header, rows: rows).rendered
+                sections.append(input.namesScope ? table : "\(scope)\n" + table)
             }
-            Console.out(TextTable(header: header, rows: rows).rendered)
+            if sections.isEmpty {
+                sections.append(
+                    language == .en ? "nothing recorded in '\(engine.state)'" : "لا شيء مسجل في '\(engine.state)'")
+            }
+            Console.out(sections.joined(separator: "\n"))
         }
     }
 
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Show one step: status, idempotency key, outputs (never secrets) and its transitions.",
-            discussion: "Example: sheen state show tap.test-charge")
+            discussion: """
+                Looks the step up in the scope the input names, or in every recorded scope when there is no project \
+                file here.
+
+                Example: sheen state show tap.test-charge
+                """)
 
         @Argument(help: ArgumentHelp("The step id.", valueName: "step"))
         var step: String
@@ -66,14 +99,30 @@ struct StateCommand: AsyncParsableCommand {
         func validate() throws { try input.validate(language: global.language) }
 
         func run() async throws {
-            let store = try engine.openStore(language: global.language)
-            let scope = try input.scope(global: global)
-            let steps = try await store.steps(in: scope)
-            guard let state = steps.first(where: { $0.stepID == step }) else {
+            let language = global.language
+            guard let store = try StateCommand.existingStore(engine: engine, global: global) else {
+                throw ValidationError(
+                    language == .en ? "nothing recorded in '\(engine.state)'" : "لا شيء مسجل في '\(engine.state)'")
+            }
+            var found: [(StoreScope, StepState)] = []
+            var candidates: [String] = []
+            for scope in try await StateCommand.scopes(input: input, store: store, global: global) {
+                let steps = try await store.steps(in: scope)
+                candidates += steps.map(\.stepID)
+                if let state = steps.first(where: { $0.stepID == step }) { found.append((scope, state)) }
+            }
+            guard let (scope, state) = found.first else {
                 throw ValidationError(
                     CodeArguments.unknown(
-                        kind: global.language == .en ? "step" : "خطوة", value: step, candidates: steps.map(\.stepID),
-                        language: global.language))
+                        kind: language == .en ? "step" : "خطوة", value: step, candidates: candidates,
+                        language: language))
+            }
+            guard found.count == 1 else {
+                let scopes = found.map { "'\($0.0)'" }.joined(separator: ", ")
+                throw ValidationError(
+                    language == .en
+                        ? "step '\(step)' is recorded in \(scopes): pass --project, --recipe or --dag (and --env) to pick one"
+                        : "الخطوة '\(step)' مسجلة في \(scopes): حدّد ‎--project أو ‎--recipe أو ‎--dag (و‎--env) لاختيار واحدة")
             }
             let trail = try await store.transitions(of: step, in: scope)
             if global.json {
@@ -112,6 +161,32 @@ struct StateCommand: AsyncParsableCommand {
             }
             Console.out(lines.joined(separator: "\n"))
         }
+    }
+
+    /// The state file, or nil (having said so) when there is none yet: reading state never creates one.
+    static func existingStore(engine: EngineOptions, global: GlobalOptions) throws -> SQLiteStateStore? {
+        guard FileManager.default.fileExists(atPath: engine.state) else {
+            if !global.json {
+                Console.out(
+                    global.language == .en
+                        ? "nothing recorded: no state file at '\(engine.state)'"
+                        : "لا شيء مسجل: لا يوجد ملف حالة في '\(engine.state)'")
+            } else {
+                Console.out(JSONValue.object(["format_version": .string("1.0"), "scopes": .array([])]).rendered)
+            }
+            return nil
+        }
+        return try engine.openStore(language: global.language)
+    }
+
+    /// The scope the input names, or, when it names none and there is no project file here, every recorded scope.
+    static func scopes(input: PlanInputOptions, store: SQLiteStateStore, global: GlobalOptions) async throws
+        -> [StoreScope]
+    {
+        if input.namesScope || FileManager.default.fileExists(atPath: "sheen.yaml") {
+            return [try input.scope(global: global)]
+        }
+        return try await store.scopes()
     }
 
     static func json(_ state: StepState) -> JSONValue {

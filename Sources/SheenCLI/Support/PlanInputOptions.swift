@@ -36,6 +36,9 @@ struct PlanInputOptions: ParsableArguments {
             "Plan a neutral DAG file ({\"nodes\":[{\"id\":…,\"deps\":[…]}]}) of sheen.data steps.", valueName: "file"))
     var dag: String?
 
+    /// Whether the command line names what to work on (otherwise it is ./sheen.yaml).
+    var namesScope: Bool { recipe != nil || project != nil || dag != nil }
+
     func validate(language: Language) throws {
         if dag != nil, recipe != nil || project != nil {
             throw ValidationError(
