@@ -256,6 +256,25 @@ public final class SQLiteStateStore: StateStore {
         }
     }
 
+    /// Who holds the apply lock of `scope`, if anyone: for `sheen state` and the crash tests.
+    public func lock(of scope: StoreScope) async throws -> LockInfo? {
+        try await database.read { db in
+            try Row.fetchOne(
+                db, sql: "SELECT * FROM locks WHERE project = ? AND environment = ?",
+                arguments: [scope.project, scope.environment.rawValue]
+            ).map(Self.lock)
+        }
+    }
+
+    /// How many transitions the journal of `scope` holds.
+    public func journalLength(of scope: StoreScope) async throws -> Int {
+        try await database.read { db in
+            try Int.fetchOne(
+                db, sql: "SELECT count(*) FROM transitions WHERE project = ? AND environment = ?",
+                arguments: [scope.project, scope.environment.rawValue]) ?? 0
+        }
+    }
+
     /// The value of a pragma on the store's connection, for checks and `sheen state`.
     public func pragma(_ name: String) async throws -> String {
         guard name.allSatisfy({ $0.isLetter || $0 == "_" }) else { return "" }

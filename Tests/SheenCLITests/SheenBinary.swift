@@ -4,6 +4,8 @@ import Foundation
 struct SheenBinary {
     struct Output {
         let status: Int32
+        /// `.uncaughtSignal` when a signal ended the process (then `status` is the signal's number).
+        let reason: Process.TerminationReason
         let stdout: String
         let stderr: String
     }
@@ -41,7 +43,7 @@ struct SheenBinary {
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return Output(
-            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+            status: process.terminationStatus, reason: process.terminationReason, stdout: String(decoding: stdout, as: UTF8.self),
             stderr: String(decoding: stderr, as: UTF8.self))
     }
 
