@@ -80,10 +80,21 @@ public struct Plan: Sendable {
         public var limit: ProviderManifest.RateLimit?
     }
 
-    public var formatVersion: String { "1.0" }
+    /// Which recipe a plan is of, as a saved plan keeps it.
+    public struct RecipeRef: Sendable, Hashable {
+        public var id: String
+        public var name: LocalizedText
+
+        public init(id: String, name: LocalizedText) {
+            self.id = id
+            self.name = name
+        }
+    }
+
+    public var formatVersion: String { PlanDocument.formatVersion }
     public var projectName: String
     /// `nil` for a plan of a neutral DAG file.
-    public var recipe: Recipe?
+    public var recipe: RecipeRef?
     public var environment: DeploymentEnvironment
     public var markets: [CountryCode]
     public var currencies: [CurrencyCode]

@@ -129,7 +129,7 @@ public struct PlanBuilder: Sendable {
             catalog.providers[id]?.pricing.map { Plan.CostLine(provider: id, pricing: $0) }
         }
         return Plan(
-            projectName: request.projectName, recipe: recipe, environment: environment, markets: request.markets,
+            projectName: request.projectName, recipe: Plan.RecipeRef(id: recipe.id, name: recipe.name), environment: environment, markets: request.markets,
             currencies: request.currencies, resolutions: resolutions, nodes: nodes,
             criticalPath: GraphDrafts.criticalPath(nodes), checklist: checklist, costs: costs,
             rateBudgets: rateBudgets(nodes, providers: providerOrder, environment: environment),

@@ -175,14 +175,6 @@ public struct PlanTextRenderer: Sendable {
         return lines
     }
 
-    static func evidenceName(_ evidence: Checklist.Evidence) -> String {
-        switch evidence {
-        case .stepResult: "step"
-        case .event(let type, let status): "event \(type)" + (status.map { "=\($0)" } ?? "")
-        case .probe(let probe): "probe \(probe.rawValue)"
-        case .manualAttestation: "manual"
-        }
-    }
 
     private func checklist(_ plan: Plan) -> [String] {
         var lines: [String] = []
@@ -193,7 +185,7 @@ public struct PlanTextRenderer: Sendable {
                 lines.append(
                     "  ✓ \(entry.item): \(entry.title(language)) ← " + entry.evidencedBy.joined(separator: ", "))
             } else {
-                let other = entry.otherEvidence.map(Self.evidenceName).joined(separator: ", ")
+                let other = entry.otherEvidence.map(EvidenceName.format).joined(separator: ", ")
                 lines.append(
                     "  ! \(entry.item): \(entry.title(language)) — " + t("needs you", "يحتاج تدخلك")
                         + (other.isEmpty ? "" : " (\(other))"))
