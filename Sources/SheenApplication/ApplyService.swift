@@ -97,7 +97,9 @@ public struct ApplyService: Sendable {
             case .request(let request): return try PlanBuilder(catalog: catalog).plan(request, state: snapshot)
             case .dag(let dag): return try PlanBuilder(catalog: catalog).plan(dag: dag, state: snapshot)
             case .saved(let plan):
-                guard plan.stateFingerprint == snapshot.fingerprint else { throw ApplicationError.stateChanged(source.scope) }
+                guard plan.stateFingerprint == snapshot.fingerprint else {
+                    throw ApplicationError.stateChanged(source.scope)
+                }
                 return plan
             }
         } catch let error as PlanError {

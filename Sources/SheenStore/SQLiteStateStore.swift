@@ -163,7 +163,9 @@ public final class SQLiteStateStore: StateStore {
                     for (position, (transition, outputs)) in rows.enumerated() {
                         if let fence = transition.fence {
                             let key = FenceKey(scope: transition.scope, fence: fence)
-                            if verdicts[key] == nil { verdicts[key] = try Self.fenceViolation(fence, transition.scope, db) }
+                            if verdicts[key] == nil {
+                                verdicts[key] = try Self.fenceViolation(fence, transition.scope, db)
+                            }
                             if let lost = verdicts[key] ?? nil {
                                 refused[position] = lost
                                 continue
@@ -336,7 +338,8 @@ public final class SQLiteStateStore: StateStore {
     public func renewLock(_ scope: StoreScope, fence: LockFence, until: Date) async throws {
         try await database.write { db in
             try db.execute(
-                sql: "UPDATE locks SET expires_at = ? WHERE project = ? AND environment = ? AND holder = ? AND token = ?",
+                sql:
+                    "UPDATE locks SET expires_at = ? WHERE project = ? AND environment = ? AND holder = ? AND token = ?",
                 arguments: [
                     until.timeIntervalSince1970, scope.project, scope.environment.rawValue, fence.holder, fence.token,
                 ])

@@ -27,7 +27,8 @@ struct ApplyServiceTests {
 
     static func request(_ catalog: Catalog) throws -> PlanRequest {
         PlanRequest(
-            projectName: "souq", recipe: try #require(catalog.recipes["arabic-ecommerce"]), markets: [try #require(CountryCode(rawValue: "SA"))])
+            projectName: "souq", recipe: try #require(catalog.recipes["arabic-ecommerce"]),
+            markets: [try #require(CountryCode(rawValue: "SA"))])
     }
 
     /// A scripted runner for every kind the plan uses, so the whole recipe can run.
@@ -88,7 +89,9 @@ struct ApplyServiceTests {
 
         // Given Tap's credential check fails,
         let failing = ScriptedRunner(
-            failures: ["preflight.tap.credentials": [StepFailure(.http(status: 401, retryAfter: nil), message: "no key")]])
+            failures: [
+                "preflight.tap.credentials": [StepFailure(.http(status: 401, retryAfter: nil), message: "no key")]
+            ])
         let broken = ApplyService(
             store: store, catalog: catalog, runners: Self.runners(for: first, failing), clock: MockClock())
         guard case .ran(let report) = try await broken.apply(.request(request), confirm: { _ in true }) else {
@@ -101,7 +104,9 @@ struct ApplyServiceTests {
         let replanned = try PlanBuilder(catalog: catalog).plan(request, state: try await store.snapshot(broken.scope))
         for id in tapSteps {
             let node = try #require(replanned.nodes.first { $0.id == id })
-            #expect(node.action == .create && node.reason == .skippedPreviously, "\(id): \(String(describing: node.action))")
+            #expect(
+                node.action == .create && node.reason == .skippedPreviously, "\(id): \(String(describing: node.action))"
+            )
         }
 
         // and once the check passes, a re-apply runs them and leaves every step succeeded.

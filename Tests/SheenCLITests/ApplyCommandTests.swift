@@ -98,7 +98,8 @@ struct ApplyCommandTests {
         #expect(recipe.stdout.contains("no adapter implements step kind"))
     }
 
-    @Test("after an apply stopped by a failed check, the next plan runs the skipped steps, as creates with their reason")
+    @Test(
+        "after an apply stopped by a failed check, the next plan runs the skipped steps, as creates with their reason")
     func skippedStepsReplan() throws {
         let directory = try SheenBinary.temporaryDirectory()
         #expect(try SheenBinary.run(["init", "arabic-ecommerce", "--market", "SA"], in: directory).status == 0)
@@ -136,7 +137,8 @@ struct ApplyCommandTests {
         #expect(list.stdout.contains("n1") && list.stdout.contains("m0"))
         let json = try SheenBinary.run(["state", "list", "--json"], in: directory)
         let document = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
-        #expect((document["scopes"] as? [[String: Any]])?.compactMap { $0["scope"] as? String } == ["dag/dev", "other/dev"])
+        #expect(
+            (document["scopes"] as? [[String: Any]])?.compactMap { $0["scope"] as? String } == ["dag/dev", "other/dev"])
         let narrowed = try SheenBinary.run(["state", "list", "--dag", "other.json"], in: directory)
         #expect(narrowed.stdout.contains("m0") && !narrowed.stdout.contains("n1"))
         let show = try SheenBinary.run(["state", "show", "m0"], in: directory)

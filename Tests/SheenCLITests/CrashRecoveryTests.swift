@@ -53,7 +53,9 @@ struct CrashRecoveryTests {
             let store = try SQLiteStateStore(path: directory.appendingPathComponent(".sheen/state.sqlite").path)
             let scope = StoreScope(project: "dag", environment: .dev)
             let lock = try await store.lock(of: scope)
-            #expect(lock != nil && (process.pid == nil || lock?.processID == process.pid), "\(context): lock \(lock as Any)")
+            #expect(
+                lock != nil && (process.pid == nil || lock?.processID == process.pid), "\(context): lock \(lock as Any)"
+            )
             let length = try await store.journalLength(of: scope)
             if let transitions { #expect(transitions.contains(length), "\(context): journal length \(length)") }
             let finished = try await store.steps(in: scope).count { $0.status == .succeeded }

@@ -46,7 +46,9 @@ struct PlanBuilderTests {
         let dag = Self.dag([("a", []), ("b", ["a"])] + ids.dropFirst(2).map { ($0, []) })
         let fresh = try subject.plan(dag: dag, state: InMemoryStateSnapshot())
         let hash = Dictionary(uniqueKeysWithValues: fresh.nodes.map { ($0.id, $0.inputHash) })
-        func record(_ id: String, _ status: StepRecord.Status, kind: String = "sheen.data", created: Bool? = nil)
+        func record(
+            _ id: String, _ status: StepRecord.Status, kind: String = "sheen.data", created: Bool? = nil
+        )
             -> StepRecord
         {
             StepRecord(stepID: id, kind: kind, inputHash: hash[id] ?? "", status: status, created: created)
@@ -155,5 +157,64 @@ struct PlanBuilderTests {
                 #expect(!plan.criticalPath.isEmpty)
             }
         }
+    }
+}
+
+@Suite("Catalog facts in plans")
+struct CatalogFactsTests {
+    let builder = PlanBuilder(catalog: PlannerFixtures.catalog)
+
+    @Test(
+        "recurring billing is a saved card charged by the merchant: Tap offers no subscriptions, and the plan says so")
+    func recurringBilling() throws {
+        let tap = try #require(PlannerFixtures.catalog.providers["tap"])
+        #expect(!tap.capabilities.map(\.rawValue).contains("subscription.create"))
+        #expect(tap.capabilities.map(\.rawValue).contains("charge.merchant-initiated"))
+        #expect(tap.idempotency == .bodyField(path: "reference.idempotent", maxKeyLength: nil))
+        let plan = try builder.plan(
+            try PlannerFixtures.request("saas-mena", markets: ["SA"]), state: InMemoryStateSnapshot())
+        let payments = try #require(plan.resolutions[slot: "payments"]?.assignments.first)
+        #expect(payments.provider == "tap")
+        #expect(payments.notes.contains { $0.en.contains("no subscription API") })
+        let text = PlanTextRenderer().render(plan)
+        #expect(text.contains("recurring billing is your app charging the saved card each period"))
+    }
+
+    @Test("a market with its own host sends its calls there, and the plan shows it")
+    func marketHosts() throws {
+        let plan = try builder.plan(
+            try PlannerFixtures.request("arabic-ecommerce", markets: ["SA", "EG"]), state: InMemoryStateSnapshot())
+        let tabby = try #require(plan.resolutions[slot: "bnpl"]?.assignments.first { $0.provider == "tabby" })
+        #expect(tabby.hosts[PlannerFixtures.markets(["SA"])[0]] == "https://api.tabby.sa")
+        let step = try #require(plan.nodes.first { $0.provider == "tabby" && $0.role == .step })
+        #expect(step.inputs["market_hosts"] == "SA=https://api.tabby.sa")
+        #expect(PlanTextRenderer().render(plan).contains("SA calls go to https://api.tabby.sa"))
+    }
+
+    @Test(
+        "every applicable checklist item of every recipe in every MENA market has evidence that can turn it green",
+        arguments: [
+            "ai-application", "arabic-ecommerce", "enterprise-b2b", "global-saas", "saas-mena",
+            "service-business-mena",
+        ])
+    func checklistApplicability(recipe: String) throws {
+        for market in PlannerFixtures.menaMarkets {
+            let plan = try builder.plan(
+                try PlannerFixtures.request(recipe, markets: [market]), state: InMemoryStateSnapshot())
+            let hasDeploy = plan.resolutions.contains { $0.slot == "deploy" && !$0.assignments.isEmpty }
+            let deployItem = plan.checklist.first { $0.item == "deploy-region" }
+            #expect(deployItem?.applies == hasDeploy, "\(recipe) in \(market): deploy-region follows the deploy slot")
+            #expect(plan.checklist.first { $0.item == "arabic-font-rendering" }?.applies == true)
+            for entry in plan.checklist where entry.applies {
+                #expect(entry.turnsGreen || !entry.otherEvidence.isEmpty, "\(recipe)/\(market): \(entry.item)")
+            }
+        }
+        let english = try builder.plan(
+            try PlannerFixtures.request("global-saas", markets: ["US", "GB"]), state: InMemoryStateSnapshot())
+        let serves = english.checklist.first { $0.item == "arabic-font-rendering" }?.applies
+        let arabicTemplates = PlannerFixtures.catalog.recipes["global-saas"]?.templates.contains {
+            $0.variants.contains { $0.language == "ar" }
+        }
+        #expect(serves == arabicTemplates, "a US/GB project serves Arabic only if its recipe has Arabic templates")
     }
 }

@@ -15,7 +15,9 @@ struct PlanDocumentTests {
 
     @Test(
         "every recipe's plan reads back whole: the same bytes when written again, titles, resolutions, checklist, inputs",
-        arguments: ["ai-application", "arabic-ecommerce", "enterprise-b2b", "global-saas", "saas-mena", "service-business-mena"])
+        arguments: [
+            "ai-application", "arabic-ecommerce", "enterprise-b2b", "global-saas", "saas-mena", "service-business-mena",
+        ])
     func roundTrip(recipe: String) throws {
         let request = try PlannerFixtures.request(recipe, markets: ["SA", "EG", "AE"], environment: .prod)
         let plan = try PlanBuilder(catalog: PlannerFixtures.catalog).plan(request, state: InMemoryStateSnapshot())

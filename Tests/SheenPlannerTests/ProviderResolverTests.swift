@@ -122,21 +122,26 @@ struct ProviderResolverTests {
         let saudi = PlannerFixtures.markets(["SA"])
         let preferred = try PlannerFixtures.request(
             "arabic-ecommerce", markets: ["SA"], residency: .init(countries: saudi, level: .preferred))
+        // Google Cloud's Dammam region keeps Saudi data in the Kingdom: preferred residency ranks it first.
         let deploy = try #require(try subject.resolve(preferred)[slot: "deploy"])
-        #expect(deploy.providers == ["aws"])
-        #expect(deploy.assignments.first?.reasons.last?.en.contains("nearest: me-south-1 (BH)") == true)
+        #expect(deploy.providers == ["gcp"])
+        #expect(deploy.assignments.first?.reasons.last?.en.contains("me-central2 (SA)") == true)
 
         let required = try PlannerFixtures.request(
             "arabic-ecommerce", markets: ["SA"], residency: .init(countries: saudi, level: .required))
-        do {
-            _ = try subject.resolve(required)
-            Issue.record("required Saudi residency satisfied without a Saudi region")
-        } catch {
-            // GCP has a Saudi region (me-central2, Dammam), so it is the nearest miss, before the recipe's preferences.
-            #expect(
-                error.message(in: .en).contains(
-                    "slot 'deploy' cannot be filled in SA: gcp is coming soon; aws has no region in SA"))
-        }
+        let saudiOnly = try #require(try subject.resolve(required)[slot: "deploy"])
+        #expect(saudiOnly.providers == ["gcp"])
+        #expect(saudiOnly.exclusions.contains { $0.provider == "aws" && $0.rule == .residency })
+
+        // Preferred residency without an in-country region explains the nearest one.
+        let kuwait = PlannerFixtures.markets(["KW"])
+        let nearest = try PlannerFixtures.request(
+            "arabic-ecommerce", markets: ["KW"], residency: .init(countries: kuwait, level: .preferred))
+        let near = try #require(try subject.resolve(nearest)[slot: "deploy"])
+        #expect(near.assignments.first?.reasons.last?.en.contains("nearest") == true)
+        let impossible = try PlannerFixtures.request(
+            "arabic-ecommerce", markets: ["KW"], residency: .init(countries: kuwait, level: .required))
+        #expect(throws: PlanError.self) { try subject.resolve(impossible) }
 
         let uae = PlannerFixtures.markets(["AE"])
         let inUAE = try PlannerFixtures.request(

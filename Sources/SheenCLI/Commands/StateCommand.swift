@@ -51,7 +51,8 @@ struct StateCommand: AsyncParsableCommand {
                     members["format_version"] = .string("1.0")
                     Console.out(JSONValue.object(members).rendered)
                 } else {
-                    Console.out(JSONValue.object(["format_version": .string("1.0"), "scopes": .array(documents)]).rendered)
+                    Console.out(
+                        JSONValue.object(["format_version": .string("1.0"), "scopes": .array(documents)]).rendered)
                 }
                 return
             }
@@ -122,7 +123,8 @@ struct StateCommand: AsyncParsableCommand {
                 throw ValidationError(
                     language == .en
                         ? "step '\(step)' is recorded in \(scopes): pass --project, --recipe or --dag (and --env) to pick one"
-                        : "الخطوة '\(step)' مسجلة في \(scopes): حدّد ‎--project أو ‎--recipe أو ‎--dag (و‎--env) لاختيار واحدة")
+                        : "الخطوة '\(step)' مسجلة في \(scopes): حدّد ‎--project أو ‎--recipe أو ‎--dag (و‎--env) لاختيار واحدة"
+                )
             }
             let trail = try await store.transitions(of: step, in: scope)
             if global.json {
@@ -180,7 +182,9 @@ struct StateCommand: AsyncParsableCommand {
     }
 
     /// The scope the input names, or, when it names none and there is no project file here, every recorded scope.
-    static func scopes(input: PlanInputOptions, store: SQLiteStateStore, global: GlobalOptions) async throws
+    static func scopes(
+        input: PlanInputOptions, store: SQLiteStateStore, global: GlobalOptions
+    ) async throws
         -> [StoreScope]
     {
         if input.namesScope || FileManager.default.fileExists(atPath: "sheen.yaml") {

@@ -94,6 +94,9 @@ enum ProviderJSON {
         let credentials: [Credential]
         let rateLimits: [Limit]
         let idempotencyHeader: String?
+        let idempotencyBodyField: String?
+        let marketBaseURLs: [String: String]
+        let capabilityNotes: [String: LocalizedText]
         let webhookScheme: String?
         let webhookEvents: [String]
         let provisioning: [Step]
@@ -116,11 +119,15 @@ enum ProviderJSON {
                     requests: $0.requests, perSeconds: $0.perSeconds, burst: $0.burst, scope: $0.scope.rawValue,
                     environments: $0.environments.map(\.rawValue), endpoint: $0.endpoint, confirmed: $0.confirmed)
             }
-            if case .header(let name, _, _) = provider.idempotency {
-                idempotencyHeader = name
-            } else {
-                idempotencyHeader = nil
+            switch provider.idempotency {
+            case .header(let name, _, _): (idempotencyHeader, idempotencyBodyField) = (name, nil)
+            case .bodyField(let path, _): (idempotencyHeader, idempotencyBodyField) = (nil, path)
+            case .observeBeforeCreate: (idempotencyHeader, idempotencyBodyField) = (nil, nil)
             }
+            marketBaseURLs = Dictionary(
+                uniqueKeysWithValues: provider.marketBaseURLs.map { ($0.key.rawValue, $0.value) })
+            capabilityNotes = Dictionary(
+                uniqueKeysWithValues: provider.capabilityNotes.map { ($0.key.rawValue, $0.value) })
             webhookScheme = provider.webhooks?.scheme.rawValue
             webhookEvents = provider.webhooks?.events ?? []
             provisioning = provider.provisioning.map {
@@ -136,6 +143,9 @@ enum ProviderJSON {
             case credentials
             case rateLimits = "rate_limits"
             case idempotencyHeader = "idempotency_header"
+            case idempotencyBodyField = "idempotency_body_field"
+            case marketBaseURLs = "market_base_urls"
+            case capabilityNotes = "capability_notes"
             case webhookScheme = "webhook_scheme"
             case webhookEvents = "webhook_events"
             case provisioning

@@ -80,6 +80,8 @@ enum ProviderText {
         switch provider.idempotency {
         case .header(let name, let hours, _):
             field(("idempotency", "منع التكرار"), name + (hours.map { ", \($0) h" } ?? ""))
+        case .bodyField(let path, _):
+            field(("idempotency", "منع التكرار"), en ? "body field \(path)" : "حقل في جسم الطلب \(path)")
         case .observeBeforeCreate:
             field(
                 ("idempotency", "منع التكرار"),

@@ -33,6 +33,16 @@ extension DocumentDecoder {
             {
                 conditions.append(.environment(environment))
             }
+            if let language = when.string("serves") {
+                // Only Arabic has a rule today; any other value is a mistake worth naming.
+                if language == "ar" {
+                    conditions.append(.servesArabic)
+                } else {
+                    report(
+                        .invalidChoice(path: when.child("serves"), value: language, allowed: ["ar"], suggestion: nil),
+                        at: when.node)
+                }
+            }
             when.finish()
         }
         guard let id, let title, let fix else { return nil }

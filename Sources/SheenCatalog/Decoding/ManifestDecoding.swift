@@ -14,6 +14,8 @@ extension DocumentDecoder {
         let docs = file.value("docs").flatMap { url($0, path: "docs") }
         let auth = file.mapping("auth", required: true).flatMap(auth)
         let baseURLs = file.mapping("environments", required: true).map(baseURLs) ?? [:]
+        let marketHosts = file.mapping("market_base_urls").map(marketBaseURLs) ?? [:]
+        let capabilityNotes = file.mapping("capability_notes").map(capabilityNotes) ?? [:]
         let markets = file.markets("markets") ?? []
         let currencies = file.currencies("currencies") ?? []
         let amountFormat = file.choice("amount_format", as: ProviderManifest.AmountFormat.self)
@@ -37,7 +39,30 @@ extension DocumentDecoder {
             markets: markets, currencies: currencies, amountFormat: amountFormat, paymentMethods: methods,
             regions: regions, capabilities: capabilities, rateLimits: rateLimits, retry: retry,
             idempotency: idempotency, webhooks: webhooks, provisioning: steps, pricing: pricing,
-            location: file.keyLocation("id"))
+            location: file.keyLocation("id"), marketBaseURLs: marketHosts, capabilityNotes: capabilityNotes)
+    }
+
+    private func marketBaseURLs(_ reader: MappingReader) -> [CountryCode: String] {
+        defer { reader.finish() }
+        var result: [CountryCode: String] = [:]
+        for key in reader.keys {
+            guard let node = reader.value(key) else { continue }
+            guard let market = CountryCode(rawValue: key) else {
+                report(.unknownMarket(key, suggestion: CountryCode.commonMistakes[key.uppercased()]), at: node)
+                continue
+            }
+            if let url = url(node, path: reader.child(key)) { result[market] = url }
+        }
+        return result
+    }
+
+    private func capabilityNotes(_ reader: MappingReader) -> [Capability: LocalizedText] {
+        defer { reader.finish() }
+        var result: [Capability: LocalizedText] = [:]
+        for key in reader.keys {
+            if let text = reader.localized(key) { result[Capability(rawValue: key)] = text }
+        }
+        return result
     }
 
     private func auth(_ reader: MappingReader) -> ProviderManifest.Auth? {
@@ -153,8 +178,10 @@ extension DocumentDecoder {
     private func idempotency(_ reader: MappingReader) -> ProviderManifest.Idempotency {
         defer { reader.finish() }
         let header = reader.string("header")
+        let bodyField = reader.string("body_field")
         let retention = reader.int("retention_hours", range: 1...8_760)
         let maxLength = reader.int("max_key_length", range: 16...4_096)
+        if let bodyField { return .bodyField(path: bodyField, maxKeyLength: maxLength) }
         guard let header else { return .observeBeforeCreate }
         return .header(name: header, retentionHours: retention, maxKeyLength: maxLength)
     }

@@ -66,5 +66,7 @@ extension Checklist {
         case market(CountryCode)
         /// The plan is for this environment.
         case environment(DeploymentEnvironment)
+        /// The project serves Arabic: one of its markets is Arabic-speaking, or its recipe has Arabic templates.
+        case servesArabic
     }
 }

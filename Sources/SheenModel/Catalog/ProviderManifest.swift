@@ -18,6 +18,12 @@ public struct ProviderManifest: Sendable, Hashable {
     public var auth: Auth
     /// Base URL per environment; a provider that selects test or live mode by key repeats one host.
     public var baseURLs: [DeploymentEnvironment: String]
+    /// Hosts that replace the environment's base URL for merchants of one market (Paymob's `ksa.paymob.com`, Tabby's
+    /// `api.tabby.sa`): the account lives where the merchant is, and the key decides test or live.
+    public var marketBaseURLs: [CountryCode: String]
+    /// What a capability means at this provider when it differs from the vocabulary's plain reading (Tap's
+    /// merchant-initiated charges are how recurring billing works there: Tap runs no schedule). The plan shows it.
+    public var capabilityNotes: [Capability: LocalizedText]
     public var markets: [CountryCode]
     public var currencies: [CurrencyCode]
     public var amountFormat: AmountFormat?
@@ -32,14 +38,22 @@ public struct ProviderManifest: Sendable, Hashable {
     public var pricing: Pricing?
     public var location: SourceLocation?
 
+    /// The base URL for `environment`, or the market's own host where the provider has one.
+    public func baseURL(for environment: DeploymentEnvironment, market: CountryCode?) -> String? {
+        market.flatMap { marketBaseURLs[$0] } ?? baseURLs[environment]
+    }
+
     public init(
         id: String, name: LocalizedText, category: Category, status: Status, docs: String? = nil, auth: Auth,
         baseURLs: [DeploymentEnvironment: String], markets: [CountryCode], currencies: [CurrencyCode],
         amountFormat: AmountFormat? = nil, paymentMethods: [PaymentMethod] = [], regions: [Region] = [],
         capabilities: [Capability], rateLimits: [RateLimit] = [], retry: RetryHints = RetryHints(),
         idempotency: Idempotency = .observeBeforeCreate, webhooks: Webhooks? = nil, provisioning: [StepTemplate] = [],
-        pricing: Pricing? = nil, location: SourceLocation? = nil
+        pricing: Pricing? = nil, location: SourceLocation? = nil, marketBaseURLs: [CountryCode: String] = [:],
+        capabilityNotes: [Capability: LocalizedText] = [:]
     ) {
+        self.marketBaseURLs = marketBaseURLs
+        self.capabilityNotes = capabilityNotes
         self.id = id
         self.name = name
         self.category = category
@@ -207,6 +221,8 @@ extension ProviderManifest {
     /// Whether a retried create is safe on the provider's side, or Sheen must observe before creating.
     public enum Idempotency: Sendable, Hashable {
         case header(name: String, retentionHours: Int?, maxKeyLength: Int?)
+        /// The key travels in the request body at this dotted path (Tap's `reference.idempotent`).
+        case bodyField(path: String, maxKeyLength: Int?)
         case observeBeforeCreate
     }
 

@@ -1,3 +1,7 @@
+// swift-format-ignore-file: AlwaysUseLowerCamelCase
+
+// The private mirror types below spell the document's snake_case keys as property names, so the synthesized Decodable
+// reads exactly what `PlanDocument.json` writes (a key strategy would also rewrite the keys of `inputs`).
 import Foundation
 import SheenModel
 
@@ -25,6 +29,8 @@ extension PlanDocument {
             var provider: String
             var markets: [CountryCode]
             var reasons: [LocalizedText]
+            var notes: [LocalizedText]?
+            var hosts: [String: String]?
         }
         struct Exclusion: Decodable {
             var provider: String
@@ -126,7 +132,12 @@ extension PlanDocument {
                     slot: resolution.slot, optional: resolution.optional,
                     capabilities: resolution.capabilities.map(Capability.init(rawValue:)),
                     assignments: resolution.assignments.map {
-                        SlotResolution.Assignment(provider: $0.provider, markets: $0.markets, reasons: $0.reasons)
+                        SlotResolution.Assignment(
+                            provider: $0.provider, markets: $0.markets, reasons: $0.reasons, notes: $0.notes ?? [],
+                            hosts: Dictionary(
+                                uniqueKeysWithValues: ($0.hosts ?? [:]).compactMap { key, value in
+                                    CountryCode(rawValue: key).map { ($0, value) }
+                                }))
                     },
                     exclusions: resolution.exclusions.map {
                         SlotResolution.Exclusion(provider: $0.provider, rule: $0.rule, detail: $0.detail)

@@ -21,13 +21,16 @@ public struct PlanDocument: Sendable, Codable {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw .planUnreadable(reason: "no readable plan file at '\(path)'")
         }
-        struct Version: Decodable { var format_version: String? }
+        struct Version: Decodable {
+            var formatVersion: String?
+            enum CodingKeys: String, CodingKey { case formatVersion = "format_version" }
+        }
         guard let version = try? JSONDecoder().decode(Version.self, from: data) else {
             throw .planUnreadable(reason: "'\(path)' is not a plan written by 'sheen plan --out'")
         }
-        guard let found = version.format_version, found.hasPrefix("1.") else {
+        guard let found = version.formatVersion, found.hasPrefix("1.") else {
             throw .planUnreadable(
-                reason: "'\(path)' has format_version \(version.format_version ?? "none"); this sheen reads 1.x")
+                reason: "'\(path)' has format_version \(version.formatVersion ?? "none"); this sheen reads 1.x")
         }
         do {
             return try JSONDecoder().decode(PlanDocument.self, from: data)
@@ -109,6 +112,10 @@ public struct PlanDocument: Sendable, Codable {
                         "provider": .string(assignment.provider),
                         "markets": .strings(assignment.markets.map(\.rawValue)),
                         "reasons": .array(assignment.reasons.map(text)),
+                        "notes": .array(assignment.notes.map(text)),
+                        "hosts": .object(
+                            Dictionary(
+                                uniqueKeysWithValues: assignment.hosts.map { ($0.key.rawValue, .string($0.value)) })),
                     ])
                 }),
             "exclusions": .array(

@@ -62,7 +62,7 @@ public struct PlanBuilder: Sendable {
                         "step": nodeID, "kind": step.kind, "environment": environment.rawValue,
                         "base_url": provider.baseURLs[environment] ?? "",
                         "markets": markets.map(\.rawValue).joined(separator: ","), "project": request.projectName,
-                    ], outputs: step.outputs)
+                    ].merging(Self.hostInputs(provider, markets: markets)) { first, _ in first }, outputs: step.outputs)
                 for item in step.evidences { evidence[item.id, default: []].append(nodeID) }
             }
             for resolution in resolutions where resolution.providers.contains(id) {
@@ -106,6 +106,9 @@ public struct PlanBuilder: Sendable {
                     case .slotPresent(let slot): resolutions.contains { $0.slot == slot && !$0.assignments.isEmpty }
                     case .market(let market): request.markets.contains(market)
                     case .environment(let target): target == environment
+                    case .servesArabic:
+                        request.markets.contains { Self.arabicSpeaking.contains($0.rawValue) }
+                            || recipe.templates.contains { $0.variants.contains { $0.language == "ar" } }
                     }
                 }
                 let evidencedBy =
@@ -129,11 +132,25 @@ public struct PlanBuilder: Sendable {
             catalog.providers[id]?.pricing.map { Plan.CostLine(provider: id, pricing: $0) }
         }
         return Plan(
-            projectName: request.projectName, recipe: Plan.RecipeRef(id: recipe.id, name: recipe.name), environment: environment, markets: request.markets,
+            projectName: request.projectName, recipe: Plan.RecipeRef(id: recipe.id, name: recipe.name),
+            environment: environment, markets: request.markets,
             currencies: request.currencies, resolutions: resolutions, nodes: nodes,
             criticalPath: GraphDrafts.criticalPath(nodes), checklist: checklist, costs: costs,
             rateBudgets: rateBudgets(nodes, providers: providerOrder, environment: environment),
             stateFingerprint: state.fingerprint)
+    }
+
+    /// The Arab League's members, whose users read Arabic whatever else a project serves.
+    static let arabicSpeaking: Set<String> = [
+        "AE", "BH", "DJ", "DZ", "EG", "IQ", "JO", "KM", "KW", "LB", "LY", "MA", "MR", "OM", "PS", "QA", "SA", "SD",
+        "SO", "SY", "TN", "YE",
+    ]
+
+    /// `market_hosts` (`SA=https://ksa.paymob.com,EG=…`) when a market's calls go to a host of its own; absent
+    /// otherwise, so plans of providers without market hosts keep their input hashes.
+    static func hostInputs(_ provider: ProviderManifest, markets: [CountryCode]) -> [String: String] {
+        let hosts = markets.compactMap { market in provider.marketBaseURLs[market].map { "\(market.rawValue)=\($0)" } }
+        return hosts.isEmpty ? [:] : ["market_hosts": hosts.joined(separator: ",")]
     }
 
     /// Plans a neutral DAG file: every node a `sheen.data` step.

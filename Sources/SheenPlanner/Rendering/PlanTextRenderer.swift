@@ -90,13 +90,21 @@ public struct PlanTextRenderer: Sendable {
         if resolution.disabled {
             return ["  " + t("\(resolution.slot): left out by the project", "\(resolution.slot): مستبعدة في المشروع")]
         }
-        var lines = resolution.assignments.map { assignment in
+        var lines: [String] = []
+        for assignment in resolution.assignments {
             let markets = assignment.markets.map(\.rawValue).joined(separator: "/")
             let because = assignment.reasons.map { $0(language) }.joined(separator: t(", ", "، "))
-            return "  "
-                + t(
-                    "\(providerName(assignment.provider)) for \(resolution.slot) in \(markets) because \(because)",
-                    "\(providerName(assignment.provider)) لخانة \(resolution.slot) في \(markets) لأن \(because)")
+            lines.append(
+                "  "
+                    + t(
+                        "\(providerName(assignment.provider)) for \(resolution.slot) in \(markets) because \(because)",
+                        "\(providerName(assignment.provider)) لخانة \(resolution.slot) في \(markets) لأن \(because)"))
+            for market in assignment.markets {
+                guard let host = assignment.hosts[market] else { continue }
+                lines.append(
+                    "    " + t("\(market.rawValue) calls go to \(host)", "طلبات \(market.rawValue) تذهب إلى \(host)"))
+            }
+            lines += assignment.notes.map { "    " + t("note: ", "ملاحظة: ") + $0(language) }
         }
         if !resolution.uncoveredMarkets.isEmpty {
             let markets = resolution.uncoveredMarkets.map(\.rawValue).joined(separator: ", ")
@@ -174,7 +182,6 @@ public struct PlanTextRenderer: Sendable {
         }
         return lines
     }
-
 
     private func checklist(_ plan: Plan) -> [String] {
         var lines: [String] = []

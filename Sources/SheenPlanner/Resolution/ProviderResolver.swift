@@ -217,6 +217,10 @@ private struct SlotContext {
                 assignments[index].reasons = reasons(
                     for: provider, markets: assignments[index].markets, pinned: pinned.contains(provider.id),
                     split: split && assignments.count > 1)
+                assignments[index].notes = slot.capabilities.compactMap { provider.capabilityNotes[$0] }
+                for market in assignments[index].markets {
+                    if let host = provider.marketBaseURLs[market] { assignments[index].hosts[market] = host }
+                }
             }
         }
         let chosenIDs = Set(assignments.map(\.provider))

@@ -7,6 +7,10 @@ public struct SlotResolution: Sendable, Hashable {
         public var provider: String
         public var markets: [CountryCode]
         public var reasons: [LocalizedText]
+        /// What the slot's capabilities mean at this provider, where its manifest says (how recurring billing works).
+        public var notes: [LocalizedText] = []
+        /// The host each market's calls go to, where it differs from the provider's base URL.
+        public var hosts: [CountryCode: String] = [:]
     }
 
     /// A provider that could have filled the slot (it offers at least one of its capabilities) and was not chosen.
