@@ -11,15 +11,19 @@ struct ApplyCommand: AsyncParsableCommand {
         commandName: "apply",
         abstract: "Apply a plan: run its steps, journaled, rate-limited and resumable.",
         discussion: """
-            Plans against the recorded state (or takes a saved plan), asks for confirmation, and runs the steps. Every
+            Plans against the recorded state (or takes a saved plan), asks for confirmation, and runs the steps. Every \
             step is journaled in flight before its call and done after it, so a crash or Ctrl-C loses nothing: run \
             'sheen resume' and steps that already happened at the provider are recognised, not repeated.
 
             Examples:
-              sheen apply                                   apply ./sheen.yaml to dev
-              sheen apply --plan plan.json --auto-approve   apply a saved plan, if the state has not changed since
-              sheen apply --dag dag.json --parallelism 50   run a neutral DAG of sheen.data steps
-              sheen apply --json --auto-approve             stream typed events as JSON Lines
+              sheen apply
+                  apply ./sheen.yaml to dev
+              sheen apply --plan plan.json --auto-approve
+                  apply a saved plan, if the state has not changed since
+              sheen apply --dag dag.json --parallelism 50
+                  run a neutral DAG of sheen.data steps
+              sheen apply --json --auto-approve
+                  stream typed events as JSON Lines
             """
     )
 

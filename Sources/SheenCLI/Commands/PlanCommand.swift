@@ -11,12 +11,18 @@ struct PlanCommand: AsyncParsableCommand {
             Planning touches nothing and needs no credentials.
 
             Examples:
-              sheen plan                                         plan ./sheen.yaml for dev
-              sheen plan --env prod --json                       the versioned JSON (docs/plan-format.md)
+              sheen plan
+                  plan ./sheen.yaml for dev
+              sheen plan --env prod --json
+                  the versioned JSON (docs/plan-format.md)
               sheen plan --recipe arabic-ecommerce --market SA --market EG
-              sheen plan --out plan.json                         save it; apply refuses it if state changed since
-              sheen plan --dag dag.json                          plan a neutral DAG of sheen.data steps
-              sheen plan --detailed-exitcode                     exit 0 no changes, 2 changes, 1 error (as Terraform)
+                  plan a shipped recipe for some markets, without a project file
+              sheen plan --out plan.json
+                  save it; apply refuses it if the state changed since
+              sheen plan --dag dag.json
+                  plan a neutral DAG of sheen.data steps
+              sheen plan --detailed-exitcode
+                  exit 0 no changes, 2 changes, 1 error (as Terraform)
             """
     )
 

@@ -123,11 +123,15 @@ enum CodeArguments {
         kind: String, value: String, candidates: [String], language: Language, suggestion: String? = nil
     ) -> String {
         let guess = suggestion ?? Suggestion.closest(to: value, in: candidates)
+        // With no close match, a short list of what exists is the most useful answer.
+        let known = candidates.count <= 30 && !candidates.isEmpty ? candidates.sorted().joined(separator: ", ") : nil
         switch language {
         case .en:
-            return "unknown \(kind) '\(value)'" + (guess.map { "; did you mean '\($0)'?" } ?? "")
+            return "unknown \(kind) '\(value)'"
+                + (guess.map { "; did you mean '\($0)'?" } ?? known.map { "; known: \($0)" } ?? "")
         case .ar:
-            return "\(kind) غير معروف '\(value)'" + (guess.map { "؛ هل تقصد '\($0)'؟" } ?? "")
+            return "\(kind) غير معروف '\(value)'"
+                + (guess.map { "؛ هل تقصد '\($0)'؟" } ?? known.map { "؛ المعروف: \($0)" } ?? "")
         }
     }
 }

@@ -11,15 +11,20 @@ public struct SheenCommand: AsyncParsableCommand {
             currencies and data residency, and provisions them step by step until the activation checklist is green.
 
             Start here:
-              sheen recipes                      list the shipped recipes
-              sheen init arabic-ecommerce        write a commented sheen.yaml for a recipe
-              sheen providers --market SA        providers that serve Saudi Arabia
-              sheen validate                     check the catalog (or your own manifests) for mistakes
+              sheen recipes
+                  list the shipped recipes
+              sheen init arabic-ecommerce
+                  write a commented sheen.yaml for a recipe
+              sheen providers --market SA
+                  providers that serve Saudi Arabia
+              sheen validate
+                  check the catalog (or your own manifests) for mistakes
               sheen plan --recipe arabic-ecommerce --market SA --market EG
-                                                 a dry-run plan: providers and why, steps, checklist, cost
+                  a dry-run plan: providers and why, steps, checklist, cost
 
-            Every command takes --json for machine-readable output and --lang ar for Arabic.
-            Exit codes: 0 success, 1 invalid input (the messages say where and how to fix it), 2 usage error.
+            Every command takes --json for machine-readable output and --lang ar for \
+            Arabic. Exit codes: 0 success, 1 invalid input (the messages say where and \
+            how to fix it), 2 usage error.
             """,
         subcommands: [
             PlanCommand.self, ApplyCommand.self, ResumeCommand.self, DestroyCommand.self, StateCommand.self,
