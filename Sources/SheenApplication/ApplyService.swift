@@ -30,9 +30,9 @@ public struct ApplyService: Sendable {
     public let catalog: Catalog
     public var settings: ApplySettings
     public var runners: RunnerRegistry
-    /// The engine's clock: rate limits, backoff and breakers.
+    /// The engine's clock: rate limits, backoff and breakers. The lease always runs on the wall clock, because other
+    /// processes read its expiry.
     public var clock: any EngineClock
-    /// The lease's clock, always the wall clock: other processes read the lease's expiry.
     public var lockTTL: Duration
 
     public init(
@@ -66,7 +66,7 @@ public struct ApplyService: Sendable {
         let scope = source.scope
         return try await locked(scope) { lock in
             let snapshot = try await store.snapshot(scope)
-            let plan = try makePlan(source, snapshot: snapshot)
+            let plan = try source.plan(catalog: catalog, state: snapshot)
             guard plan.hasChanges else { return .noChanges(plan) }
             let inFlight = snapshot.states.values.count { $0.status == .inFlight }
             guard try await confirm(Confirmation(plan: plan, inFlight: inFlight)) else { return .declined }
@@ -90,27 +90,6 @@ public struct ApplyService: Sendable {
         }
     }
 
-    /// The plan of `source` against `snapshot`, without side effects: what `apply` would run.
-    public func makePlan(_ source: PlanSource, snapshot: any StateSnapshot) throws(ApplicationError) -> Plan {
-        do {
-            switch source {
-            case .request(let request): return try PlanBuilder(catalog: catalog).plan(request, state: snapshot)
-            case .dag(let dag): return try PlanBuilder(catalog: catalog).plan(dag: dag, state: snapshot)
-            case .saved(let plan):
-                guard plan.stateFingerprint == snapshot.fingerprint else {
-                    throw ApplicationError.stateChanged(source.scope)
-                }
-                return plan
-            }
-        } catch let error as PlanError {
-            throw .plan(error)
-        } catch let error as ApplicationError {
-            throw error
-        } catch {
-            throw .plan(.planUnreadable(reason: "\(error)"))
-        }
-    }
-
     // MARK: Wiring
 
     /// The executor for one run in `environment`: the registered runners, token buckets per provider and per
@@ -122,7 +101,6 @@ public struct ApplyService: Sendable {
             store: store, runners: runners, clock: clock,
             limiter: RateLimiter(limits: Self.rateLimits(catalog, environment: environment)),
             rateKeys: { node in node.provider.map { [$0, ConnectionKey.default(for: $0)] } ?? [] },
-            connection: { node in node.provider.map(ConnectionKey.default(for:)) },
             options: ExecutionOptions(parallelism: settings.parallelism, continueOnError: settings.continueOnError),
             events: events)
     }

@@ -258,7 +258,7 @@ public final class SQLiteStateStore: StateStore {
         }
     }
 
-    /// Who holds the apply lock of `scope`, if anyone: for `sheen state` and the crash tests.
+    /// Who holds the apply lock of `scope`, if anyone: the crash tests check the killed run still held it.
     public func lock(of scope: StoreScope) async throws -> LockInfo? {
         try await database.read { db in
             try Row.fetchOne(

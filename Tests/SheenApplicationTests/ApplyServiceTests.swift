@@ -101,7 +101,8 @@ struct ApplyServiceTests {
         #expect(Set(tapSteps).isSubset(of: Set(report.skipped)))
 
         // then the next plan runs Tap's steps again, as creates, because they never ran,
-        let replanned = try PlanBuilder(catalog: catalog).plan(request, state: try await store.snapshot(broken.scope))
+        let replanned = try PlanBuilder(catalog: catalog).plan(
+            request, state: try await store.snapshot(PlanSource.request(request).scope))
         for id in tapSteps {
             let node = try #require(replanned.nodes.first { $0.id == id })
             #expect(
@@ -118,7 +119,7 @@ struct ApplyServiceTests {
         }
         #expect(second.ok)
         for id in tapSteps { #expect(fixed.creates(of: id) == 1, "\(id) ran once") }
-        let states = try await store.steps(in: broken.scope)
+        let states = try await store.steps(in: PlanSource.request(request).scope)
         #expect(states.allSatisfy { $0.status == .succeeded })
     }
 
@@ -126,8 +127,4 @@ struct ApplyServiceTests {
         let description: String
         init(_ description: String) { self.description = description }
     }
-}
-
-extension ApplyService {
-    var scope: StoreScope { StoreScope(project: "souq", environment: .dev) }
 }

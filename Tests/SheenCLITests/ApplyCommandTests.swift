@@ -139,10 +139,18 @@ struct ApplyCommandTests {
         let document = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
         #expect(
             (document["scopes"] as? [[String: Any]])?.compactMap { $0["scope"] as? String } == ["dag/dev", "other/dev"])
+        // A DAG applied to another environment is journaled and listed there.
+        #expect(
+            try SheenBinary.run(["apply", "--dag", "other.json", "--env", "prod", "--auto-approve"], in: directory)
+                .status == 0)
+        let prod = try SheenBinary.run(["state", "list", "--dag", "other.json", "--env", "prod"], in: directory)
+        #expect(prod.stdout.contains("m0"), "\(prod.stdout)")
         let narrowed = try SheenBinary.run(["state", "list", "--dag", "other.json"], in: directory)
         #expect(narrowed.stdout.contains("m0") && !narrowed.stdout.contains("n1"))
-        let show = try SheenBinary.run(["state", "show", "m0"], in: directory)
+        let show = try SheenBinary.run(["state", "show", "n1"], in: directory)
         #expect(show.status == 0 && show.stdout.contains("status: succeeded"), "\(show.stderr)")
+        let ambiguous = try SheenBinary.run(["state", "show", "m0"], in: directory)
+        #expect(ambiguous.status == 2 && ambiguous.stderr.contains("'other/dev', 'other/prod'"), "\(ambiguous.stderr)")
         let unknown = try SheenBinary.run(["state", "show", "n9"], in: directory)
         #expect(unknown.status == 2 && unknown.stderr.contains("n0"), "suggests recorded steps: \(unknown.stderr)")
     }

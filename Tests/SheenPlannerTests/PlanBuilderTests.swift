@@ -209,12 +209,18 @@ struct CatalogFactsTests {
                 #expect(entry.turnsGreen || !entry.otherEvidence.isEmpty, "\(recipe)/\(market): \(entry.item)")
             }
         }
-        let english = try builder.plan(
-            try PlannerFixtures.request("global-saas", markets: ["US", "GB"]), state: InMemoryStateSnapshot())
-        let serves = english.checklist.first { $0.item == "arabic-font-rendering" }?.applies
-        let arabicTemplates = PlannerFixtures.catalog.recipes["global-saas"]?.templates.contains {
-            $0.variants.contains { $0.language == "ar" }
+    }
+
+    @Test("Arabic font rendering applies when a market is Arabic-speaking or the recipe sends Arabic messages")
+    func servesArabic() throws {
+        func applies(_ markets: [String], arabicTemplates: Bool) throws -> Bool? {
+            var request = try PlannerFixtures.request("global-saas", markets: markets)
+            if !arabicTemplates { request.recipe.templates = [] }
+            let plan = try builder.plan(request, state: InMemoryStateSnapshot())
+            return plan.checklist.first { $0.item == "arabic-font-rendering" }?.applies
         }
-        #expect(serves == arabicTemplates, "a US/GB project serves Arabic only if its recipe has Arabic templates")
+        #expect(try applies(["US", "GB"], arabicTemplates: false) == false)
+        #expect(try applies(["US", "AE"], arabicTemplates: false) == true)
+        #expect(try applies(["US", "GB"], arabicTemplates: true) == true)
     }
 }

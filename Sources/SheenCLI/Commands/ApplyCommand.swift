@@ -137,8 +137,7 @@ struct ApplyFlow {
         do {
             plan = try SavedPlan.load(contentsOf: path).plan
         } catch {
-            Console.error((global.language == .en ? "error: " : "خطأ: ") + error.message(in: global.language))
-            throw ExitCode(ExitStatus.invalidInput)
+            throw Console.failure(error.message(in: global.language), language: global.language)
         }
         let catalog = plan.recipe == nil ? Catalog() : try CatalogSession(options: global).catalog
         return (.saved(plan), catalog)

@@ -34,7 +34,15 @@ struct StateCommand: AsyncParsableCommand {
 
         func run() async throws {
             let language = global.language
-            guard let store = try StateCommand.existingStore(engine: engine, global: global) else { return }
+            guard let store = try StateCommand.existingStore(engine: engine, global: global) else {
+                Console.out(
+                    global.json
+                        ? JSONValue.object(["format_version": .string("1.0"), "scopes": .array([])]).rendered
+                        : language == .en
+                            ? "nothing recorded: no state file at '\(engine.state)'"
+                            : "لا شيء مسجل: لا يوجد ملف حالة في '\(engine.state)'")
+                return
+            }
             let scopes = try await StateCommand.scopes(input: input, store: store, global: global)
             var listed: [(StoreScope, [StepState])] = []
             for scope in scopes { listed.append((scope, try await store.steps(in: scope))) }
@@ -47,7 +55,7 @@ struct StateCommand: AsyncParsableCommand {
                     ])
                 }
                 // One scope keeps the single-scope shape scripts already read; every scope comes as a list.
-                if input.namesScope, let only = documents.first, case .object(var members) = only {
+                if input.selectsOneScope, let only = documents.first, case .object(var members) = only {
                     members["format_version"] = .string("1.0")
                     Console.out(JSONValue.object(members).rendered)
                 } else {
@@ -70,7 +78,7 @@ struct StateCommand: AsyncParsableCommand {
                     [$0.stepID, $0.status.rawValue, String($0.attempts), $0.kind, $0.updatedAt.formatted(.iso8601)]
                 }
                 let table = TextTable(header: header, rows: rows).rendered
-                sections.append(input.namesScope ? table : "\(scope)\n" + table)
+                sections.append(input.selectsOneScope ? table : "\(scope)\n" + table)
             }
             if sections.isEmpty {
                 sections.append(
@@ -165,19 +173,9 @@ struct StateCommand: AsyncParsableCommand {
         }
     }
 
-    /// The state file, or nil (having said so) when there is none yet: reading state never creates one.
+    /// The state file, or nil when there is none yet: reading state never creates one.
     static func existingStore(engine: EngineOptions, global: GlobalOptions) throws -> SQLiteStateStore? {
-        guard FileManager.default.fileExists(atPath: engine.state) else {
-            if !global.json {
-                Console.out(
-                    global.language == .en
-                        ? "nothing recorded: no state file at '\(engine.state)'"
-                        : "لا شيء مسجل: لا يوجد ملف حالة في '\(engine.state)'")
-            } else {
-                Console.out(JSONValue.object(["format_version": .string("1.0"), "scopes": .array([])]).rendered)
-            }
-            return nil
-        }
+        guard FileManager.default.fileExists(atPath: engine.state) else { return nil }
         return try engine.openStore(language: global.language)
     }
 
@@ -187,9 +185,7 @@ struct StateCommand: AsyncParsableCommand {
     ) async throws
         -> [StoreScope]
     {
-        if input.namesScope || FileManager.default.fileExists(atPath: "sheen.yaml") {
-            return [try input.scope(global: global)]
-        }
+        if input.selectsOneScope { return [try input.scope(global: global)] }
         return try await store.scopes()
     }
 

@@ -12,6 +12,15 @@ enum Console {
         FileHandle.standardError.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
     }
 
+    /// Prints `error: message` (and `hint: …`) in the user's language, and returns exit code 1 for the caller to throw.
+    static func failure(_ message: String, hint: String? = nil, language: Language) -> ExitCode {
+        let en = language == .en
+        var text = (en ? "error: " : "خطأ: ") + message
+        if let hint { text += (en ? "\nhint: " : "\nتلميح: ") + hint }
+        error(text)
+        return ExitCode(ExitStatus.invalidInput)
+    }
+
     /// Encodes `value` as pretty, key-sorted JSON, so output is stable for scripts and golden tests.
     static func json(_ value: some Encodable) throws {
         let encoder = JSONEncoder()

@@ -88,11 +88,7 @@ func reportingApplicationErrors<T: Sendable>(
     do {
         return try await body()
     } catch let error as ApplicationError {
-        let en = language == .en
-        var text = (en ? "error: " : "خطأ: ") + error.message(in: language)
-        if let hint = error.hint(in: language) { text += (en ? "\nhint: " : "\nتلميح: ") + hint }
-        Console.error(text)
-        throw ExitCode(ExitStatus.invalidInput)
+        throw Console.failure(error.message(in: language), hint: error.hint(in: language), language: language)
     }
 }
 

@@ -36,9 +36,6 @@ struct PlanInputOptions: ParsableArguments {
             "Plan a neutral DAG file ({\"nodes\":[{\"id\":…,\"deps\":[…]}]}) of sheen.data steps.", valueName: "file"))
     var dag: String?
 
-    /// Whether the command line names what to work on (otherwise it is ./sheen.yaml).
-    var namesScope: Bool { recipe != nil || project != nil || dag != nil }
-
     func validate(language: Language) throws {
         if dag != nil, recipe != nil || project != nil {
             throw ValidationError(
@@ -74,15 +71,17 @@ struct PlanInputOptions: ParsableArguments {
     {
         let (source, catalog) = try source(global: global)
         do {
-            switch source {
-            case .dag(let dag): return (try PlanBuilder(catalog: catalog).plan(dag: dag, state: state), nil)
-            case .request(let request): return (try PlanBuilder(catalog: catalog).plan(request, state: state), catalog)
-            case .saved(let plan): return (plan, nil)
-            }
+            let plan = try source.plan(catalog: catalog, state: state)
+            return (plan, plan.recipe == nil ? nil : catalog)
         } catch {
-            Console.error((global.language == .en ? "error: " : "خطأ: ") + error.message(in: global.language))
-            throw ExitCode(ExitStatus.invalidInput)
+            throw Console.failure(error.message(in: global.language), language: global.language)
         }
+    }
+
+    /// Whether this input means one scope: it names one, or there is a project file here. Otherwise `state` works
+    /// over every recorded scope.
+    var selectsOneScope: Bool {
+        recipe != nil || project != nil || dag != nil || FileManager.default.fileExists(atPath: "sheen.yaml")
     }
 
     /// What this input names, for planning and the apply use case, with the catalog whose manifests give rate
@@ -94,10 +93,9 @@ struct PlanInputOptions: ParsableArguments {
                 throw ValidationError(language == .en ? "no such file: '\(dag)'" : "لا يوجد ملف بهذا الاسم: '\(dag)'")
             }
             do {
-                return (.dag(try NeutralDAG.load(contentsOf: dag)), Catalog())
+                return (.dag(try NeutralDAG.load(contentsOf: dag), env), Catalog())
             } catch {
-                Console.error((language == .en ? "error: " : "خطأ: ") + error.message(in: language))
-                throw ExitCode(ExitStatus.invalidInput)
+                throw Console.failure(error.message(in: language), language: language)
             }
         }
         let session = try CatalogSession(options: global)

@@ -26,7 +26,7 @@ public struct Executor: Sendable {
     public init(
         store: any StateStore, runners: RunnerRegistry, clock: any EngineClock = SystemClock(),
         limiter: RateLimiter = RateLimiter(), rateKeys: @escaping @Sendable (Plan.Node) -> [String] = { _ in [] },
-        connection: @escaping @Sendable (Plan.Node) -> String? = { node in node.provider.map { "\($0)/default" } },
+        connection: @escaping @Sendable (Plan.Node) -> String? = { $0.provider.map(ConnectionKey.default(for:)) },
         options: ExecutionOptions = ExecutionOptions(),
         random: @escaping @Sendable () -> Double = { Double.random(in: 0...1) },
         events: @escaping @Sendable (ExecutionEvent) -> Void = { _ in }
@@ -431,21 +431,17 @@ public struct Executor: Sendable {
             if node.role == .step, needsRun(node) {
                 skipped.append(node.id)
                 events(.stepSkipped(id: node.id, because: cause))
-                let prior = previous[node.id]?.status
-                guard prior == nil || prior == .skipped || prior == .pending else {
-                    stack += dependents[current]
-                    continue
+                if [nil, .skipped, .pending].contains(previous[node.id]?.status) {
+                    let state = StepState(
+                        stepID: node.id, kind: node.kind, provider: node.provider, status: .skipped,
+                        inputHash: node.inputHash,
+                        idempotencyKey: IdempotencyKey.make(
+                            project: scope.project, environment: scope.environment.rawValue, stepID: node.id,
+                            inputHash: node.inputHash),
+                        requestFingerprint: "", attempts: 0, errorClass: "dependency-failed",
+                        errorMessage: "'\(cause)' failed", level: node.level, updatedAt: clock.now())
+                    try await store.record(state, in: scope, fence: fence)
                 }
-                let state = StepState(
-                    stepID: node.id, kind: node.kind, provider: node.provider, status: .skipped,
-                    inputHash: node.inputHash,
-                    idempotencyKey: IdempotencyKey.make(
-                        project: scope.project, environment: scope.environment.rawValue, stepID: node.id,
-                        inputHash: node.inputHash),
-                    requestFingerprint: "", attempts: 0, errorClass: "dependency-failed",
-                    errorMessage: "'\(cause)' failed",
-                    level: node.level, updatedAt: clock.now())
-                try await store.record(state, in: scope, fence: fence)
             }
             stack += dependents[current]
         }

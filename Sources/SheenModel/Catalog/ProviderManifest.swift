@@ -38,11 +38,6 @@ public struct ProviderManifest: Sendable, Hashable {
     public var pricing: Pricing?
     public var location: SourceLocation?
 
-    /// The base URL for `environment`, or the market's own host where the provider has one.
-    public func baseURL(for environment: DeploymentEnvironment, market: CountryCode?) -> String? {
-        market.flatMap { marketBaseURLs[$0] } ?? baseURLs[environment]
-    }
-
     public init(
         id: String, name: LocalizedText, category: Category, status: Status, docs: String? = nil, auth: Auth,
         baseURLs: [DeploymentEnvironment: String], markets: [CountryCode], currencies: [CurrencyCode],

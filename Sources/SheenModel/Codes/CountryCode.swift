@@ -34,3 +34,13 @@ extension CountryCode {
         return table[rawValue].flatMap(CurrencyCode.init(rawValue:))
     }
 }
+
+extension CountryCode {
+    /// The Arab League's members, whose users read Arabic whatever else a project serves.
+    private static let arabicSpeaking: Set<String> = [
+        "AE", "BH", "DJ", "DZ", "EG", "IQ", "JO", "KM", "KW", "LB", "LY", "MA", "MR", "OM", "PS", "QA", "SA", "SD",
+        "SO", "SY", "TN", "YE",
+    ]
+
+    public var isArabicSpeaking: Bool { Self.arabicSpeaking.contains(rawValue) }
+}

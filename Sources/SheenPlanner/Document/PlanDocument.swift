@@ -5,9 +5,9 @@ import SheenModel
 /// `docs/plan-format.md`: one type both writes and reads it, so a saved plan comes back with its titles, resolutions,
 /// checklist, inputs, costs and rate budget.
 ///
-/// Encoding goes through ``JSONValue``, whose writer sorts keys and fixes indentation, so the same plan is the same
-/// bytes on every platform; decoding is `Decodable` over the same keys.
-public struct PlanDocument: Sendable, Codable {
+/// Writing goes through ``JSONValue``, whose writer sorts keys and fixes indentation, so the same plan is the same
+/// bytes on every platform (Foundation's encoder promises neither); reading is `Decodable` over the same keys.
+public struct PlanDocument: Sendable, Decodable {
     public static let formatVersion = "1.0"
 
     public var plan: Plan
@@ -58,11 +58,6 @@ public struct PlanDocument: Sendable, Codable {
     public var rendered: String { json.rendered }
 
     // MARK: Writing
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(json)
-    }
 
     public var json: JSONValue {
         .object([

@@ -107,7 +107,7 @@ public struct PlanBuilder: Sendable {
                     case .market(let market): request.markets.contains(market)
                     case .environment(let target): target == environment
                     case .servesArabic:
-                        request.markets.contains { Self.arabicSpeaking.contains($0.rawValue) }
+                        request.markets.contains(where: \.isArabicSpeaking)
                             || recipe.templates.contains { $0.variants.contains { $0.language == "ar" } }
                     }
                 }
@@ -140,12 +140,6 @@ public struct PlanBuilder: Sendable {
             stateFingerprint: state.fingerprint)
     }
 
-    /// The Arab League's members, whose users read Arabic whatever else a project serves.
-    static let arabicSpeaking: Set<String> = [
-        "AE", "BH", "DJ", "DZ", "EG", "IQ", "JO", "KM", "KW", "LB", "LY", "MA", "MR", "OM", "PS", "QA", "SA", "SD",
-        "SO", "SY", "TN", "YE",
-    ]
-
     /// `market_hosts` (`SA=https://ksa.paymob.com,EG=…`) when a market's calls go to a host of its own; absent
     /// otherwise, so plans of providers without market hosts keep their input hashes.
     static func hostInputs(_ provider: ProviderManifest, markets: [CountryCode]) -> [String: String] {
@@ -154,7 +148,9 @@ public struct PlanBuilder: Sendable {
     }
 
     /// Plans a neutral DAG file: every node a `sheen.data` step.
-    public func plan(dag: NeutralDAG, state: any StateSnapshot) throws(PlanError) -> Plan {
+    public func plan(
+        dag: NeutralDAG, environment: DeploymentEnvironment = .dev, state: any StateSnapshot
+    ) throws(PlanError) -> Plan {
         var drafts = GraphDrafts(capacity: dag.nodes.count)
         for node in dag.nodes {
             drafts.add(
@@ -164,7 +160,7 @@ public struct PlanBuilder: Sendable {
         var nodes = try drafts.build(strict: true)
         nodes += Self.diff(&nodes, against: state)
         return Plan(
-            projectName: dag.name, recipe: nil, environment: .dev, markets: [], currencies: [], resolutions: [],
+            projectName: dag.name, recipe: nil, environment: environment, markets: [], currencies: [], resolutions: [],
             nodes: nodes, criticalPath: GraphDrafts.criticalPath(nodes), checklist: [], costs: [], rateBudgets: [],
             stateFingerprint: state.fingerprint)
     }
