@@ -46,7 +46,7 @@ public final class ScriptedRunner: StepRunner {
     }
 
     public func delete(_ context: StepContext) async throws {
-        state.withLock { _ = $0.calls.append(.delete(context.stepID)) }
+        state.withLock { $0.calls.append(.delete(context.stepID)) }
     }
 
     private func perform(_ call: Call, _ context: StepContext) async throws -> StepResult {

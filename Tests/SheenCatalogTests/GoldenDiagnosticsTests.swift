@@ -12,7 +12,7 @@ struct GoldenDiagnosticsTests {
     static let cases = [
         "malformed-yaml", "unknown-keys", "wrong-types", "duplicate-ids", "unknown-codes", "payment-method-currency",
         "whatsapp-template", "unknown-dependency", "dependency-cycle", "missing-checklist-item", "hostile-yaml",
-        "project-file", "project-pins",
+        "project-file", "project-pins", "url-templates",
     ]
 
     @Test("diagnostics match the golden files", arguments: cases)
@@ -51,7 +51,8 @@ struct GoldenDiagnosticsTests {
             "yaml-syntax", "unknown-key", "wrong-type", "duplicate-id", "duplicate-key", "unknown-capability",
             "unknown-market", "unknown-currency", "payment-method-currency", "payment-method-scheme-currency",
             "whatsapp-template-name", "whatsapp-template-length", "whatsapp-template-language", "unknown-dependency",
-            "dependency-cycle", "unknown-checklist-item", "alias-bomb", "nesting-too-deep",
+            "dependency-cycle", "unknown-checklist-item", "alias-bomb", "nesting-too-deep", "unknown-url-field",
+            "missing-key",
         ]
         #expect(required.subtracting(codes).isEmpty, "not covered: \(required.subtracting(codes).sorted())")
     }

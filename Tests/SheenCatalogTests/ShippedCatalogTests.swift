@@ -62,4 +62,56 @@ struct ShippedCatalogTests {
         #expect(!stripe.markets.map(\.rawValue).contains("SA"))
         #expect(!stripe.markets.map(\.rawValue).contains("EG"))
     }
+
+    @Test("every manifest names the sources of its facts, each an https URL")
+    func sources() {
+        for provider in Fixtures.shippedCatalog.sortedProviders {
+            #expect(!provider.sources.isEmpty, "\(provider.id) lists no sources")
+            for source in provider.sources {
+                #expect(source.hasPrefix("https://"), "\(provider.id): \(source)")
+            }
+        }
+    }
+
+    @Test("Auth0 gets its token by client credentials on the tenant's own domain, which the connection supplies")
+    func auth0Token() throws {
+        let auth0 = try #require(Fixtures.shippedCatalog.providers["auth0"])
+        let token = try #require(auth0.auth.token)
+        #expect(token.grant == .clientCredentials)
+        let fields = ["domain": "acme.eu.auth0.com"]
+        #expect(try URLTemplate(token.tokenURL).expanded(with: fields).get() == "https://acme.eu.auth0.com/oauth/token")
+        #expect(
+            try token.audience.map { try URLTemplate($0).expanded(with: fields).get() }
+                == "https://acme.eu.auth0.com/api/v2/")
+        let base = try #require(auth0.baseURLs[.prod])
+        #expect(try URLTemplate(base).expanded(with: fields).get() == "https://acme.eu.auth0.com/api/v2")
+        #expect(auth0.auth.credential(named: "domain")?.secret == false)
+        #expect(auth0.auth.credential(named: "client_secret")?.secret == true)
+    }
+
+    @Test("every placeholder in a shipped URL names one of the provider's own non-secret credential fields")
+    func placeholdersNameFields() {
+        var checked = 0
+        for provider in Fixtures.shippedCatalog.sortedProviders {
+            let names = Set(provider.auth.credentials.filter { !$0.secret }.map(\.name))
+            let urls =
+                Array(provider.baseURLs.values) + Array(provider.marketBaseURLs.values)
+                + [provider.auth.token?.tokenURL, provider.auth.token?.audience].compactMap { $0 }
+            for url in urls {
+                for placeholder in URLTemplate(url).placeholders {
+                    checked += 1
+                    #expect(names.contains(placeholder), "\(provider.id): {\(placeholder)} in \(url)")
+                }
+            }
+        }
+        #expect(checked >= 3, "no templated URL was checked")
+    }
+
+    @Test("Supabase has no Middle East region, so a residency requirement there cannot pick it")
+    func supabaseRegions() throws {
+        let supabase = try #require(Fixtures.shippedCatalog.providers["supabase"])
+        #expect(!supabase.regions.isEmpty)
+        let middleEast = Set(["SA", "AE", "KW", "BH", "QA", "OM", "EG", "JO"])
+        #expect(supabase.regions.allSatisfy { !middleEast.contains($0.country.rawValue) })
+    }
 }

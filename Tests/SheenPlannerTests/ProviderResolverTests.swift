@@ -169,4 +169,32 @@ struct ProviderResolverTests {
         #expect(rules["paymob"] == .paymentMethod)
         #expect(rules["tabby"] == .capability)
     }
+
+    @Test("SMS splits by market: Unifonic where its Saudi sender registration is sourced, Infobip elsewhere")
+    func smsSplit() throws {
+        let resolutions = try subject.resolve(
+            PlannerFixtures.request("service-business-mena", markets: PlannerFixtures.menaMarkets))
+        let sms = try #require(resolutions[slot: "sms"])
+        #expect(sms.assignments.map(\.provider) == ["unifonic", "infobip"])
+        #expect(sms.assignments.first?.markets.map(\.rawValue) == ["SA"])
+    }
+
+    @Test("no sourced carrier covers Qatar: the shop plans there and the plan names the gap")
+    func shippingGapInQatar() throws {
+        let resolutions = try subject.resolve(
+            PlannerFixtures.request("arabic-ecommerce", markets: PlannerFixtures.menaMarkets))
+        let shipping = try #require(resolutions[slot: "shipping"])
+        #expect(shipping.providers == ["aramex"])
+        #expect(shipping.uncoveredMarkets.map(\.rawValue) == ["QA"])
+    }
+
+    @Test("the AI recipe's model comes from OpenAI unless Anthropic is pinned")
+    func languageModel() throws {
+        let markets = ["AE"]
+        let byDefault = try subject.resolve(PlannerFixtures.request("ai-application", markets: markets))
+        #expect(byDefault[slot: "llm"]?.providers == ["openai"])
+        let pinned = try subject.resolve(
+            PlannerFixtures.request("ai-application", markets: markets, pins: ["llm": "anthropic"]))
+        #expect(pinned[slot: "llm"]?.providers == ["anthropic"])
+    }
 }

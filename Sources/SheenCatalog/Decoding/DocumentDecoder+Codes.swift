@@ -67,9 +67,18 @@ extension DocumentDecoder {
     }
 
     /// An `https` URL, or `http` on loopback for simulators and local development.
-    func url(_ node: Node, path: String) -> String? {
+    /// An https URL (http only to loopback). `{field}` placeholders are allowed; `fields` checks they name
+    /// credential fields (the manifest's own URLs), and `nil` skips that check where no manifest is in scope.
+    func url(_ node: Node, path: String, fields: [String]? = nil) -> String? {
         guard let text = string(node, path: path) else { return nil }
-        guard let components = URLComponents(string: text), let host = components.host, !host.isEmpty,
+        let template = URLTemplate(text)
+        if let fields {
+            for placeholder in template.placeholders where !fields.contains(placeholder) {
+                report(.unknownURLField(path: path, field: placeholder, fields: fields), at: node)
+                return nil
+            }
+        }
+        guard let components = URLComponents(string: template.sample), let host = components.host, !host.isEmpty,
             components.scheme == "https"
                 || (components.scheme == "http" && ["localhost", "127.0.0.1", "::1"].contains(host))
         else {

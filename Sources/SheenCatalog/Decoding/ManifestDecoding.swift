@@ -13,8 +13,10 @@ extension DocumentDecoder {
         let status = file.choice("status", as: ProviderManifest.Status.self) ?? .available
         let docs = file.value("docs").flatMap { url($0, path: "docs") }
         let auth = file.mapping("auth", required: true).flatMap(auth)
-        let baseURLs = file.mapping("environments", required: true).map(baseURLs) ?? [:]
-        let marketHosts = file.mapping("market_base_urls").map(marketBaseURLs) ?? [:]
+        // Only plain fields may fill a URL: a secret in a URL ends up in access logs and proxies.
+        let fields = auth?.credentials.filter { !$0.secret }.map(\.name) ?? []
+        let baseURLs = file.mapping("environments", required: true).map { self.baseURLs($0, fields: fields) } ?? [:]
+        let marketHosts = file.mapping("market_base_urls").map { self.marketBaseURLs($0, fields: fields) } ?? [:]
         let capabilityNotes = file.mapping("capability_notes").map(capabilityNotes) ?? [:]
         let markets = file.markets("markets") ?? []
         let currencies = file.currencies("currencies") ?? []
@@ -30,6 +32,7 @@ extension DocumentDecoder {
         let webhooks = file.mapping("webhooks").flatMap(webhooks)
         let steps = file.list("provisioning")?.compactMap { step($0.node, path: $0.path) } ?? []
         let pricing = file.mapping("pricing").flatMap(pricing)
+        let sources = file.list("sources")?.compactMap { url($0.node, path: $0.path) } ?? []
         if file.value("capabilities") != nil, capabilities.isEmpty {
             report(.emptyList(path: "capabilities"), at: file.node)
         }
@@ -39,10 +42,11 @@ extension DocumentDecoder {
             markets: markets, currencies: currencies, amountFormat: amountFormat, paymentMethods: methods,
             regions: regions, capabilities: capabilities, rateLimits: rateLimits, retry: retry,
             idempotency: idempotency, webhooks: webhooks, provisioning: steps, pricing: pricing,
-            location: file.keyLocation("id"), marketBaseURLs: marketHosts, capabilityNotes: capabilityNotes)
+            location: file.keyLocation("id"), marketBaseURLs: marketHosts, capabilityNotes: capabilityNotes,
+            sources: sources)
     }
 
-    private func marketBaseURLs(_ reader: MappingReader) -> [CountryCode: String] {
+    private func marketBaseURLs(_ reader: MappingReader, fields: [String]) -> [CountryCode: String] {
         defer { reader.finish() }
         var result: [CountryCode: String] = [:]
         for key in reader.keys {
@@ -51,7 +55,7 @@ extension DocumentDecoder {
                 report(.unknownMarket(key, suggestion: CountryCode.commonMistakes[key.uppercased()]), at: node)
                 continue
             }
-            if let url = url(node, path: reader.child(key)) { result[market] = url }
+            if let url = url(node, path: reader.child(key), fields: fields) { result[market] = url }
         }
         return result
     }
@@ -79,8 +83,27 @@ extension DocumentDecoder {
             }
             credentials.finish()
         }
+        let names = fields.filter { !$0.secret }.map(\.name)
+        let token = reader.mapping("token").flatMap { tokenGrant($0, fields: names) }
         guard let method else { return nil }
-        return ProviderManifest.Auth(method: method, scheme: scheme, credentials: fields)
+        return ProviderManifest.Auth(method: method, scheme: scheme, credentials: fields, token: token)
+    }
+
+    private func tokenGrant(_ reader: MappingReader, fields: [String]) -> ProviderManifest.TokenGrant? {
+        defer { reader.finish() }
+        let grant = reader.choice("grant", as: ProviderManifest.TokenGrant.Grant.self, required: true)
+        let tokenURL = reader.required("url").flatMap { url($0, path: reader.child("url"), fields: fields) }
+        let authorizeURL = reader.value("authorize_url").flatMap {
+            url($0, path: reader.child("authorize_url"), fields: fields)
+        }
+        if grant == .authorizationCode, reader.value("authorize_url") == nil {
+            report(.missingKey(key: "authorize_url", path: "'\(reader.path)'"), at: reader.node)
+        }
+        let audience = reader.value("audience").flatMap { url($0, path: reader.child("audience"), fields: fields) }
+        let scopes = reader.list("scopes")?.compactMap { string($0.node, path: $0.path) } ?? []
+        guard let grant, let tokenURL else { return nil }
+        return ProviderManifest.TokenGrant(
+            grant: grant, tokenURL: tokenURL, authorizeURL: authorizeURL, audience: audience, scopes: scopes)
     }
 
     private func credentialField(name: String, node: Node, path: String) -> ProviderManifest.CredentialField? {
@@ -113,12 +136,13 @@ extension DocumentDecoder {
             name: name, secret: secret, label: label, hint: hint, patterns: patterns, optional: optional)
     }
 
-    private func baseURLs(_ reader: MappingReader) -> [DeploymentEnvironment: String] {
+    private func baseURLs(_ reader: MappingReader, fields: [String]) -> [DeploymentEnvironment: String] {
         defer { reader.finish() }
         var result: [DeploymentEnvironment: String] = [:]
         for environment in DeploymentEnvironment.allCases {
             guard let entry = reader.mapping(environment.rawValue) else { continue }
-            if let node = entry.required("base_url"), let url = url(node, path: entry.child("base_url")) {
+            if let node = entry.required("base_url"), let url = url(node, path: entry.child("base_url"), fields: fields)
+            {
                 result[environment] = url
             }
             entry.finish()

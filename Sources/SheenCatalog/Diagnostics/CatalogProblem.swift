@@ -45,6 +45,7 @@ public enum CatalogProblem: Sendable, Hashable {
     case localSchemeCurrency(method: String, required: [String], found: [String])
     case invalidPattern(path: String, reason: String)
     case invalidURL(path: String, value: String)
+    case unknownURLField(path: String, field: String, fields: [String])
     case invalidAmount(path: String, value: String, currency: String, exponent: Int)
     case stepKindPrefix(kind: String, expected: String)
     case unknownRecipeStepForProvider(provider: String, step: String, reference: String, suggestion: String?)
@@ -108,6 +109,7 @@ public enum CatalogProblem: Sendable, Hashable {
         case .localSchemeCurrency: "payment-method-scheme-currency"
         case .invalidPattern: "invalid-pattern"
         case .invalidURL: "invalid-url"
+        case .unknownURLField: "unknown-url-field"
         case .invalidAmount: "invalid-amount"
         case .stepKindPrefix: "step-kind-prefix"
         case .unknownRecipeStepForProvider: "unknown-recipe-step"
@@ -231,6 +233,10 @@ public enum CatalogProblem: Sendable, Hashable {
             t("'\(path)' is not a valid regular expression: \(reason)", "'\(path)' ليس تعبيرًا نمطيًا صالحًا: \(reason)")
         case .invalidURL(let path, let value):
             t("'\(path)' is '\(value)', which is not an https URL", "قيمة '\(path)' هي '\(value)' وليست عنوان https")
+        case .unknownURLField(let path, let field, _):
+            t(
+                "'\(path)' uses {\(field)}, which is not a non-secret credential field of this provider",
+                "يستخدم '\(path)' الحقل {\(field)} وهو ليس من حقول بيانات الاعتماد غير السرية لهذا المزوّد")
         case .invalidAmount(let path, let value, let currency, let exponent):
             t(
                 "'\(path)' is '\(value)', which is not an amount in \(currency) (at most \(exponent) decimals)",
@@ -421,6 +427,15 @@ public enum CatalogProblem: Sendable, Hashable {
             t(
                 "write a full https:// URL (http:// is accepted only for localhost)",
                 "اكتب عنوان https:// كاملًا (يُقبل http:// لـ localhost فقط)")
+        case .unknownURLField(_, _, let fields) where fields.isEmpty:
+            t(
+                "declare the field under auth.credentials (not secret: URLs end up in logs), or write the URL without braces",
+                "عرّف الحقل تحت auth.credentials (غير سري: تنتهي العناوين في السجلات)، أو اكتب العنوان دون أقواس")
+        case .unknownURLField(_, _, let fields):
+            t(
+                "placeholders name non-secret credential fields: \(fields.map { "{\($0)}" }.joined(separator: ", "))",
+                "تسمّي العناصر النائبة حقول بيانات الاعتماد غير السرية: \(fields.map { "{\($0)}" }.joined(separator: "، "))"
+            )
         case .invalidAmount:
             t("write the amount as a decimal string, e.g. \"1.00\"", "اكتب المبلغ كنص عشري، مثل \"1.00\"")
         case .stepKindPrefix(_, let expected):

@@ -36,6 +36,9 @@ public struct ProviderManifest: Sendable, Hashable {
     public var webhooks: Webhooks?
     public var provisioning: [StepTemplate]
     public var pricing: Pricing?
+    /// Where the manifest's facts come from (provider documentation pages, official SDKs), so a reviewer can check
+    /// each one and a changed API is traced to the page that changed.
+    public var sources: [String]
     public var location: SourceLocation?
 
     public init(
@@ -45,8 +48,9 @@ public struct ProviderManifest: Sendable, Hashable {
         capabilities: [Capability], rateLimits: [RateLimit] = [], retry: RetryHints = RetryHints(),
         idempotency: Idempotency = .observeBeforeCreate, webhooks: Webhooks? = nil, provisioning: [StepTemplate] = [],
         pricing: Pricing? = nil, location: SourceLocation? = nil, marketBaseURLs: [CountryCode: String] = [:],
-        capabilityNotes: [Capability: LocalizedText] = [:]
+        capabilityNotes: [Capability: LocalizedText] = [:], sources: [String] = []
     ) {
+        self.sources = sources
         self.marketBaseURLs = marketBaseURLs
         self.capabilityNotes = capabilityNotes
         self.id = id
@@ -89,11 +93,47 @@ extension ProviderManifest {
         /// The header or parameter as the provider documents it, with `{field}` placeholders.
         public var scheme: String?
         public var credentials: [CredentialField]
+        /// How an access token is obtained when the credentials are not used on each call as they are.
+        public var token: TokenGrant?
 
-        public init(method: Method, scheme: String? = nil, credentials: [CredentialField] = []) {
+        public init(
+            method: Method, scheme: String? = nil, credentials: [CredentialField] = [], token: TokenGrant? = nil
+        ) {
             self.method = method
             self.scheme = scheme
             self.credentials = credentials
+            self.token = token
+        }
+
+        public func credential(named name: String) -> CredentialField? { credentials.first { $0.name == name } }
+    }
+
+    /// An OAuth 2.0 grant that turns a connection's credentials into a short-lived access token. URLs and the
+    /// audience may name credential fields as `{field}` (Auth0's token endpoint lives on the tenant's own domain).
+    public struct TokenGrant: Sendable, Hashable {
+        public enum Grant: String, Sendable, Hashable, CaseIterable {
+            /// RFC 6749 §4.4: a confidential client's id and secret (Auth0 Management API, Azure).
+            case clientCredentials = "client_credentials"
+            /// RFC 7523: a JWT signed with a service-account key (Google Cloud).
+            case jwtBearer = "jwt_bearer"
+            /// RFC 6749 §4.1 with PKCE (RFC 7636): a user authorises Sheen in a browser (HubSpot, Slack, GitHub).
+            case authorizationCode = "authorization_code"
+        }
+
+        public var grant: Grant
+        public var tokenURL: String
+        public var authorizeURL: String?
+        public var audience: String?
+        public var scopes: [String]
+
+        public init(
+            grant: Grant, tokenURL: String, authorizeURL: String? = nil, audience: String? = nil, scopes: [String] = []
+        ) {
+            self.grant = grant
+            self.tokenURL = tokenURL
+            self.authorizeURL = authorizeURL
+            self.audience = audience
+            self.scopes = scopes
         }
     }
 
