@@ -41,7 +41,7 @@ struct ApplyCommand: AsyncParsableCommand {
         try engine.validate(language: global.language)
         if plan != nil, input.dag != nil || input.recipe != nil || input.project != nil {
             throw ValidationError(
-                global.language == .en ? "--plan already says what to apply" : "‎--plan يحدد ما سيُطبَّق")
+                CLIMessage.planWithInputs(global.language))
         }
     }
 
@@ -87,7 +87,6 @@ struct ApplyFlow {
 
     func run() async throws {
         let language = global.language
-        let en = language == .en
         let store = try engine.openStore(language: language)
         let (source, catalog) = try savedPlan.map { try savedSource($0) } ?? input.source(global: global)
         let service = ApplyService(store: store, catalog: catalog, settings: engine.settings)
@@ -102,17 +101,11 @@ struct ApplyFlow {
                         if !json {
                             Console.out(PlanTextRenderer(language: language).counts(confirmation.plan))
                             if confirmation.inFlight > 0 {
-                                Console.out(
-                                    en
-                                        ? "\(confirmation.inFlight) steps were left in flight by an interrupted run; they are checked at the provider before anything is sent again"
-                                        : "\(confirmation.inFlight) خطوة بقيت قيد التنفيذ من تشغيل منقطع؛ سيُتحقق منها لدى المزوّد قبل أي إرسال"
-                                )
+                                Console.out(CLIMessage.inFlightNotice(confirmation.inFlight)(language))
                             }
                         }
                         return try engine.confirm(
-                            en
-                                ? "apply these changes to '\(source.scope)'?"
-                                : "تطبيق هذه التغييرات على '\(source.scope)'؟", language: language)
+                            CLIMessage.confirmApply(scope: "\(source.scope)")(language), language: language)
                     }, events: { reporter.handle($0) })
             }
         }
@@ -122,10 +115,10 @@ struct ApplyFlow {
                 Console.out(ProgressReporter.json(.finished(ExecutionReport())).compact)
             } else {
                 Console.out(PlanTextRenderer(language: language).counts(plan))
-                Console.out(en ? "no changes: nothing to do" : "لا تغييرات: لا شيء للتنفيذ")
+                Console.out(CLIMessage.noChanges(language))
             }
         case .declined:
-            Console.out(en ? "cancelled: nothing was changed" : "أُلغي: لم يتغير شيء")
+            Console.out(CLIMessage.cancelled(language))
         case .ran(let report):
             if !report.ok { throw ExitCode(ExitStatus.invalidInput) }
         }

@@ -23,7 +23,6 @@ struct DestroyCommand: AsyncParsableCommand {
 
     func run() async throws {
         let language = global.language
-        let en = language == .en
         let store = try engine.openStore(language: language)
         let scope = try input.scope(global: global)
         let service = ApplyService(store: store, catalog: Catalog(), settings: engine.settings)
@@ -35,15 +34,13 @@ struct DestroyCommand: AsyncParsableCommand {
                     scope,
                     confirm: { count in
                         try engine.confirm(
-                            en
-                                ? "delete the \(count) resources recorded for '\(scope)'?"
-                                : "حذف \(count) من الموارد المسجلة لـ '\(scope)'؟", language: language)
+                            CLIMessage.confirmDestroy(count: count, scope: "\(scope)")(language), language: language)
                     }, events: { reporter.handle($0) })
             }
         }
         switch outcome {
-        case nil: Console.out(en ? "nothing recorded for '\(scope)': nothing to destroy" : "لا شيء مسجل لـ '\(scope)'")
-        case .declined: Console.out(en ? "cancelled: nothing was changed" : "أُلغي: لم يتغير شيء")
+        case nil: Console.out(CLIMessage.nothingToDestroy("\(scope)")(language))
+        case .declined: Console.out(CLIMessage.cancelled(language))
         case .noChanges: break
         case .ran(let report): if !report.ok { throw ExitCode(ExitStatus.invalidInput) }
         }

@@ -43,9 +43,7 @@ struct InitCommand: ParsableCommand {
         for code in market { _ = try CodeArguments.market(code, language: global.language) }
         if let name, !ProjectFileWriter.isValidName(name) {
             throw ValidationError(
-                global.language == .en
-                    ? "project name '\(name)' must be lowercase letters, digits and '-', starting with a letter"
-                    : "اسم المشروع '\(name)' يجب أن يتكون من أحرف إنجليزية صغيرة وأرقام و'-' ويبدأ بحرف")
+                CLIMessage.invalidProjectName(name)(global.language))
         }
     }
 
@@ -54,9 +52,7 @@ struct InitCommand: ParsableCommand {
         let recipe = try session.recipe(recipe, language: global.language)
         if FileManager.default.fileExists(atPath: output), !force {
             throw ValidationError(
-                global.language == .en
-                    ? "'\(output)' already exists; pass --force to overwrite it"
-                    : "الملف '\(output)' موجود مسبقًا؛ استخدم ‎--force لاستبداله")
+                CLIMessage.fileExists(output)(global.language))
         }
         let markets =
             try market.isEmpty
@@ -67,9 +63,7 @@ struct InitCommand: ParsableCommand {
             markets: markets, environments: env.isEmpty ? [.dev, .prod] : env)
         try Console.write(writer.render(), to: output, language: global.language)
         Console.out(
-            global.language == .en
-                ? "wrote \(output) for \(recipe.name.en) (\(recipe.id)); check it with 'sheen validate \(output)'"
-                : "تمت كتابة \(output) لوصفة \(recipe.name.ar) (\(recipe.id))؛ افحصه بالأمر 'sheen validate \(output)'")
+            CLIMessage.wroteProject(file: output, recipe: recipe.name, id: recipe.id)(global.language))
     }
 }
 

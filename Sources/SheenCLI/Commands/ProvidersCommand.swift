@@ -96,7 +96,7 @@ enum CodeArguments {
         let suggestion = CountryCode.commonMistakes[text.uppercased()]
         throw ValidationError(
             unknown(
-                kind: language == .en ? "market" : "سوق", value: text, candidates: [], language: language,
+                kind: CLIMessage.kindMarket(language), value: text, candidates: [], language: language,
                 suggestion: suggestion))
     }
 
@@ -105,7 +105,7 @@ enum CodeArguments {
         if let code = CurrencyCode(rawValue: text.uppercased()) { return code }
         throw ValidationError(
             unknown(
-                kind: language == .en ? "currency" : "عملة", value: text, candidates: CurrencyCode.all,
+                kind: CLIMessage.kindCurrency(language), value: text, candidates: CurrencyCode.all,
                 language: language))
     }
 
@@ -115,7 +115,7 @@ enum CodeArguments {
         guard catalog.capabilities[capability] == nil else { return capability }
         throw ValidationError(
             unknown(
-                kind: language == .en ? "capability" : "قدرة", value: text,
+                kind: CLIMessage.kindCapability(language), value: text,
                 candidates: catalog.capabilities.keys.map(\.rawValue).sorted(), language: language))
     }
 

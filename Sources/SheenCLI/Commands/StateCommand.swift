@@ -38,9 +38,7 @@ struct StateCommand: AsyncParsableCommand {
                 Console.out(
                     global.json
                         ? JSONValue.object(["format_version": .string("1.0"), "scopes": .array([])]).rendered
-                        : language == .en
-                            ? "nothing recorded: no state file at '\(engine.state)'"
-                            : "لا شيء مسجل: لا يوجد ملف حالة في '\(engine.state)'")
+                        : CLIMessage.nothingRecordedNoFile(engine.state)(language))
                 return
             }
             let scopes = try await StateCommand.scopes(input: input, store: store, global: global)
@@ -71,7 +69,7 @@ struct StateCommand: AsyncParsableCommand {
             var sections: [String] = []
             for (scope, steps) in listed {
                 guard !steps.isEmpty else {
-                    sections.append(language == .en ? "nothing recorded for '\(scope)'" : "لا شيء مسجل لـ '\(scope)'")
+                    sections.append(CLIMessage.nothingRecordedForScope("\(scope)")(language))
                     continue
                 }
                 let rows = steps.map {
@@ -82,7 +80,7 @@ struct StateCommand: AsyncParsableCommand {
             }
             if sections.isEmpty {
                 sections.append(
-                    language == .en ? "nothing recorded in '\(engine.state)'" : "لا شيء مسجل في '\(engine.state)'")
+                    CLIMessage.nothingRecordedIn(engine.state)(language))
             }
             Console.out(sections.joined(separator: "\n"))
         }
@@ -111,7 +109,7 @@ struct StateCommand: AsyncParsableCommand {
             let language = global.language
             guard let store = try StateCommand.existingStore(engine: engine, global: global) else {
                 throw ValidationError(
-                    language == .en ? "nothing recorded in '\(engine.state)'" : "لا شيء مسجل في '\(engine.state)'")
+                    CLIMessage.nothingRecordedIn(engine.state)(language))
             }
             var found: [(StoreScope, StepState)] = []
             var candidates: [String] = []
@@ -123,16 +121,13 @@ struct StateCommand: AsyncParsableCommand {
             guard let (scope, state) = found.first else {
                 throw ValidationError(
                     CodeArguments.unknown(
-                        kind: language == .en ? "step" : "خطوة", value: step, candidates: candidates,
+                        kind: CLIMessage.kindStep(language), value: step, candidates: candidates,
                         language: language))
             }
             guard found.count == 1 else {
                 let scopes = found.map { "'\($0.0)'" }.joined(separator: ", ")
                 throw ValidationError(
-                    language == .en
-                        ? "step '\(step)' is recorded in \(scopes): pass --project, --recipe or --dag (and --env) to pick one"
-                        : "الخطوة '\(step)' مسجلة في \(scopes): حدّد ‎--project أو ‎--recipe أو ‎--dag (و‎--env) لاختيار واحدة"
-                )
+                    CLIMessage.stepInSeveralScopes(step: step, scopes: scopes)(language))
             }
             let trail = try await store.transitions(of: step, in: scope)
             if global.json {

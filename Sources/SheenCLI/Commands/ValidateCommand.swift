@@ -34,8 +34,7 @@ struct ValidateCommand: ParsableCommand {
     func validate() throws {
         for path in paths where !FileManager.default.fileExists(atPath: path) {
             throw ValidationError(
-                global.language == .en
-                    ? "no such file or folder: '\(path)'" : "لا يوجد ملف أو مجلد بهذا الاسم: '\(path)'")
+                CLIMessage.noSuchPath(path)(global.language))
         }
     }
 

@@ -21,10 +21,7 @@ struct CatalogSession {
                 Console.error(diagnostic.rendered(in: options.language))
             }
             let language = options.language
-            Console.error(
-                language == .en
-                    ? "the catalog at '\(directory)' has errors; run 'sheen validate' for details"
-                    : "يحتوي الكتالوج في '\(directory)' على أخطاء؛ شغّل 'sheen validate' للتفاصيل")
+            Console.error(CLIMessage.catalogHasErrors(directory)(language))
             throw ExitCode(ExitStatus.invalidInput)
         }
         self.catalog = result.catalog
@@ -33,12 +30,12 @@ struct CatalogSession {
 
     /// The recipe `id`, or a usage error with a "did you mean".
     func recipe(_ id: String, language: Language) throws -> Recipe {
-        try lookup(id, in: catalog.recipes, kind: language == .en ? "recipe" : "وصفة", language: language)
+        try lookup(id, in: catalog.recipes, kind: CLIMessage.kindRecipe(language), language: language)
     }
 
     /// The provider `id`, or a usage error with a "did you mean".
     func provider(_ id: String, language: Language) throws -> ProviderManifest {
-        try lookup(id, in: catalog.providers, kind: language == .en ? "provider" : "مزوّد", language: language)
+        try lookup(id, in: catalog.providers, kind: CLIMessage.kindProvider(language), language: language)
     }
 
     private func lookup<Entry>(

@@ -33,10 +33,7 @@ enum Console {
         do {
             try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
         } catch {
-            throw ValidationError(
-                language == .en
-                    ? "cannot write '\(path)': \(error.localizedDescription)"
-                    : "تعذرت كتابة '\(path)': \(error.localizedDescription)")
+            throw ValidationError(CLIMessage.cannotWrite(path: path, reason: error.localizedDescription)(language))
         }
     }
 }

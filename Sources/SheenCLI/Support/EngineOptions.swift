@@ -32,8 +32,7 @@ struct EngineOptions: ParsableArguments {
 
     func validate(language: Language) throws {
         guard (1...1000).contains(parallelism) else {
-            throw ValidationError(
-                language == .en ? "--parallelism must be between 1 and 1000" : "يجب أن تكون ‎--parallelism بين 1 و1000")
+            throw ValidationError(CLIMessage.parallelismRange(language))
         }
     }
 
@@ -52,10 +51,7 @@ struct EngineOptions: ParsableArguments {
     func confirm(_ question: String, language: Language) throws -> Bool {
         if autoApprove { return true }
         guard isatty(STDIN_FILENO) == 1 else {
-            throw ValidationError(
-                language == .en
-                    ? "not at a terminal: pass --auto-approve to proceed without confirmation"
-                    : "لست في طرفية: استخدم ‎--auto-approve للمتابعة دون تأكيد")
+            throw ValidationError(CLIMessage.notATerminal(language))
         }
         FileHandle.standardOutput.write(Data((question + " [y/N] ").utf8))
         // Ctrl-C at the prompt ends the process as usual; once the run starts it cancels cleanly instead.
@@ -97,9 +93,6 @@ func openStateStore(at path: String, language: Language) throws -> SQLiteStateSt
     do {
         return try SQLiteStateStore(path: path, faults: JournalFaults.fromEnvironment())
     } catch {
-        Console.error(
-            (language == .en ? "error: cannot open the state file '\(path)': " : "خطأ: تعذر فتح ملف الحالة '\(path)': ")
-                + "\(error)")
-        throw ExitCode(ExitStatus.invalidInput)
+        throw Console.failure(CLIMessage.cannotOpenState(path: path, reason: "\(error)")(language), language: language)
     }
 }

@@ -38,21 +38,13 @@ struct PlanInputOptions: ParsableArguments {
 
     func validate(language: Language) throws {
         if dag != nil, recipe != nil || project != nil {
-            throw ValidationError(
-                language == .en
-                    ? "--dag cannot be combined with --recipe or --project"
-                    : "لا يمكن الجمع بين ‎--dag و‎--recipe أو ‎--project")
+            throw ValidationError(CLIMessage.dagWithRecipeOrProject(language))
         }
         if recipe != nil, project != nil {
-            throw ValidationError(
-                language == .en
-                    ? "use either --recipe or --project, not both" : "استخدم ‎--recipe أو ‎--project وليس كليهما")
+            throw ValidationError(CLIMessage.recipeAndProject(language))
         }
         if recipe == nil, !market.isEmpty || !currency.isEmpty {
-            throw ValidationError(
-                language == .en
-                    ? "--market and --currency go with --recipe; a project file lists its own"
-                    : "يُستخدم ‎--market و‎--currency مع ‎--recipe؛ ملف المشروع يحدد أسواقه")
+            throw ValidationError(CLIMessage.marketWithoutRecipe(language))
         }
         for code in market { _ = try CodeArguments.market(code, language: language) }
         for code in currency { _ = try CodeArguments.currency(code, language: language) }
@@ -90,7 +82,7 @@ struct PlanInputOptions: ParsableArguments {
         let language = global.language
         if let dag {
             guard FileManager.default.fileExists(atPath: dag) else {
-                throw ValidationError(language == .en ? "no such file: '\(dag)'" : "لا يوجد ملف بهذا الاسم: '\(dag)'")
+                throw ValidationError(CLIMessage.noSuchFile(dag)(language))
             }
             do {
                 return (.dag(try NeutralDAG.load(contentsOf: dag), env), Catalog())
@@ -112,10 +104,7 @@ struct PlanInputOptions: ParsableArguments {
         if let recipe { return StoreScope(project: recipe, environment: env) }
         let path = try projectPath(language: global.language)
         guard let project = CatalogLoader().decodeProject(at: path).project else {
-            throw ValidationError(
-                global.language == .en
-                    ? "'\(path)' has errors: run 'sheen validate \(path)'"
-                    : "في '\(path)' أخطاء: شغّل 'sheen validate \(path)'")
+            throw ValidationError(CLIMessage.projectFileHasErrors(path)(global.language))
         }
         return StoreScope(project: project.name, environment: env)
     }
@@ -124,11 +113,7 @@ struct PlanInputOptions: ParsableArguments {
     private func projectPath(language: Language) throws -> String {
         let path = project ?? "sheen.yaml"
         guard FileManager.default.fileExists(atPath: path) else {
-            throw ValidationError(
-                language == .en
-                    ? "no project file at '\(path)': run 'sheen init <recipe>', or pass --project FILE, --recipe R or --dag FILE"
-                    : "لا يوجد ملف مشروع في '\(path)': شغّل 'sheen init <recipe>' أو استخدم ‎--project أو ‎--recipe أو ‎--dag"
-            )
+            throw ValidationError(CLIMessage.noProjectFile(path)(language))
         }
         return path
     }

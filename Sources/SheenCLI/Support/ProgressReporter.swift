@@ -37,8 +37,6 @@ final class ProgressReporter: Sendable {
         return isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["CI"] == nil ? .live : .plain
     }
 
-    private var en: Bool { language == .en }
-
     func handle(_ event: ExecutionEvent) {
         switch mode {
         case .json: Console.out(Self.json(event).compact)
@@ -51,25 +49,23 @@ final class ProgressReporter: Sendable {
         switch event {
         case .started(let total, let toRun):
             state.withLock { $0.total = toRun }
-            Console.out(en ? "applying \(toRun) of \(total) steps" : "تنفيذ \(toRun) من \(total) خطوة")
+            Console.out(CLIMessage.applying(toRun: toRun, total: total)(language))
         case .stepSucceeded(let id, let action, let reconciled, let duration):
             let done = state.withLock { value -> (Int, Int) in
                 value.done += 1
                 return (value.done, value.total)
             }
-            let note = reconciled ? (en ? " (found done at the provider)" : " (وُجدت منفذة لدى المزوّد)") : ""
+            let note = reconciled ? CLIMessage.foundDoneAtProvider(language) : ""
             Console.out("[\(done.0)/\(done.1)] ✓ \(id) \(action.rawValue) \(Self.milliseconds(duration))\(note)")
         case .stepFailed(let id, let failure):
             state.withLock { $0.failed += 1 }
             Console.out("✗ \(id): \(failure)" + (failure.hint.map { "\n  hint: \($0)" } ?? ""))
         case .stepSkipped(let id, let cause):
-            Console.out("- \(id): " + (en ? "skipped, '\(cause)' failed" : "تم التخطي لفشل '\(cause)'"))
+            Console.out(CLIMessage.skippedBecause(step: id, cause: cause)(language))
         case .retryScheduled(let id, let attempt, let wait, let failure):
             Console.out(
                 "↻ \(id): \(failure.errorClass), "
-                    + (en
-                        ? "attempt \(attempt + 1) in \(Self.milliseconds(wait))"
-                        : "محاولة \(attempt + 1) بعد \(Self.milliseconds(wait))"))
+                    + CLIMessage.retryIn(attempt: attempt + 1, wait: Self.milliseconds(wait))(language))
         case .finished(let report):
             Console.out(summary(report))
         case .stepStarted, .rateLimited:
@@ -125,24 +121,18 @@ final class ProgressReporter: Sendable {
         let running =
             value.running.sorted().prefix(3).joined(separator: ", ")
             + (value.running.count > 3 ? " +\(value.running.count - 3)" : "")
-        return en
-            ? "\(value.done)/\(value.total) done · running: \(running.isEmpty ? "-" : running) · waiting on retries or rate limits: \(value.waiting.count) · \(elapsed)"
-            : "\(value.done)/\(value.total) منجزة · قيد التنفيذ: \(running.isEmpty ? "-" : running) · بانتظار إعادة أو حد معدل: \(value.waiting.count) · \(elapsed)"
+        return CLIMessage.status(
+            done: value.done, total: value.total, running: running.isEmpty ? "-" : running,
+            waiting: value.waiting.count, elapsed: elapsed)(language)
     }
 
     func summary(_ report: ExecutionReport) -> String {
         let elapsed = String(format: "%.2f s", report.duration.seconds)
-        if en {
-            var text =
-                "\(report.succeeded.count) succeeded, \(report.failed.count) failed, \(report.skipped.count) skipped, \(report.unchanged) unchanged; \(report.calls) adapter calls in \(elapsed)"
-            if !report.reconciled.isEmpty { text += "; \(report.reconciled.count) found already done and not repeated" }
-            if report.cancelled { text += "\ninterrupted: the journal is consistent; run 'sheen resume' to finish" }
-            return text
-        }
-        var text =
-            "\(report.succeeded.count) نجحت، \(report.failed.count) فشلت، \(report.skipped.count) تم تخطيها، \(report.unchanged) بلا تغيير؛ \(report.calls) استدعاء في \(elapsed)"
-        if !report.reconciled.isEmpty { text += "؛ \(report.reconciled.count) وُجدت منفذة ولم تُكرر" }
-        if report.cancelled { text += "\nتم الإيقاف: السجل متسق؛ شغّل 'sheen resume' للإكمال" }
+        var text = CLIMessage.summary(
+            succeeded: report.succeeded.count, failed: report.failed.count, skipped: report.skipped.count,
+            unchanged: report.unchanged, calls: report.calls, elapsed: elapsed)(language)
+        if !report.reconciled.isEmpty { text += CLIMessage.summaryReconciled(report.reconciled.count)(language) }
+        if report.cancelled { text += CLIMessage.summaryInterrupted(language) }
         return text
     }
 

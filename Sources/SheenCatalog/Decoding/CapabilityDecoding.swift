@@ -1,5 +1,5 @@
 import SheenModel
-import Yams
+internal import Yams
 
 extension DocumentDecoder {
     /// Capability ids are dotted kebab-case words: `checkout.create`, `whatsapp.template`.

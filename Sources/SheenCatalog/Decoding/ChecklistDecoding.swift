@@ -1,5 +1,5 @@
 import SheenModel
-import Yams
+internal import Yams
 
 extension DocumentDecoder {
     func checklist(_ root: Node) -> Checklist? {

@@ -1,6 +1,6 @@
 import Foundation
 import SheenModel
-import Yams
+internal import Yams
 
 extension DocumentDecoder {
     /// Catalog ids: kebab-case ASCII, so they are safe in file names, URLs, idempotency keys and shell arguments.

@@ -1,5 +1,5 @@
 import SheenModel
-import Yams
+internal import Yams
 
 /// Collects the diagnostics of one file while its node tree is read into model values.
 final class DocumentDecoder {

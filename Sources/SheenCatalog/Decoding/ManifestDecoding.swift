@@ -1,6 +1,6 @@
 import Foundation
 import SheenModel
-import Yams
+internal import Yams
 
 extension DocumentDecoder {
     /// Reads a provider manifest; returns `nil` only when the file is too broken to name a provider.

@@ -1,5 +1,5 @@
 import SheenModel
-import Yams
+internal import Yams
 
 /// Reads the keys of one YAML mapping and, on `finish()`, reports every key nobody asked for.
 ///

@@ -1,5 +1,5 @@
 import SheenModel
-import Yams
+internal import Yams
 
 extension DocumentDecoder {
     func project(_ root: Node) -> Project? {

@@ -1,5 +1,5 @@
 import SheenModel
-import Yams
+internal import Yams
 
 /// What a YAML file describes, decided by the folder it sits in, then by its name, then by its keys.
 public enum CatalogFileKind: String, Sendable, CaseIterable {

@@ -1,6 +1,6 @@
 import Foundation
 import SheenModel
-import Yams
+internal import Yams
 
 /// The outcome of loading: whatever could be read, and every problem found on the way.
 public struct CatalogLoadResult: Sendable {

@@ -1,8 +1,8 @@
 import Foundation
 import SheenModel
-import Yams
+internal import Yams
 
-/// Turns the bytes of one YAML file into a Yams node tree, or into diagnostics, without ever crashing or hanging on
+/// Turns the bytes of one YAML file into a Yams node tree (internal: Yams stays out of the public API), or into diagnostics, without ever crashing or hanging on
 /// hostile input.
 ///
 /// Catalog and project files come from users, so the parser guards the three classic attacks before the tree is
@@ -31,7 +31,7 @@ public struct YAMLDocumentParser: Sendable {
     }
 
     /// Parses the file at `path`, reporting problems against `displayPath`.
-    public func parse(fileAt path: String, displayPath: String) -> Result<Node, DiagnosticList> {
+    func parse(fileAt path: String, displayPath: String) -> Result<Node, DiagnosticList> {
         let start = SourceLocation(file: displayPath, line: 1, column: 1)
         let attributes = try? FileManager.default.attributesOfItem(atPath: path)
         if let size = (attributes?[.size] as? NSNumber)?.intValue, size > limits.maxBytes {
@@ -44,7 +44,7 @@ public struct YAMLDocumentParser: Sendable {
     }
 
     /// Parses `data` as one YAML document.
-    public func parse(data: Data, displayPath: String) -> Result<Node, DiagnosticList> {
+    func parse(data: Data, displayPath: String) -> Result<Node, DiagnosticList> {
         let start = SourceLocation(file: displayPath, line: 1, column: 1)
         guard data.count <= limits.maxBytes else {
             return .failure([

@@ -1,0 +1,153 @@
+import SheenModel
+
+/// Every sentence the command line prints of its own, in English and Arabic, one case per message.
+///
+/// Kept in one table (as `CatalogProblem` keeps the catalog's) so the two languages stay in step and a reviewer sees
+/// all of the wording at once; call sites name the message, never the words.
+enum CLIMessage {
+    // Usage
+    case dagWithRecipeOrProject
+    case recipeAndProject
+    case marketWithoutRecipe
+    case planWithInputs
+    case parallelismRange
+    case notATerminal
+    case noSuchFile(String)
+    case noSuchPath(String)
+    case projectFileHasErrors(String)
+    case noProjectFile(String)
+    case invalidProjectName(String)
+    case fileExists(String)
+    case cannotWrite(path: String, reason: String)
+    case cannotOpenState(path: String, reason: String)
+    case catalogHasErrors(String)
+    case stepInSeveralScopes(step: String, scopes: String)
+
+    // Outcomes
+    case wroteProject(file: String, recipe: LocalizedText, id: String)
+    case nothingRecordedNoFile(String)
+    case nothingRecordedForScope(String)
+    case nothingRecordedIn(String)
+    case nothingToDestroy(String)
+    case noChanges
+    case cancelled
+    case applying(toRun: Int, total: Int)
+    case foundDoneAtProvider
+    case skippedBecause(step: String, cause: String)
+    case retryIn(attempt: Int, wait: String)
+    case status(done: Int, total: Int, running: String, waiting: Int, elapsed: String)
+    case summary(succeeded: Int, failed: Int, skipped: Int, unchanged: Int, calls: Int, elapsed: String)
+    case summaryReconciled(Int)
+    case summaryInterrupted
+    case confirmDestroy(count: Int, scope: String)
+    case confirmApply(scope: String)
+    case inFlightNotice(Int)
+
+    // Nouns used inside other messages
+    case kindMarket, kindCurrency, kindCapability, kindRecipe, kindProvider, kindStep
+
+    var text: LocalizedText {
+        switch self {
+        case .dagWithRecipeOrProject:
+            t("--dag cannot be combined with --recipe or --project", "لا يمكن الجمع بين ‎--dag و‎--recipe أو ‎--project")
+        case .recipeAndProject:
+            t("use either --recipe or --project, not both", "استخدم ‎--recipe أو ‎--project وليس كليهما")
+        case .marketWithoutRecipe:
+            t(
+                "--market and --currency go with --recipe; a project file lists its own",
+                "يُستخدم ‎--market و‎--currency مع ‎--recipe؛ ملف المشروع يحدد أسواقه")
+        case .planWithInputs:
+            t("--plan already says what to apply", "‎--plan يحدد ما سيُطبَّق")
+        case .parallelismRange:
+            t("--parallelism must be between 1 and 1000", "يجب أن تكون ‎--parallelism بين 1 و1000")
+        case .notATerminal:
+            t(
+                "not at a terminal: pass --auto-approve to proceed without confirmation",
+                "لست في طرفية: استخدم ‎--auto-approve للمتابعة دون تأكيد")
+        case .noSuchFile(let path):
+            t("no such file: '\(path)'", "لا يوجد ملف بهذا الاسم: '\(path)'")
+        case .noSuchPath(let path):
+            t("no such file or folder: '\(path)'", "لا يوجد ملف أو مجلد بهذا الاسم: '\(path)'")
+        case .projectFileHasErrors(let path):
+            t("'\(path)' has errors: run 'sheen validate \(path)'", "في '\(path)' أخطاء: شغّل 'sheen validate \(path)'")
+        case .noProjectFile(let path):
+            t(
+                "no project file at '\(path)': run 'sheen init <recipe>', or pass --project FILE, --recipe R or --dag FILE",
+                "لا يوجد ملف مشروع في '\(path)': شغّل 'sheen init <recipe>' أو استخدم ‎--project أو ‎--recipe أو ‎--dag")
+        case .invalidProjectName(let name):
+            t(
+                "project name '\(name)' must be lowercase letters, digits and '-', starting with a letter",
+                "اسم المشروع '\(name)' يجب أن يتكون من أحرف إنجليزية صغيرة وأرقام و'-' ويبدأ بحرف")
+        case .fileExists(let path):
+            t("'\(path)' already exists; pass --force to overwrite it", "الملف '\(path)' موجود مسبقًا؛ استخدم ‎--force لاستبداله")
+        case .cannotWrite(let path, let reason):
+            t("cannot write '\(path)': \(reason)", "تعذرت كتابة '\(path)': \(reason)")
+        case .cannotOpenState(let path, let reason):
+            t("cannot open the state file '\(path)': \(reason)", "تعذر فتح ملف الحالة '\(path)': \(reason)")
+        case .catalogHasErrors(let directory):
+            t(
+                "the catalog at '\(directory)' has errors; run 'sheen validate' for details",
+                "يحتوي الكتالوج في '\(directory)' على أخطاء؛ شغّل 'sheen validate' للتفاصيل")
+        case .stepInSeveralScopes(let step, let scopes):
+            t(
+                "step '\(step)' is recorded in \(scopes): pass --project, --recipe or --dag (and --env) to pick one",
+                "الخطوة '\(step)' مسجلة في \(scopes): حدّد ‎--project أو ‎--recipe أو ‎--dag (و‎--env) لاختيار واحدة")
+        case .wroteProject(let file, let recipe, let id):
+            t(
+                "wrote \(file) for \(recipe.en) (\(id)); check it with 'sheen validate \(file)'",
+                "تمت كتابة \(file) لوصفة \(recipe.ar) (\(id))؛ افحصه بالأمر 'sheen validate \(file)'")
+        case .nothingRecordedNoFile(let path):
+            t("nothing recorded: no state file at '\(path)'", "لا شيء مسجل: لا يوجد ملف حالة في '\(path)'")
+        case .nothingRecordedForScope(let scope):
+            t("nothing recorded for '\(scope)'", "لا شيء مسجل لـ '\(scope)'")
+        case .nothingRecordedIn(let path):
+            t("nothing recorded in '\(path)'", "لا شيء مسجل في '\(path)'")
+        case .nothingToDestroy(let scope):
+            t("nothing recorded for '\(scope)': nothing to destroy", "لا شيء مسجل لـ '\(scope)': لا شيء لإزالته")
+        case .noChanges:
+            t("no changes: nothing to do", "لا تغييرات: لا شيء للتنفيذ")
+        case .cancelled:
+            t("cancelled: nothing was changed", "أُلغي: لم يتغير شيء")
+        case .applying(let toRun, let total):
+            t("applying \(toRun) of \(total) steps", "تنفيذ \(toRun) من \(total) خطوة")
+        case .foundDoneAtProvider:
+            t(" (found done at the provider)", " (وُجدت منفذة لدى المزوّد)")
+        case .skippedBecause(let step, let cause):
+            t("- \(step): skipped, '\(cause)' failed", "- \(step): تم التخطي لفشل '\(cause)'")
+        case .retryIn(let attempt, let wait):
+            t("attempt \(attempt) in \(wait)", "محاولة \(attempt) بعد \(wait)")
+        case .status(let done, let total, let running, let waiting, let elapsed):
+            t(
+                "\(done)/\(total) done · running: \(running) · waiting on retries or rate limits: \(waiting) · \(elapsed)",
+                "\(done)/\(total) منجزة · قيد التنفيذ: \(running) · بانتظار إعادة أو حد معدل: \(waiting) · \(elapsed)")
+        case .summary(let succeeded, let failed, let skipped, let unchanged, let calls, let elapsed):
+            t(
+                "\(succeeded) succeeded, \(failed) failed, \(skipped) skipped, \(unchanged) unchanged; \(calls) adapter calls in \(elapsed)",
+                "\(succeeded) نجحت، \(failed) فشلت، \(skipped) تم تخطيها، \(unchanged) بلا تغيير؛ \(calls) استدعاء في \(elapsed)")
+        case .summaryReconciled(let count):
+            t("; \(count) found already done and not repeated", "؛ \(count) وُجدت منفذة ولم تُكرر")
+        case .summaryInterrupted:
+            t(
+                "\ninterrupted: the journal is consistent; run 'sheen resume' to finish",
+                "\nتم الإيقاف: السجل متسق؛ شغّل 'sheen resume' للإكمال")
+        case .confirmDestroy(let count, let scope):
+            t("delete the \(count) resources recorded for '\(scope)'?", "حذف \(count) من الموارد المسجلة لـ '\(scope)'؟")
+        case .confirmApply(let scope):
+            t("apply these changes to '\(scope)'?", "تطبيق هذه التغييرات على '\(scope)'؟")
+        case .inFlightNotice(let count):
+            t(
+                "\(count) steps were left in flight by an interrupted run; they are checked at the provider before anything is sent again",
+                "\(count) خطوة بقيت قيد التنفيذ من تشغيل منقطع؛ سيُتحقق منها لدى المزوّد قبل أي إرسال")
+        case .kindMarket: t("market", "سوق")
+        case .kindCurrency: t("currency", "عملة")
+        case .kindCapability: t("capability", "قدرة")
+        case .kindRecipe: t("recipe", "وصفة")
+        case .kindProvider: t("provider", "مزوّد")
+        case .kindStep: t("step", "خطوة")
+        }
+    }
+
+    func callAsFunction(_ language: Language) -> String { text(language) }
+
+    private func t(_ en: String, _ ar: String) -> LocalizedText { LocalizedText(en: en, ar: ar) }
+}
