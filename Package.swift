@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     ],
     targets: [
         // MARK: Core
@@ -37,7 +38,11 @@ let package = Package(
         .target(name: "SheenPlanner", dependencies: ["SheenModel"], swiftSettings: swiftSettings),
 
         /** The executor: scheduler, rate limits, retries, circuit breakers, apply lock; talks to protocols only. */
-        .target(name: "SheenEngine", dependencies: ["SheenModel", "SheenPlanner"], swiftSettings: swiftSettings),
+        .target(
+            name: "SheenEngine",
+            dependencies: ["SheenModel", "SheenPlanner", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
 
         /** The durable `StateStore` on SQLite (GRDB): journal, leases, breaker state, versioned migrations. */
         .target(

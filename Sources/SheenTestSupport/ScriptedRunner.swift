@@ -11,7 +11,8 @@ public final class ScriptedRunner: StepRunner {
         case delete(String)
     }
 
-    private let state: Mutex<(calls: [Call], failures: [String: [StepFailure]], created: Set<String>)>
+    private let state:
+        Mutex<(calls: [Call], failures: [String: [StepFailure]], created: Set<String>, keys: [String: [String]])>
     private let hang: Set<String>
     private let observeFinds: Set<String>
 
@@ -20,12 +21,15 @@ public final class ScriptedRunner: StepRunner {
     ///   - hang: step ids whose calls never return (for timeouts).
     ///   - observeFinds: step ids whose `observe` reports them as already created.
     public init(failures: [String: [StepFailure]] = [:], hang: Set<String> = [], observeFinds: Set<String> = []) {
-        state = Mutex(([], failures, []))
+        state = Mutex(([], failures, [], [:]))
         self.hang = hang
         self.observeFinds = observeFinds
     }
 
     public var calls: [Call] { state.withLock { $0.calls } }
+
+    /// The idempotency keys sent with each step's creates and updates, in order.
+    public func keys(of id: String) -> [String] { state.withLock { $0.keys[id] ?? [] } }
 
     public func creates(of id: String) -> Int { calls.count { $0 == .create(id) || $0 == .update(id) } }
 
@@ -52,6 +56,7 @@ public final class ScriptedRunner: StepRunner {
     private func perform(_ call: Call, _ context: StepContext) async throws -> StepResult {
         let failure = state.withLock { value -> StepFailure? in
             value.calls.append(call)
+            value.keys[context.stepID, default: []].append(context.idempotencyKey)
             if var queue = value.failures[context.stepID], !queue.isEmpty {
                 let next = queue.removeFirst()
                 value.failures[context.stepID] = queue

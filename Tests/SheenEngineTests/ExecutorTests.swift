@@ -121,6 +121,41 @@ struct ExecutorTests {
         #expect(runner.creates(of: "b") == 1)
     }
 
+    @Test("a step left in flight under the pre-SHA-256 key is observed, then resent under that same key")
+    func legacyKeyInFlight() async throws {
+        let store = InMemoryStateStore()
+        let plan = try Self.plan([("a", [])])
+        let node = try #require(plan.steps.first)
+        let legacy = IdempotencyKey.legacyV1(project: "t", environment: "dev", stepID: "a", inputHash: node.inputHash)
+        try await store.record(
+            StepState(
+                stepID: "a", kind: node.kind, provider: nil, status: .inFlight, inputHash: node.inputHash,
+                idempotencyKey: legacy, requestFingerprint: "", attempts: 1, level: 0, updatedAt: Date()),
+            in: scope)
+        let runner = ScriptedRunner()
+        let replanned = try Self.plan([("a", [])], state: try await store.snapshot(scope))
+        let report = try await executor(store, runner).apply(replanned, scope: scope)
+        #expect(report.ok)
+        #expect(runner.calls.first == .observe("a"), "an unfinished legacy attempt must be looked for first")
+        #expect(runner.keys(of: "a") == [legacy])
+        #expect(legacy != IdempotencyKey.make(project: "t", environment: "dev", stepID: "a", inputHash: node.inputHash))
+    }
+
+    @Test("a finished step, or an unfinished one under a key of other inputs, gets the current key")
+    func currentKey() {
+        let current = IdempotencyKey.make(project: "p", environment: "dev", stepID: "s", inputHash: "h")
+        let legacyOther = IdempotencyKey.legacyV1(project: "p", environment: "dev", stepID: "s", inputHash: "other")
+        #expect(
+            IdempotencyKey.resolve(project: "p", environment: "dev", stepID: "s", inputHash: "h", previousKey: nil)
+                == current)
+        #expect(
+            IdempotencyKey.resolve(
+                project: "p", environment: "dev", stepID: "s", inputHash: "h", previousKey: legacyOther) == current)
+        #expect(
+            IdempotencyKey.resolve(project: "p", environment: "dev", stepID: "s", inputHash: "h", previousKey: "junk")
+                == current)
+    }
+
     @Test("a re-apply of an applied plan makes zero calls")
     func noop() async throws {
         let store = InMemoryStateStore()
@@ -227,6 +262,11 @@ struct ExecutorTests {
             project: String(repeating: "p", count: 500), environment: "dev", stepID: String(repeating: "s", count: 500),
             inputHash: "h")
         #expect(long.count <= 255)
+        // Length-prefixed fields: moving a character across a boundary gives another key.
+        #expect(
+            IdempotencyKey.make(project: "ab", environment: "c", stepID: "s", inputHash: "h")
+                != IdempotencyKey.make(project: "a", environment: "bc", stepID: "s", inputHash: "h"))
+        #expect(key.count == "sheen-tap-test-charge-".count + 32)
     }
 
     @Test("the apply lock refuses a second run and names the holder")

@@ -23,8 +23,9 @@ struct InitCommand: ParsableCommand {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "A market to launch in; repeat for several (default: the recipe's markets).", valueName: "code"))
-    var market: [String] = []
+            "A market to launch in; repeat for several (default: the recipe's markets).", valueName: "code"),
+        transform: CodeArguments.market)
+    var market: [CountryCode] = []
 
     @Option(
         name: .long,
@@ -40,7 +41,6 @@ struct InitCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
-        for code in market { _ = try CodeArguments.market(code, language: global.language) }
         if let name, !ProjectFileWriter.isValidName(name) {
             throw ValidationError(
                 CLIMessage.invalidProjectName(name)(global.language))
@@ -54,9 +54,7 @@ struct InitCommand: ParsableCommand {
             throw ValidationError(
                 CLIMessage.fileExists(output)(global.language))
         }
-        let markets =
-            try market.isEmpty
-            ? recipe.markets : market.compactMap { try CodeArguments.market($0, language: global.language) }
+        let markets = market.isEmpty ? recipe.markets : market
         let directoryName = (FileManager.default.currentDirectoryPath as NSString).lastPathComponent
         let writer = ProjectFileWriter(
             recipe: recipe, catalog: session.catalog, name: name ?? ProjectFileWriter.sanitizedName(directoryName),

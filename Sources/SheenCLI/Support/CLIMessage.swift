@@ -49,7 +49,9 @@ enum CLIMessage {
     var text: LocalizedText {
         switch self {
         case .dagWithRecipeOrProject:
-            t("--dag cannot be combined with --recipe or --project", "لا يمكن الجمع بين ‎--dag و‎--recipe أو ‎--project")
+            t(
+                "--dag cannot be combined with --recipe or --project",
+                "لا يمكن الجمع بين ‎--dag و‎--recipe أو ‎--project")
         case .recipeAndProject:
             t("use either --recipe or --project, not both", "استخدم ‎--recipe أو ‎--project وليس كليهما")
         case .marketWithoutRecipe:
@@ -79,7 +81,9 @@ enum CLIMessage {
                 "project name '\(name)' must be lowercase letters, digits and '-', starting with a letter",
                 "اسم المشروع '\(name)' يجب أن يتكون من أحرف إنجليزية صغيرة وأرقام و'-' ويبدأ بحرف")
         case .fileExists(let path):
-            t("'\(path)' already exists; pass --force to overwrite it", "الملف '\(path)' موجود مسبقًا؛ استخدم ‎--force لاستبداله")
+            t(
+                "'\(path)' already exists; pass --force to overwrite it",
+                "الملف '\(path)' موجود مسبقًا؛ استخدم ‎--force لاستبداله")
         case .cannotWrite(let path, let reason):
             t("cannot write '\(path)': \(reason)", "تعذرت كتابة '\(path)': \(reason)")
         case .cannotOpenState(let path, let reason):
@@ -123,7 +127,8 @@ enum CLIMessage {
         case .summary(let succeeded, let failed, let skipped, let unchanged, let calls, let elapsed):
             t(
                 "\(succeeded) succeeded, \(failed) failed, \(skipped) skipped, \(unchanged) unchanged; \(calls) adapter calls in \(elapsed)",
-                "\(succeeded) نجحت، \(failed) فشلت، \(skipped) تم تخطيها، \(unchanged) بلا تغيير؛ \(calls) استدعاء في \(elapsed)")
+                "\(succeeded) نجحت، \(failed) فشلت، \(skipped) تم تخطيها، \(unchanged) بلا تغيير؛ \(calls) استدعاء في \(elapsed)"
+            )
         case .summaryReconciled(let count):
             t("; \(count) found already done and not repeated", "؛ \(count) وُجدت منفذة ولم تُكرر")
         case .summaryInterrupted:
@@ -131,7 +136,9 @@ enum CLIMessage {
                 "\ninterrupted: the journal is consistent; run 'sheen resume' to finish",
                 "\nتم الإيقاف: السجل متسق؛ شغّل 'sheen resume' للإكمال")
         case .confirmDestroy(let count, let scope):
-            t("delete the \(count) resources recorded for '\(scope)'?", "حذف \(count) من الموارد المسجلة لـ '\(scope)'؟")
+            t(
+                "delete the \(count) resources recorded for '\(scope)'?",
+                "حذف \(count) من الموارد المسجلة لـ '\(scope)'؟")
         case .confirmApply(let scope):
             t("apply these changes to '\(scope)'?", "تطبيق هذه التغييرات على '\(scope)'؟")
         case .inFlightNotice(let count):

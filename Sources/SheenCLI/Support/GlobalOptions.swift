@@ -20,7 +20,25 @@ struct GlobalOptions: ParsableArguments {
     @Flag(name: .long, help: "Print machine-readable JSON.")
     var json = false
 
-    var language: Language {
-        lang ?? ProcessInfo.processInfo.environment["SHEEN_LANG"].flatMap(Language.init(rawValue:)) ?? .en
+    var language: Language { lang ?? .fromEnvironment }
+}
+
+extension Language {
+    /// `$SHEEN_LANG`, else English.
+    static var fromEnvironment: Language {
+        ProcessInfo.processInfo.environment["SHEEN_LANG"].flatMap(Language.init(rawValue:)) ?? .en
+    }
+
+    /// The language of messages produced while arguments are still being parsed, before `GlobalOptions` exists:
+    /// `--lang` as written on the command line, else `$SHEEN_LANG`, else English.
+    static var requested: Language {
+        let arguments = CommandLine.arguments
+        for (index, argument) in arguments.enumerated() {
+            if argument.hasPrefix("--lang=") { return Language(rawValue: String(argument.dropFirst(7))) ?? .en }
+            if argument == "--lang", index + 1 < arguments.count {
+                return Language(rawValue: arguments[index + 1]) ?? fromEnvironment
+            }
+        }
+        return fromEnvironment
     }
 }

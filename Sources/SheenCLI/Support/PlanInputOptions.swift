@@ -15,14 +15,16 @@ struct PlanInputOptions: ParsableArguments {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "A market for --recipe; repeat for several (default: the recipe's markets).", valueName: "code"))
-    var market: [String] = []
+            "A market for --recipe; repeat for several (default: the recipe's markets).", valueName: "code"),
+        transform: CodeArguments.market)
+    var market: [CountryCode] = []
 
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "A currency for --recipe; repeat for several (default: each market's own).", valueName: "code"))
-    var currency: [String] = []
+            "A currency for --recipe; repeat for several (default: each market's own).", valueName: "code"),
+        transform: CodeArguments.currency)
+    var currency: [CurrencyCode] = []
 
     @Option(name: .long, help: ArgumentHelp("Environment to plan: dev, staging or prod.", valueName: "env"))
     var env: DeploymentEnvironment = .dev
@@ -46,8 +48,6 @@ struct PlanInputOptions: ParsableArguments {
         if recipe == nil, !market.isEmpty || !currency.isEmpty {
             throw ValidationError(CLIMessage.marketWithoutRecipe(language))
         }
-        for code in market { _ = try CodeArguments.market(code, language: language) }
-        for code in currency { _ = try CodeArguments.currency(code, language: language) }
     }
 
     /// The recorded state of this input's scope in the state file at `path`, or empty state when there is no file
@@ -121,10 +121,8 @@ struct PlanInputOptions: ParsableArguments {
     private func request(session: CatalogSession, language: Language) throws -> PlanRequest {
         if let recipeID = recipe {
             let recipe = try session.recipe(recipeID, language: language)
-            let markets =
-                try market.isEmpty
-                ? recipe.markets : market.compactMap { try CodeArguments.market($0, language: language) }
-            let currencies = try currency.compactMap { try CodeArguments.currency($0, language: language) }
+            let markets = market.isEmpty ? recipe.markets : market
+            let currencies = currency
             return PlanRequest(
                 projectName: recipe.id, recipe: recipe, markets: markets, currencies: currencies, environment: env)
         }

@@ -283,16 +283,19 @@ public struct Executor: Sendable {
     ) async throws -> Outcome {
         let action = node.action ?? .create
         let journaled = node.role == .step
-        let key = IdempotencyKey.make(
-            project: scope.project, environment: scope.environment.rawValue, stepID: node.id, inputHash: node.inputHash)
+        // An unfinished attempt recorded under the previous key derivation keeps its key, so the provider sees the
+        // same request again and the observe-first rule below still applies to it.
+        let unfinished = previous?.status == .inFlight || previous?.status == .failed
+        let key = IdempotencyKey.resolve(
+            project: scope.project, environment: scope.environment.rawValue, stepID: node.id, inputHash: node.inputHash,
+            previousKey: unfinished ? previous?.idempotencyKey : nil)
         var fingerprint = StableHasher()
         fingerprint.combine(node.kind, action.rawValue, node.inputHash, key)
         let secretOutputs = Set(node.outputs.filter(\.secret).map(\.name))
         var attempts = previous?.status == .succeeded ? 0 : (previous?.attempts ?? 0)
         // The last run died mid-call, or its last attempt failed in a way that may still have landed (a timeout, a
         // 5xx after the provider acted): look before sending the same request again.
-        var mustObserve =
-            (previous?.status == .inFlight || previous?.status == .failed) && previous?.idempotencyKey == key
+        var mustObserve = unfinished && previous?.idempotencyKey == key
         var state = StepState(
             stepID: node.id, kind: node.kind, provider: node.provider, status: .inFlight, inputHash: node.inputHash,
             idempotencyKey: key, requestFingerprint: fingerprint.hexDigest, attempts: attempts,
