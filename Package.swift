@@ -51,6 +51,13 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        /** Envelope encryption (AES-256-GCM data keys wrapped by key-encryption keys), key providers, redaction. */
+        .target(
+            name: "SheenSecrets",
+            dependencies: ["SheenModel", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
+
         /** Use cases (apply, resume, destroy; later up, preflight, connect) shared by the CLI and the server. */
         .target(
             name: "SheenApplication", dependencies: ["SheenEngine", "SheenModel", "SheenPlanner"],
@@ -80,6 +87,8 @@ let package = Package(
         // MARK: Tests
 
         .testTarget(name: "SheenModelTests", dependencies: ["SheenModel"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SheenSecretsTests", dependencies: ["SheenSecrets", "SheenModel"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SheenCatalogTests",
             dependencies: ["SheenCatalog", "SheenModel"],
