@@ -47,7 +47,10 @@ let package = Package(
         /** The durable `StateStore` on SQLite (GRDB): journal, leases, breaker state, versioned migrations. */
         .target(
             name: "SheenStore",
-            dependencies: ["SheenEngine", "SheenModel", "SheenPlanner", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "SheenEngine", "SheenModel", "SheenPlanner", "SheenSecrets",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: swiftSettings
         ),
 
@@ -60,7 +63,8 @@ let package = Package(
 
         /** Use cases (apply, resume, destroy; later up, preflight, connect) shared by the CLI and the server. */
         .target(
-            name: "SheenApplication", dependencies: ["SheenEngine", "SheenModel", "SheenPlanner"],
+            name: "SheenApplication",
+            dependencies: ["SheenCatalog", "SheenEngine", "SheenModel", "SheenPlanner", "SheenSecrets"],
             swiftSettings: swiftSettings
         ),
 

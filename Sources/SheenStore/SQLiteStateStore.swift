@@ -9,7 +9,7 @@ import Synchronization
 /// `synchronous=FULL` so a committed transition survives power loss, a busy timeout so concurrent `sheen`
 /// processes queue instead of failing, foreign keys on, and versioned migrations.
 public final class SQLiteStateStore: StateStore {
-    private let database: DatabaseQueue
+    let database: DatabaseQueue
     private let faults: JournalFaults?
 
     /// Opens (creating if needed) the store at `path` and migrates it to the current schema.
@@ -26,6 +26,8 @@ public final class SQLiteStateStore: StateStore {
         // consistent file that the next open migrates again. The journal itself runs with synchronous=FULL.
         try database.writeWithoutTransaction { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            // Deleted rows (a removed connection's ciphertexts, a replaced wrapping) are zeroed, not left in free pages.
+            try db.execute(sql: "PRAGMA secure_delete = ON")
             _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
         }
         self.faults = faults
@@ -85,6 +87,26 @@ public final class SQLiteStateStore: StateStore {
                     ALTER TABLE locks ADD COLUMN token INTEGER NOT NULL DEFAULT 0;
                     ALTER TABLE steps ADD COLUMN created INTEGER NOT NULL DEFAULT 0;
                     UPDATE steps SET created = 1 WHERE status = 'succeeded' OR external_id IS NOT NULL;
+                    """)
+        }
+        migrator.registerMigration("v3: connections and sealed credentials") { db in
+            // Credential values arrive here only sealed (SheenSecrets): a ciphertext, the data key wrapped by a
+            // key-encryption key, and that key's id, indexed so a rotation finds what is still under an old key.
+            try db.execute(
+                sql: """
+                    CREATE TABLE connections (
+                        id TEXT PRIMARY KEY, project TEXT NOT NULL, provider TEXT NOT NULL, environment TEXT NOT NULL,
+                        alias TEXT NOT NULL, markets TEXT NOT NULL, external_account_id TEXT,
+                        sandbox INTEGER NOT NULL, base_url TEXT, fields TEXT NOT NULL, problem TEXT,
+                        created_at REAL NOT NULL, updated_at REAL NOT NULL,
+                        UNIQUE (project, provider, environment, alias));
+                    CREATE TABLE connection_secrets (
+                        connection_id TEXT NOT NULL REFERENCES connections (id) ON DELETE CASCADE,
+                        field TEXT NOT NULL, slot TEXT NOT NULL, format_version INTEGER NOT NULL,
+                        key_id TEXT NOT NULL, wrapped_key BLOB NOT NULL, ciphertext BLOB NOT NULL,
+                        fingerprint TEXT NOT NULL, set_at REAL NOT NULL,
+                        PRIMARY KEY (connection_id, field, slot));
+                    CREATE INDEX connection_secrets_by_key ON connection_secrets (key_id);
                     """)
         }
         return migrator

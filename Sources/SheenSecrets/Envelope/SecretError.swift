@@ -18,7 +18,8 @@ public enum SecretError: Error, Sendable, Equatable {
         switch self {
         case .corrupt:
             LocalizedText(
-                en: "a stored secret failed its integrity check (tampered, truncated, or sealed for another connection)",
+                en:
+                    "a stored secret failed its integrity check (tampered, truncated, or sealed for another connection)",
                 ar: "فشل سرّ مخزّن في فحص السلامة (عُبث به أو اقتُطع أو خُتم لاتصال آخر)")
         case .unknownKey(let id):
             LocalizedText(
@@ -29,14 +30,16 @@ public enum SecretError: Error, Sendable, Equatable {
                 en: "a stored secret uses format \(version), which this version of sheen cannot read",
                 ar: "سرّ مخزّن يستخدم الصيغة \(version) التي لا يقرؤها هذا الإصدار من sheen")
         case .noKey(let hint):
-            LocalizedText(en: "no key-encryption key is available: \(hint)", ar: "لا يتوفر مفتاح تشفير المفاتيح: \(hint)")
+            LocalizedText(
+                en: "no key-encryption key is available: \(hint)", ar: "لا يتوفر مفتاح تشفير المفاتيح: \(hint)")
         case .keyFileUnsafe(let path, let mode):
             LocalizedText(
                 en: "the key file '\(path)' is readable by others (mode \(mode)); run 'chmod 600 \(path)'",
                 ar: "ملف المفاتيح '\(path)' مقروء لغير مالكه (الصلاحيات \(mode))؛ شغّل 'chmod 600 \(path)'")
         case .keyFileUnreadable(let path, let reason):
             LocalizedText(
-                en: "cannot read the key file '\(path)': \(reason)", ar: "تعذرت قراءة ملف المفاتيح '\(path)': \(reason)")
+                en: "cannot read the key file '\(path)': \(reason)", ar: "تعذرت قراءة ملف المفاتيح '\(path)': \(reason)"
+            )
         case .invalidKey(let source):
             LocalizedText(
                 en: "\(source) is not a base64 256-bit key (generate one with 'openssl rand -base64 32')",

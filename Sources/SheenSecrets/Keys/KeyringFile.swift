@@ -28,7 +28,9 @@ public final class KeyringFile: ManagedKeyProvider {
             contents = Contents(current: key.id, keys: [key])
             try save(contents)
         }
-        guard let key = contents.keys.first(where: { $0.id == contents.current }) else { throw .unknownKey(contents.current) }
+        guard let key = contents.keys.first(where: { $0.id == contents.current }) else {
+            throw .unknownKey(contents.current)
+        }
         return key
     }
 
@@ -124,7 +126,8 @@ public final class KeyringFile: ManagedKeyProvider {
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             let data = try encoder.encode(document)
             let temporary = path + ".tmp-\(getpid())"
-            guard FileManager.default.createFile(atPath: temporary, contents: nil, attributes: [.posixPermissions: 0o600])
+            guard
+                FileManager.default.createFile(atPath: temporary, contents: nil, attributes: [.posixPermissions: 0o600])
             else { throw SecretError.keyFileUnreadable(path: path, reason: "cannot create it") }
             let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: temporary))
             try handle.write(contentsOf: data)
