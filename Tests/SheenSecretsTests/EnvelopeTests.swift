@@ -129,7 +129,8 @@ final class StaticKeys: ManagedKeyProvider, @unchecked Sendable {
     func remove(_ id: String) { lock.withLock { keys.removeAll { $0.id == id } } }
 
     func current() throws(SecretError) -> KeyEncryptionKey {
-        lock.withLock { keys.first { $0.id == currentID }! }
+        guard let key = lock.withLock({ keys.first { $0.id == currentID } }) else { throw .unknownKey(currentID) }
+        return key
     }
 
     func key(id: String) throws(SecretError) -> KeyEncryptionKey {

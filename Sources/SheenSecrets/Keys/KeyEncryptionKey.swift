@@ -9,15 +9,18 @@ public struct KeyEncryptionKey: Sendable {
     /// `raw` must be 32 bytes; the id is derived from it unless given.
     public init?(raw: Data, id: String? = nil) {
         guard raw.count == 32 else { return nil }
-        self.key = SymmetricKey(data: raw)
-        self.id = id ?? Self.derivedID(raw)
+        self.init(key: SymmetricKey(data: raw), id: id ?? Self.derivedID(raw))
+    }
+
+    private init(key: SymmetricKey, id: String) {
+        self.key = key
+        self.id = id
     }
 
     /// A fresh key from the system's secure random generator.
     public static func generate() -> KeyEncryptionKey {
         let key = SymmetricKey(size: .bits256)
-        // A 32-byte raw key always gives a key.
-        return KeyEncryptionKey(raw: key.withUnsafeBytes { Data($0) })!
+        return KeyEncryptionKey(key: key, id: derivedID(key.withUnsafeBytes { Data($0) }))
     }
 
     /// The base64 of the key material, for the key file only.
