@@ -12,7 +12,8 @@ extension SQLiteStateStore: ConnectionStore {
                         db, sql: "SELECT * FROM connections WHERE project = ? ORDER BY provider, environment, alias",
                         arguments: [project])
                 } else {
-                    try Row.fetchAll(db, sql: "SELECT * FROM connections ORDER BY project, provider, environment, alias")
+                    try Row.fetchAll(
+                        db, sql: "SELECT * FROM connections ORDER BY project, provider, environment, alias")
                 }
             return try rows.map(Self.connection)
         }
@@ -195,7 +196,8 @@ extension SQLiteStateStore: ConnectionStore {
         let slot: String = row["slot"]
         let version: Int = row["format_version"]
         return SecretRecord(
-            connectionID: row["connection_id"], field: row["field"], slot: SecretRecord.Slot(rawValue: slot) ?? .pending,
+            connectionID: row["connection_id"], field: row["field"],
+            slot: SecretRecord.Slot(rawValue: slot) ?? .pending,
             sealed: SealedSecret(
                 formatVersion: UInt8(clamping: version), keyID: row["key_id"], wrappedKey: row["wrapped_key"],
                 ciphertext: row["ciphertext"]),

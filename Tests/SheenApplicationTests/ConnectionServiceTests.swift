@@ -28,7 +28,9 @@ struct ConnectionServiceTests {
     static func service(_ store: SQLiteStateStore? = nil) throws -> (ConnectionService, SQLiteStateStore) {
         let store = try store ?? SQLiteStateStore.inMemory()
         let keys = try #require(
-            try EnvironmentKeyProvider(environment: ["SHEEN_MASTER_KEY": Data(repeating: 3, count: 32).base64EncodedString()]))
+            try EnvironmentKeyProvider(environment: [
+                "SHEEN_MASTER_KEY": Data(repeating: 3, count: 32).base64EncodedString()
+            ]))
         return (ConnectionService(store: store, keys: keys, catalog: catalog), store)
     }
 
@@ -51,16 +53,19 @@ struct ConnectionServiceTests {
                 fields: ["secret_key": .environment("TAP_EG"), "public_key": .literal("pk_test_eg")]), reader: reader)
         _ = try await service.connect(
             ConnectRequest(
-                project: "souq", provider: "stripe", environment: .dev, fields: ["secret_key": .environment("STRIPE_TEST"), "publishable_key": .literal("pk_test_1")]),
+                project: "souq", provider: "stripe", environment: .dev,
+                fields: ["secret_key": .environment("STRIPE_TEST"), "publishable_key": .literal("pk_test_1")]),
             reader: reader)
         _ = try await service.connect(
             ConnectRequest(
-                project: "souq", provider: "stripe", environment: .prod, fields: ["secret_key": .environment("STRIPE_LIVE"), "publishable_key": .literal("pk_live_1")]),
+                project: "souq", provider: "stripe", environment: .prod,
+                fields: ["secret_key": .environment("STRIPE_LIVE"), "publishable_key": .literal("pk_live_1")]),
             reader: reader)
         let listed = try await service.list(project: "souq")
-        #expect(listed.map { "\($0.connection.reference)@\($0.connection.environment.rawValue)" }.sorted() == [
-            "stripe/default@dev", "stripe/default@prod", "tap/eg-entity@dev", "tap/sa-entity@dev",
-        ])
+        #expect(
+            listed.map { "\($0.connection.reference)@\($0.connection.environment.rawValue)" }.sorted() == [
+                "stripe/default@dev", "stripe/default@prod", "tap/eg-entity@dev", "tap/sa-entity@dev",
+            ])
         let sa = try await service.find(project: "souq", provider: "tap", alias: "sa-entity", environment: nil)
         #expect(try await service.credentials(of: sa.connection)["secret_key"] == "sk_test_sa_123456")
         #expect(sa.connection.fields == ["public_key": "pk_test_sa"])
@@ -77,7 +82,9 @@ struct ConnectionServiceTests {
         let reader = Reader(variables: ["K": "sk_live_abcdef"])
         do {
             _ = try await service.connect(
-                ConnectRequest(project: "souq", provider: "stripe", environment: .dev, fields: ["secret_key": .environment("K"), "publishable_key": .literal("pk_test_1")]),
+                ConnectRequest(
+                    project: "souq", provider: "stripe", environment: .dev,
+                    fields: ["secret_key": .environment("K"), "publishable_key": .literal("pk_test_1")]),
                 reader: reader)
             Issue.record("a live key was accepted for dev")
         } catch {
@@ -97,20 +104,27 @@ struct ConnectionServiceTests {
         let (service, _) = try Self.service()
         await #expect(throws: ConnectionError.secretOnCommandLine(field: "secret_key")) {
             _ = try await service.connect(
-                ConnectRequest(project: "p", provider: "tap", environment: .dev, fields: ["secret_key": .literal("sk_test_x")]),
+                ConnectRequest(
+                    project: "p", provider: "tap", environment: .dev, fields: ["secret_key": .literal("sk_test_x")]),
                 reader: Reader())
         }
         do {
             _ = try await service.connect(
-                ConnectRequest(project: "p", provider: "tap", environment: .dev, fields: ["secret_kye": .environment("X")]),
+                ConnectRequest(
+                    project: "p", provider: "tap", environment: .dev, fields: ["secret_kye": .environment("X")]),
                 reader: Reader())
             Issue.record("an unknown field was accepted")
         } catch {
-            #expect(error == .unknownField(provider: "tap", field: "secret_kye", suggestion: "secret_key", known: ["secret_key", "public_key"]))
+            #expect(
+                error
+                    == .unknownField(
+                        provider: "tap", field: "secret_kye", suggestion: "secret_key",
+                        known: ["secret_key", "public_key"]))
         }
         do {
             _ = try await service.connect(
-                ConnectRequest(project: "p", provider: "auth0", environment: .dev, fields: ["client_id": .literal("abc")]),
+                ConnectRequest(
+                    project: "p", provider: "auth0", environment: .dev, fields: ["client_id": .literal("abc")]),
                 reader: Reader())
             Issue.record("missing fields were accepted")
         } catch {
@@ -132,16 +146,21 @@ struct ConnectionServiceTests {
     func sandboxRules() async throws {
         let (service, _) = try Self.service()
         let reader = Reader(variables: ["K": "sk_test_simulator"])
-        let fields: [String: CredentialInput] = ["secret_key": .environment("K"), "publishable_key": .literal("pk_test_1")]
+        let fields: [String: CredentialInput] = [
+            "secret_key": .environment("K"), "publishable_key": .literal("pk_test_1"),
+        ]
         await #expect(throws: ConnectionError.baseURLOnRealConnection) {
             _ = try await service.connect(
-                ConnectRequest(project: "p", provider: "stripe", environment: .dev, baseURL: "http://127.0.0.1:4010", fields: fields),
+                ConnectRequest(
+                    project: "p", provider: "stripe", environment: .dev, baseURL: "http://127.0.0.1:4010",
+                    fields: fields),
                 reader: reader)
         }
         await #expect(throws: ConnectionError.baseURLNotLoopback("https://evil.example.com")) {
             _ = try await service.connect(
                 ConnectRequest(
-                    project: "p", provider: "stripe", environment: .dev, sandbox: true, baseURL: "https://evil.example.com",
+                    project: "p", provider: "stripe", environment: .dev, sandbox: true,
+                    baseURL: "https://evil.example.com",
                     fields: fields), reader: reader)
         }
         _ = try await service.connect(
@@ -159,7 +178,9 @@ struct ConnectionServiceTests {
         let (service, _) = try Self.service()
         let reader = Reader(variables: ["OLD": "sk_test_old_value", "NEW": "sk_test_new_value"])
         _ = try await service.connect(
-            ConnectRequest(project: "p", provider: "stripe", environment: .dev, fields: ["secret_key": .environment("OLD"), "publishable_key": .literal("pk_test_1")]),
+            ConnectRequest(
+                project: "p", provider: "stripe", environment: .dev,
+                fields: ["secret_key": .environment("OLD"), "publishable_key": .literal("pk_test_1")]),
             reader: reader)
         await #expect(throws: ConnectionError.self) {
             _ = try await service.rotate(
@@ -172,7 +193,10 @@ struct ConnectionServiceTests {
         let old = found.secrets.first?.fingerprint
         _ = try await service.rotate(
             project: "p", provider: "stripe", environment: .dev, fields: ["secret_key": .environment("NEW")],
-            reader: reader, verify: { _, values in values["secret_key"] == "sk_test_new_value" ? nil : LocalizedText(en: "x", ar: "x") })
+            reader: reader,
+            verify: { _, values in
+                values["secret_key"] == "sk_test_new_value" ? nil : LocalizedText(en: "x", ar: "x")
+            })
         found = try await service.find(project: "p", provider: "stripe", environment: .dev)
         #expect(try await service.credentials(of: found.connection)["secret_key"] == "sk_test_new_value")
         #expect(found.secrets.count == 1 && found.secrets.first?.fingerprint != old)
@@ -182,12 +206,13 @@ struct ConnectionServiceTests {
     func movedCiphertext() async throws {
         let (service, store) = try Self.service()
         let reader = Reader(variables: ["A": "sk_test_aaaaaa", "B": "sk_test_bbbbbb"])
-        let a = try await service.connect(
-            ConnectRequest(project: "p", provider: "stripe", environment: .dev, alias: "a", fields: ["secret_key": .environment("A"), "publishable_key": .literal("pk_test_1")]),
-            reader: reader)
-        let b = try await service.connect(
-            ConnectRequest(project: "p", provider: "stripe", environment: .dev, alias: "b", fields: ["secret_key": .environment("B"), "publishable_key": .literal("pk_test_1")]),
-            reader: reader)
+        func request(_ alias: String, _ variable: String) -> ConnectRequest {
+            ConnectRequest(
+                project: "p", provider: "stripe", environment: .dev, alias: alias,
+                fields: ["secret_key": .environment(variable), "publishable_key": .literal("pk_test_1")])
+        }
+        let a = try await service.connect(request("a", "A"), reader: reader)
+        let b = try await service.connect(request("b", "B"), reader: reader)
         let stolen = try await store.secrets(of: a.connection.id)[0]
         var moved = stolen
         moved.connectionID = b.connection.id

@@ -63,7 +63,8 @@ public enum ConnectionError: Error, Sendable, Equatable {
             if let looksLike {
                 t(
                     "'\(field)' looks like a \(looksLike.rawValue) key, but this connection is for \(environment.rawValue) (expected \(pattern))",
-                    "يبدو '\(field)' مفتاحًا لبيئة \(looksLike.rawValue)، لكن هذا الاتصال لبيئة \(environment.rawValue) (المتوقع \(pattern))")
+                    "يبدو '\(field)' مفتاحًا لبيئة \(looksLike.rawValue)، لكن هذا الاتصال لبيئة \(environment.rawValue) (المتوقع \(pattern))"
+                )
             } else {
                 t(
                     "'\(field)' does not look like a \(environment.rawValue) value (expected \(pattern))",
@@ -125,7 +126,8 @@ public enum ConnectionError: Error, Sendable, Equatable {
         case .secretOnCommandLine(let field):
             t(
                 "pass --field \(field)=@env:VAR, --field \(field)=@file:PATH or --field \(field)=- (stdin), or leave it out to be asked without echo",
-                "استخدم ‎--field \(field)=@env:VAR أو ‎--field \(field)=@file:PATH أو ‎--field \(field)=- (الإدخال القياسي)، أو اتركه ليُسأل عنه دون إظهار")
+                "استخدم ‎--field \(field)=@env:VAR أو ‎--field \(field)=@file:PATH أو ‎--field \(field)=- (الإدخال القياسي)، أو اتركه ليُسأل عنه دون إظهار"
+            )
         case .emptyValue, .variableUnset, .unreadableFile:
             t("check the value's source and run the command again", "تحقق من مصدر القيمة وأعد تشغيل الأمر")
         case .noTerminal(let field):
@@ -139,11 +141,14 @@ public enum ConnectionError: Error, Sendable, Equatable {
         case .baseURLOnRealConnection:
             t("add --sandbox for a simulator connection", "أضف ‎--sandbox لاتصال بالمحاكي")
         case .baseURLNotLoopback:
-            t("point it at 'sheen sandbox serve', e.g. http://127.0.0.1:4010", "وجّهه إلى 'sheen sandbox serve'، مثل http://127.0.0.1:4010")
+            t(
+                "point it at 'sheen sandbox serve', e.g. http://127.0.0.1:4010",
+                "وجّهه إلى 'sheen sandbox serve'، مثل http://127.0.0.1:4010")
         case .exists(let reference, _, _):
             t(
                 "to replace its credentials run 'sheen connections rotate \(reference.replacingOccurrences(of: "/", with: " --alias "))', or remove it first",
-                "لاستبدال بيانات اعتماده شغّل 'sheen connections rotate \(reference.replacingOccurrences(of: "/", with: " --alias "))'، أو احذفه أولًا")
+                "لاستبدال بيانات اعتماده شغّل 'sheen connections rotate \(reference.replacingOccurrences(of: "/", with: " --alias "))'، أو احذفه أولًا"
+            )
         case .notFound:
             t("run 'sheen connections list' to see them", "شغّل 'sheen connections list' لعرضها")
         case .ambiguous:

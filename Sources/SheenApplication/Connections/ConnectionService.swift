@@ -92,7 +92,8 @@ public struct ConnectionService: Sendable {
                 known: all.map { "\($0.connection.reference) (\($0.connection.environment.rawValue))" })
         }
         guard matching.count == 1 else {
-            throw .ambiguous(reference: first.connection.reference, environments: matching.map(\.connection.environment))
+            throw .ambiguous(
+                reference: first.connection.reference, environments: matching.map(\.connection.environment))
         }
         return first
     }

@@ -78,7 +78,8 @@ public struct KeyService: Sendable {
     /// Forgets key `id`; refused while it wraps anything or is current.
     public func retire(_ id: String) async throws {
         guard let managed = keys as? any ManagedKeyProvider else {
-            throw SecretError.noKey(hint: "keys from SHEEN_MASTER_KEY are retired by removing them from SHEEN_PREVIOUS_MASTER_KEYS")
+            throw SecretError.noKey(
+                hint: "keys from SHEEN_MASTER_KEY are retired by removing them from SHEEN_PREVIOUS_MASTER_KEYS")
         }
         if try keys.current().id == id { throw SecretError.cannotRetireCurrent(id) }
         if let uses = try await store.keyUsage()[id], uses > 0 { throw SecretError.keyInUse(id) }
