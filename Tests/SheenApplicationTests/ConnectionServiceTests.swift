@@ -34,7 +34,7 @@ struct ConnectionServiceTests {
         return (ConnectionService(store: store, keys: keys, catalog: catalog), store)
     }
 
-    static func market(_ code: String) -> CountryCode { CountryCode(rawValue: code)! }
+    static func market(_ code: String) throws -> CountryCode { try #require(CountryCode(rawValue: code)) }
 
     @Test("two Tap connections, one per entity, and test and live Stripe connections coexist")
     func coexist() async throws {
@@ -45,11 +45,13 @@ struct ConnectionServiceTests {
         ])
         _ = try await service.connect(
             ConnectRequest(
-                project: "souq", provider: "tap", environment: .dev, alias: "sa-entity", markets: [Self.market("SA")],
+                project: "souq", provider: "tap", environment: .dev, alias: "sa-entity",
+                markets: [try Self.market("SA")],
                 fields: ["secret_key": .environment("TAP_SA"), "public_key": .literal("pk_test_sa")]), reader: reader)
         _ = try await service.connect(
             ConnectRequest(
-                project: "souq", provider: "tap", environment: .dev, alias: "eg-entity", markets: [Self.market("EG")],
+                project: "souq", provider: "tap", environment: .dev, alias: "eg-entity",
+                markets: [try Self.market("EG")],
                 fields: ["secret_key": .environment("TAP_EG"), "public_key": .literal("pk_test_eg")]), reader: reader)
         _ = try await service.connect(
             ConnectRequest(
