@@ -81,7 +81,7 @@ let package = Package(
             name: "SheenCLI",
             dependencies: [
                 "SheenModel", "SheenCatalog", "SheenPlanner", "SheenEngine", "SheenStore", "SheenApplication",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "SheenSecrets", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -43,6 +43,19 @@ enum CLIMessage {
     case confirmApply(scope: String)
     case inFlightNotice(Int)
 
+    // Connections and keys
+    case badField(String)
+    case connected(String, env: String)
+    case removedConnection(String, env: String)
+    case rotatedConnection(String)
+    case noConnections(String)
+    case connectionsHeader
+    case connectionLabels
+    case keysHeader
+    case rewrapped(Int)
+    case rotatedKeys(key: String, count: Int, new: Bool)
+    case retiredKey(String)
+
     // Nouns used inside other messages
     case kindMarket, kindCurrency, kindCapability, kindRecipe, kindProvider, kindStep
 
@@ -145,6 +158,40 @@ enum CLIMessage {
             t(
                 "\(count) steps were left in flight by an interrupted run; they are checked at the provider before anything is sent again",
                 "\(count) خطوة بقيت قيد التنفيذ من تشغيل منقطع؛ سيُتحقق منها لدى المزوّد قبل أي إرسال")
+        case .badField(let item):
+            t(
+                "'\(item)' is not NAME=VALUE (values: text, @env:VAR, @file:PATH or -)",
+                "'\(item)' ليس بصيغة NAME=VALUE (القيم: نص أو @env:VAR أو @file:PATH أو -)")
+        case .connected(let reference, let env):
+            t("connected \(reference) for \(env)", "تم ربط \(reference) لبيئة \(env)")
+        case .removedConnection(let reference, let env):
+            t(
+                "removed \(reference) (\(env)) and its encrypted credentials",
+                "حُذف \(reference) (\(env)) وبيانات اعتماده المشفرة")
+        case .rotatedConnection(let reference):
+            t(
+                "rotated \(reference): the new credentials replaced the old",
+                "تم تدوير \(reference): حلّت البيانات الجديدة محل القديمة")
+        case .noConnections(let project):
+            t(
+                "no connections for '\(project)': add one with 'sheen connect PROVIDER --env dev --field …'",
+                "لا توجد اتصالات لـ '\(project)': أضف واحدًا بالأمر 'sheen connect PROVIDER --env dev --field …'")
+        case .connectionsHeader:
+            t(
+                "CONNECTION|ENV|MARKETS|KIND|SECRETS (fingerprint)|HEALTH",
+                "الاتصال|البيئة|الأسواق|النوع|الأسرار (البصمة)|الحالة")
+        case .connectionLabels:
+            t("markets|account|base URL|fingerprint|set|pending", "الأسواق|الحساب|العنوان الأساسي|البصمة|عُيّن|معلّق")
+        case .keysHeader:
+            t("KEY|CURRENT|SECRETS|HELD", "المفتاح|الحالي|الأسرار|متوفر")
+        case .rewrapped(let count):
+            t("re-wrapped \(count)", "أعيد تغليف \(count)")
+        case .rotatedKeys(let key, let count, let new):
+            t(
+                (new ? "new key \(key)" : "finished rotating to \(key)") + ": \(count) data keys re-wrapped",
+                (new ? "مفتاح جديد \(key)" : "اكتمل التدوير إلى \(key)") + ": أعيد تغليف \(count) من مفاتيح البيانات")
+        case .retiredKey(let id):
+            t("retired \(id)", "أُوقف \(id)")
         case .kindMarket: t("market", "سوق")
         case .kindCurrency: t("currency", "عملة")
         case .kindCapability: t("capability", "قدرة")

@@ -1,0 +1,78 @@
+import ArgumentParser
+import Foundation
+import SheenApplication
+import SheenCatalog
+import SheenModel
+import SheenSecrets
+import SheenStore
+
+/// Where the connection commands find their project and store.
+struct ConnectionOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Project file (default: ./sheen.yaml).", valueName: "path"))
+    var project: String?
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp("State file holding connections (default: .sheen/state.sqlite).", valueName: "path"))
+    var state = ".sheen/state.sqlite"
+
+    /// The project's name, from its file.
+    func projectName(language: Language) throws -> String {
+        let path = project ?? "sheen.yaml"
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw ValidationError(CLIMessage.noProjectFile(path)(language))
+        }
+        guard let project = CatalogLoader().decodeProject(at: path).project else {
+            throw ValidationError(CLIMessage.projectFileHasErrors(path)(language))
+        }
+        return project.name
+    }
+
+    /// The store, and the keys from `SHEEN_MASTER_KEY` or the key file.
+    func open(language: Language) throws -> (SQLiteStateStore, any KeyProvider) {
+        let store = try openStateStore(at: state, language: language)
+        do {
+            return (store, try KeySource.provider(environment: ProcessInfo.processInfo.environment))
+        } catch {
+            throw Console.failure(error.message(language), language: language)
+        }
+    }
+}
+
+/// Runs `body`, printing a connection or key problem in the user's language and exiting 1.
+func reportingConnectionErrors<T: Sendable>(language: Language, _ body: () async throws -> T) async throws -> T {
+    do {
+        return try await body()
+    } catch let error as ConnectionError {
+        throw Console.failure(error.message(language), hint: error.hint?(language), language: language)
+    } catch let error as SecretError {
+        throw Console.failure(error.message(language), language: language)
+    }
+}
+
+/// Reads credential values for `sheen connect` from the environment, files, standard input or the terminal, where a
+/// prompt never echoes what is typed.
+struct TerminalCredentialReader: CredentialReader {
+    func environmentVariable(_ name: String) -> String? { ProcessInfo.processInfo.environment[name] }
+
+    func contents(ofFile path: String) throws -> String { try String(contentsOfFile: path, encoding: .utf8) }
+
+    func standardInput() throws -> String {
+        String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+    }
+
+    func prompt(_ label: String) -> String? {
+        guard isatty(STDIN_FILENO) == 1 else { return nil }
+        FileHandle.standardError.write(Data("\(label): ".utf8))
+        var saved = termios()
+        tcgetattr(STDIN_FILENO, &saved)
+        var silent = saved
+        silent.c_lflag &= ~tcflag_t(ECHO)
+        tcsetattr(STDIN_FILENO, TCSAFLUSH, &silent)
+        defer {
+            tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved)
+            FileHandle.standardError.write(Data("\n".utf8))
+        }
+        return readLine(strippingNewline: true)
+    }
+}
