@@ -40,7 +40,9 @@ let package = Package(
         /** The executor: scheduler, rate limits, retries, circuit breakers, apply lock; talks to protocols only. */
         .target(
             name: "SheenEngine",
-            dependencies: ["SheenModel", "SheenPlanner", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [
+                "SheenModel", "SheenPlanner", "SheenSecrets", .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: swiftSettings
         ),
 

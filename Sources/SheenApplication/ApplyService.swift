@@ -2,6 +2,7 @@ import Foundation
 import SheenEngine
 import SheenModel
 import SheenPlanner
+import SheenSecrets
 
 /// The apply, resume and destroy use cases, for every entry point (a project, a recipe, a neutral DAG, a saved plan)
 /// and every front end (the CLI today, the HTTP server later): it takes the apply lock, plans against the recorded
@@ -34,11 +35,16 @@ public struct ApplyService: Sendable {
     /// processes read its expiry.
     public var clock: any EngineClock
     public var lockTTL: Duration
+    /// Where the project's connections and their sealed credentials come from; without it every provider step is
+    /// bound to a connection that does not exist, and its credential check says how to add one.
+    public var connections: ConnectionService?
 
     public init(
         store: any StateStore, catalog: Catalog, settings: ApplySettings = ApplySettings(),
-        runners: RunnerRegistry? = nil, clock: any EngineClock = SystemClock(), lockTTL: Duration = .seconds(60)
+        runners: RunnerRegistry? = nil, clock: any EngineClock = SystemClock(), lockTTL: Duration = .seconds(60),
+        connections: ConnectionService? = nil
     ) {
+        self.connections = connections
         self.store = store
         self.catalog = catalog
         self.settings = settings
@@ -64,15 +70,23 @@ public struct ApplyService: Sendable {
         events: @escaping @Sendable (ExecutionEvent) -> Void = { _ in }
     ) async throws -> Outcome {
         let scope = source.scope
+        let (source, bound) = try await bindingConnections(source)
         return try await locked(scope) { lock in
             let snapshot = try await store.snapshot(scope)
             let plan = try source.plan(catalog: catalog, state: snapshot)
             guard plan.hasChanges else { return .noChanges(plan) }
             let inFlight = snapshot.states.values.count { $0.status == .inFlight }
             guard try await confirm(Confirmation(plan: plan, inFlight: inFlight)) else { return .declined }
-            let executor = executor(environment: scope.environment, events: events)
+            let executor = executor(environment: scope.environment, connections: bound, events: events)
             return .ran(try await executor.apply(plan, scope: scope, fence: lock.fence))
         }
+    }
+
+    /// `source` with the project's connections bound in, and those connections for the run.
+    func bindingConnections(_ source: PlanSource) async throws(ConnectionError) -> (PlanSource, [Connection]) {
+        if let connections { return try await connections.bind(source) }
+        if case .request(let request) = source { return (source, request.connections) }
+        return (source, [])
     }
 
     /// Deletes everything recorded for `scope`, deepest level first, once `confirm` agrees to the number of
@@ -85,7 +99,8 @@ public struct ApplyService: Sendable {
             let count = try await store.steps(in: scope).count
             guard count > 0 else { return nil }
             guard try await confirm(count) else { return .declined }
-            let executor = executor(environment: scope.environment, events: events)
+            let bound = try await connections?.connections(project: scope.project, declared: []) ?? []
+            let executor = executor(environment: scope.environment, connections: bound, events: events)
             return .ran(try await executor.destroy(scope: scope, fence: lock.fence))
         }
     }
@@ -95,18 +110,43 @@ public struct ApplyService: Sendable {
     /// The executor for one run in `environment`: the registered runners, token buckets per provider and per
     /// connection from the manifests, and circuit breakers keyed by connection.
     public func executor(
-        environment: DeploymentEnvironment, events: @escaping @Sendable (ExecutionEvent) -> Void = { _ in }
+        environment: DeploymentEnvironment, connections bound: [Connection] = [],
+        events: @escaping @Sendable (ExecutionEvent) -> Void = { _ in }
     ) -> Executor {
-        Executor(
+        var runners = runners
+        let inEnvironment = bound.filter { $0.environment == environment }
+        if runners.runner(for: "preflight.credentials") == nil {
+            runners.register(
+                CredentialCheckRunner(catalog: catalog, connections: inEnvironment), for: "preflight.credentials")
+        }
+        let service = connections
+        return Executor(
             store: store, runners: runners, clock: clock,
             limiter: RateLimiter(limits: Self.rateLimits(catalog, environment: environment)),
-            rateKeys: { node in node.provider.map { [$0, ConnectionKey.default(for: $0)] } ?? [] },
+            rateKeys: { node in
+                node.provider.map { [$0, ConnectionKey.of(node) ?? ConnectionKey.default(for: $0)] } ?? []
+            },
+            connection: ConnectionKey.of,
+            credentials: { node in
+                guard let reference = ConnectionKey.of(node),
+                    let connection = inEnvironment.first(where: { $0.reference == reference })
+                else { return .none }
+                return CredentialAccess {
+                    guard let service else { return Credentials(connection.fields) }
+                    do throws(ConnectionError) {
+                        return Credentials(try await service.credentials(of: connection))
+                    } catch {
+                        throw StepFailure(.invalid, message: error.message.en + (error.hint.map { "; \($0.en)" } ?? ""))
+                    }
+                }
+            },
             options: ExecutionOptions(parallelism: settings.parallelism, continueOnError: settings.continueOnError),
             events: events)
     }
 
-    /// The token buckets the manifests ask for in `environment`: account-wide limits keyed by provider id, per-key
-    /// limits by connection; the tightest wins where a manifest lists several for one key.
+    /// The token buckets the manifests ask for in `environment`: account-wide limits keyed by provider id,
+    /// per-connection ones as `provider/*` (a bucket for each connection); the tightest wins where a manifest lists
+    /// several for one key.
     public static func rateLimits(
         _ catalog: Catalog, environment: DeploymentEnvironment
     ) -> [String: RateLimiter.Limit] {
@@ -115,7 +155,7 @@ public struct ApplyService: Sendable {
             for limit in provider.rateLimits
             where limit.environments.isEmpty || limit.environments.contains(environment) {
                 guard limit.scope == .account || limit.scope == .connection else { continue }
-                let key = limit.scope == .account ? provider.id : ConnectionKey.default(for: provider.id)
+                let key = limit.scope == .account ? provider.id : ConnectionKey.anyConnection(of: provider.id)
                 if let existing = limits[key], Double(existing.requests) / existing.perSeconds <= limit.ratePerSecond {
                     continue
                 }

@@ -1,3 +1,4 @@
+import Foundation
 import SheenModel
 import SheenPlanner
 import Testing
@@ -196,5 +197,80 @@ struct ProviderResolverTests {
         let pinned = try subject.resolve(
             PlannerFixtures.request("ai-application", markets: markets, pins: ["llm": "anthropic"]))
         #expect(pinned[slot: "llm"]?.providers == ["anthropic"])
+    }
+}
+
+@Suite("Connection binding")
+struct ConnectionBindingTests {
+    static func connection(
+        _ provider: String, _ alias: String, _ environment: DeploymentEnvironment, markets: [String] = []
+    ) -> Connection {
+        Connection(
+            id: "\(provider)-\(alias)-\(environment.rawValue)", project: "souq", provider: provider,
+            environment: environment, alias: alias, markets: PlannerFixtures.markets(markets),
+            createdAt: Date(timeIntervalSince1970: 0), updatedAt: Date(timeIntervalSince1970: 0))
+    }
+
+    func plan(
+        _ recipe: String, markets: [String], environment: DeploymentEnvironment = .dev, connections: [Connection]
+    ) throws -> Plan {
+        var request = try PlannerFixtures.request(recipe, markets: markets, environment: environment)
+        request.connections = connections
+        return try PlanBuilder(catalog: PlannerFixtures.catalog).plan(request, state: InMemoryStateSnapshot())
+    }
+
+    @Test("a Tap connection per entity: each market's steps run through the entity that serves it")
+    func perEntity() throws {
+        let plan = try plan(
+            "saas-mena", markets: ["SA", "EG"],
+            connections: [
+                Self.connection("tap", "sa-entity", .dev, markets: ["SA"]),
+                Self.connection("tap", "eg-entity", .dev, markets: ["EG"]),
+            ])
+        let tap = plan.nodes.filter { $0.provider == "tap" }
+        #expect(Set(tap.compactMap(\.connection)) == ["tap/sa-entity", "tap/eg-entity"])
+        let verifySA = try #require(plan.nodes.first { $0.id == "tap.verify-key@sa-entity" })
+        #expect(verifySA.inputs["markets"] == "SA")
+        #expect(verifySA.inputs["connection"] == "sa-entity")
+        #expect(verifySA.dependsOn == ["preflight.tap.credentials@sa-entity"])
+        let verifyEG = try #require(plan.nodes.first { $0.id == "tap.verify-key@eg-entity" })
+        #expect(verifyEG.inputs["markets"] == "EG")
+        #expect(plan.missingConnections.filter { $0.provider == "tap" }.isEmpty)
+    }
+
+    @Test("test and live Stripe connections: dev binds the dev one, prod the prod one")
+    func stripeByEnvironment() throws {
+        let connections = [Self.connection("stripe", "default", .dev), Self.connection("stripe", "default", .prod)]
+        for environment in [DeploymentEnvironment.dev, .prod] {
+            let plan = try plan("global-saas", markets: ["AE"], environment: environment, connections: connections)
+            let stripe = plan.nodes.filter { $0.provider == "stripe" }
+            #expect(!stripe.isEmpty)
+            #expect(stripe.allSatisfy { $0.connection == "stripe/default" && !$0.id.contains("@") })
+            #expect(!plan.missingConnections.contains { $0.provider == "stripe" })
+        }
+        let staging = try plan("global-saas", markets: ["AE"], environment: .staging, connections: connections)
+        let missing = try #require(staging.missingConnections.first { $0.provider == "stripe" })
+        #expect(
+            missing.command
+                == "sheen connect stripe --env staging --field secret_key=@env:STRIPE_SECRET_KEY --field publishable_key=@env:STRIPE_PUBLISHABLE_KEY"
+        )
+    }
+
+    @Test("binding to the default alias keeps a step's input hash; another alias changes it")
+    func hashes() throws {
+        let bare = try plan("global-saas", markets: ["AE"], connections: [])
+        let bound = try plan("global-saas", markets: ["AE"], connections: [Self.connection("stripe", "default", .dev)])
+        let aliased = try plan("global-saas", markets: ["AE"], connections: [Self.connection("stripe", "live-2", .dev)])
+        func hash(_ plan: Plan) -> String? { plan.nodes.first { $0.id == "stripe.verify-key" }?.inputHash }
+        #expect(hash(bare) != nil && hash(bare) == hash(bound))
+        // A connection under another alias that lists no markets takes nothing: unlisted markets go to `default`.
+        #expect(hash(aliased) == hash(bare))
+        #expect(aliased.missingConnections.contains { $0.provider == "stripe" })
+        let split = try plan(
+            "global-saas", markets: ["AE"],
+            connections: [Self.connection("stripe", "uae", .dev, markets: ["AE"])])
+        let uae = try #require(split.nodes.first { $0.id == "stripe.verify-key" })
+        #expect(uae.inputHash != hash(bare))
+        #expect(uae.connection == "stripe/uae")
     }
 }

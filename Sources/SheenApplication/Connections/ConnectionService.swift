@@ -1,6 +1,7 @@
 import Foundation
 import SheenCatalog
 import SheenModel
+import SheenPlanner
 import SheenSecrets
 
 /// The connection use cases shared by the command line and the server: connect, list, show, remove, rotate, and
@@ -107,9 +108,48 @@ public struct ConnectionService: Sendable {
         return found.connection
     }
 
-    /// The connection's credential values, decrypted in memory for one call. Never log or store the result.
-    public func credentials(of connection: Connection) async throws(ConnectionError) -> [String: String] {
+    /// The project's connections a plan binds to: stored ones, and those `sheen.yaml` declares (a stored connection
+    /// wins over a declared one with the same provider, environment and alias).
+    public func connections(project: String, declared: [Connection]) async throws(ConnectionError) -> [Connection] {
+        let stored = try await guarded { try await store.connections(project: project) }
+        let extra = declared.filter { candidate in
+            !stored.contains {
+                $0.provider == candidate.provider && $0.environment == candidate.environment
+                    && $0.alias == candidate.alias
+            }
+        }
+        return stored + extra
+    }
+
+    /// `source` with the project's connections bound in (a recipe request gets stored and declared ones), and the
+    /// connections a run of it may use.
+    public func bind(_ source: PlanSource) async throws(ConnectionError) -> (PlanSource, [Connection]) {
+        switch source {
+        case .request(var request):
+            request.connections = try await connections(project: request.projectName, declared: request.connections)
+            return (.request(request), request.connections)
+        case .saved(let plan):
+            return (source, try await connections(project: plan.projectName, declared: []))
+        case .dag:
+            return (source, [])
+        }
+    }
+
+    /// The connection's credential values, decrypted in memory for one call (a declared connection's are read from
+    /// `environment`). Never log or store the result.
+    public func credentials(
+        of connection: Connection, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) async throws(ConnectionError) -> [String: String] {
         var values = connection.fields
+        if connection.origin == .declared {
+            for (field, variable) in connection.references.sorted(by: { $0.key < $1.key }) {
+                guard let value = environment[variable], !value.isEmpty else {
+                    throw .variableUnset(field: field, variable: variable)
+                }
+                values[field] = value
+            }
+            return values
+        }
         let records = try await guarded { try await store.secrets(of: connection.id) }
         for record in records where record.slot == .current {
             let context = Self.context(connection, field: record.field)

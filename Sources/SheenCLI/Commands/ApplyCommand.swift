@@ -89,7 +89,9 @@ struct ApplyFlow {
         let language = global.language
         let store = try engine.openStore(language: language)
         let (source, catalog) = try savedPlan.map { try savedSource($0) } ?? input.source(global: global)
-        let service = ApplyService(store: store, catalog: catalog, settings: engine.settings)
+        let service = ApplyService(
+            store: store, catalog: catalog, settings: engine.settings,
+            connections: .deferred(store: store, catalog: catalog))
         let reporter = ProgressReporter(mode: ProgressReporter.mode(json: global.json), language: language)
         let json = global.json
         let engine = engine

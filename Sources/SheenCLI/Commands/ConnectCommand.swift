@@ -40,7 +40,8 @@ struct ConnectCommand: AsyncParsableCommand {
 
     @Option(
         name: .long,
-        help: ArgumentHelp("A credential field: NAME=VALUE, NAME=@env:VAR, NAME=@file:PATH or NAME=-.", valueName: "field"))
+        help: ArgumentHelp(
+            "A credential field: NAME=VALUE, NAME=@env:VAR, NAME=@file:PATH or NAME=-.", valueName: "field"))
     var field: [String] = []
 
     @Option(name: .long, help: ArgumentHelp("The provider's id for this account, if you know it.", valueName: "id"))

@@ -25,7 +25,9 @@ struct DestroyCommand: AsyncParsableCommand {
         let language = global.language
         let store = try engine.openStore(language: language)
         let scope = try input.scope(global: global)
-        let service = ApplyService(store: store, catalog: Catalog(), settings: engine.settings)
+        let service = ApplyService(
+            store: store, catalog: Catalog(), settings: engine.settings,
+            connections: .deferred(store: store, catalog: Catalog()))
         let reporter = ProgressReporter(mode: ProgressReporter.mode(json: global.json), language: language)
         let engine = engine
         let outcome = try await reportingApplicationErrors(language: language) {

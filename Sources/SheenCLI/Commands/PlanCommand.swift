@@ -50,8 +50,7 @@ struct PlanCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let recorded = try await input.recordedState(at: state, global: global)
-        let (plan, catalog) = try input.makePlan(global: global, state: recorded)
+        let (plan, catalog) = try await input.makePlan(global: global, statePath: state)
         // Rendered only when asked for: on a 10,000-step graph the JSON costs more than the planning.
         let json = out != nil || global.json ? PlanJSONRenderer.render(plan) : ""
         if let out { try Console.write(json, to: out, language: global.language) }
@@ -95,8 +94,7 @@ struct GraphCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let recorded = try await input.recordedState(at: state, global: global)
-        let (plan, _) = try input.makePlan(global: global, state: recorded)
+        let (plan, _) = try await input.makePlan(global: global, statePath: state)
         FileHandle.standardOutput.write(Data(GraphRenderer.render(plan, as: format).utf8))
     }
 }

@@ -39,6 +39,14 @@ struct ConnectionOptions: ParsableArguments {
     }
 }
 
+extension ConnectionService {
+    /// The connection use cases over the state file, with keys chosen only once a secret is read or written.
+    static func deferred(store: SQLiteStateStore, catalog: Catalog) -> ConnectionService {
+        ConnectionService(
+            store: store, keys: DeferredKeyProvider(environment: ProcessInfo.processInfo.environment), catalog: catalog)
+    }
+}
+
 /// Runs `body`, printing a connection or key problem in the user's language and exiting 1.
 func reportingConnectionErrors<T: Sendable>(language: Language, _ body: () async throws -> T) async throws -> T {
     do {

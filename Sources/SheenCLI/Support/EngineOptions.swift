@@ -85,6 +85,8 @@ func reportingApplicationErrors<T: Sendable>(
         return try await body()
     } catch let error as ApplicationError {
         throw Console.failure(error.message(in: language), hint: error.hint(in: language), language: language)
+    } catch let error as ConnectionError {
+        throw Console.failure(error.message(language), hint: error.hint?(language), language: language)
     }
 }
 

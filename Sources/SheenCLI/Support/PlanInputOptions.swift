@@ -52,16 +52,21 @@ struct PlanInputOptions: ParsableArguments {
 
     /// The recorded state of this input's scope in the state file at `path`, or empty state when there is no file
     /// yet (planning never creates one).
-    func recordedState(at path: String, global: GlobalOptions) async throws -> any StateSnapshot {
-        guard FileManager.default.fileExists(atPath: path) else { return InMemoryStateSnapshot() }
-        let store = try openStateStore(at: path, language: global.language)
-        return try await store.snapshot(try scope(global: global))
-    }
 
-    /// Builds the plan against `state`, or exits with the problem explained.
-    func makePlan(global: GlobalOptions, state: any StateSnapshot = InMemoryStateSnapshot()) throws -> (Plan, Catalog?)
-    {
-        let (source, catalog) = try source(global: global)
+    /// Builds the plan against the state file at `statePath` (none yet: empty state), with the project's connections
+    /// bound, or exits with the problem explained.
+    func makePlan(global: GlobalOptions, statePath: String) async throws -> (Plan, Catalog?) {
+        var (source, catalog) = try source(global: global)
+        var state: any StateSnapshot = InMemoryStateSnapshot()
+        if FileManager.default.fileExists(atPath: statePath) {
+            let store = try openStateStore(at: statePath, language: global.language)
+            state = try await store.snapshot(try scope(global: global))
+            let service = ConnectionService.deferred(store: store, catalog: catalog)
+            let unbound = source
+            source = try await reportingConnectionErrors(language: global.language) {
+                try await service.bind(unbound).0
+            }
+        }
         do {
             let plan = try source.plan(catalog: catalog, state: state)
             return (plan, plan.recipe == nil ? nil : catalog)

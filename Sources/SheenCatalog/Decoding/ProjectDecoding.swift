@@ -37,10 +37,34 @@ extension DocumentDecoder {
             }
             reader.finish()
         }
+        let connections = file.list("connections")?.compactMap { declaredConnection($0.node, path: $0.path) } ?? []
         guard let name, let recipe else { return nil }
         return Project(
             name: name, recipe: recipe, markets: markets, currencies: currencies, environments: environments,
             domain: domain, residency: residency, pins: pins, disabledSlots: disabled, variables: variables,
-            location: file.location)
+            connections: connections, location: file.location)
+    }
+
+    private func declaredConnection(_ node: Node, path: String) -> Project.DeclaredConnection? {
+        guard let reader = mapping(node, path: path) else { return nil }
+        defer { reader.finish() }
+        let provider = reader.located("provider", required: true)
+        let environment = reader.choice("env", as: DeploymentEnvironment.self, required: true)
+        let alias = reader.string("alias") ?? Connection.defaultAlias
+        if !Connection.isValidAlias(alias) {
+            report(.invalidIdentifier(path: reader.child("alias"), value: alias), at: reader.value("alias") ?? node)
+        }
+        let markets = reader.markets("markets") ?? []
+        var fields: [String: String] = [:]
+        if let fieldReader = reader.mapping("fields", required: true) {
+            for key in fieldReader.keys {
+                if let value = fieldReader.string(key) { fields[key] = value }
+            }
+            fieldReader.finish()
+        }
+        guard let provider, let environment else { return nil }
+        return Project.DeclaredConnection(
+            provider: provider, environment: environment, alias: alias, markets: markets, fields: fields,
+            location: location(of: node))
     }
 }

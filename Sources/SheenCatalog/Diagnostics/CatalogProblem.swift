@@ -75,6 +75,7 @@ public enum CatalogProblem: Sendable, Hashable {
     case itemWithoutEvidenceStep(item: String)
     case marketOutsideRecipe(market: String, recipe: String)
     case pinnedProviderLacksCapability(provider: String, slot: String, missing: [String])
+    case secretInProjectFile(provider: String, field: String)
 
     /// A stable kebab-case name for tools, docs and `--json` output.
     public var code: String {
@@ -134,6 +135,7 @@ public enum CatalogProblem: Sendable, Hashable {
         case .itemWithoutEvidenceStep(let item): "item-without-step"
         case .marketOutsideRecipe: "market-outside-recipe"
         case .pinnedProviderLacksCapability: "pin-lacks-capability"
+        case .secretInProjectFile: "secret-in-project-file"
         }
     }
 
@@ -321,6 +323,10 @@ public enum CatalogProblem: Sendable, Hashable {
             t(
                 "pinned provider '\(provider)' lacks \(missing.joined(separator: ", ")) needed by slot '\(slot)'",
                 "المزوّد المثبت '\(provider)' لا يقدّم \(missing.joined(separator: "، ")) التي تحتاجها الخانة '\(slot)'")
+        case .secretInProjectFile(let provider, let field):
+            t(
+                "the \(provider) connection writes its secret field '\(field)' in the project file, which is committed",
+                "يكتب اتصال \(provider) حقله السري '\(field)' في ملف المشروع، وهو ملف يُحفظ في المستودع")
         }
     }
 
@@ -492,6 +498,11 @@ public enum CatalogProblem: Sendable, Hashable {
             t("remove the market, or choose a recipe that targets it", "احذف السوق، أو اختر وصفة تستهدفه")
         case .pinnedProviderLacksCapability:
             t("pin a provider that offers every capability of the slot", "ثبّت مزوّدًا يقدّم كل قدرات الخانة")
+        case .secretInProjectFile(let provider, let field):
+            t(
+                "write \(field): \"@env:\(Connection.environmentVariable(provider: provider, field: field))\" and set that variable in CI",
+                "اكتب \(field): \"@env:\(Connection.environmentVariable(provider: provider, field: field))\" وعرّف هذا المتغير في CI"
+            )
         }
     }
 

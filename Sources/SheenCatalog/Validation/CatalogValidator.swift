@@ -268,7 +268,37 @@ struct CatalogValidator {
         for slot in project.disabledSlots where recipe.slot(named: slot.id) == nil {
             out.add(.unknownSlot(slot.id, suggestion: Suggestion.closest(to: slot.id, in: slotNames)), slot.location)
         }
+        for declared in project.connections { validate(declared, &out) }
         return out.diagnostics
+    }
+
+    /// A declared connection names a provider and its fields; a secret field must come from the environment, since
+    /// the file is committed.
+    private func validate(_ declared: Project.DeclaredConnection, _ out: inout Output) {
+        guard let manifest = catalog.providers[declared.provider.id] else {
+            out.add(
+                .unknownProvider(
+                    declared.provider.id,
+                    suggestion: Suggestion.closest(to: declared.provider.id, in: catalog.providers.keys.sorted())),
+                declared.provider.location)
+            return
+        }
+        let known = manifest.auth.credentials.map(\.name)
+        for (field, value) in declared.fields.sorted(by: { $0.key < $1.key }) {
+            guard let credential = manifest.auth.credential(named: field) else {
+                out.add(
+                    .unknownKey(
+                        key: field, path: "connections.fields", suggestion: Suggestion.closest(to: field, in: known)),
+                    declared.location)
+                continue
+            }
+            if credential.secret, Project.DeclaredConnection.variable(in: value) == nil {
+                out.add(.secretInProjectFile(provider: manifest.id, field: field), declared.location)
+            }
+        }
+        for field in manifest.auth.credentials where !field.optional && declared.fields[field.name] == nil {
+            out.add(.missingKey(key: field.name, path: "'connections.fields' of \(manifest.id)"), declared.location)
+        }
     }
 
     // MARK: Shared

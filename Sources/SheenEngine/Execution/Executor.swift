@@ -1,6 +1,7 @@
 import Foundation
 import SheenModel
 import SheenPlanner
+import SheenSecrets
 
 /// Runs a plan: a ready queue over the graph, a global concurrency bound, token buckets per provider and
 /// connection, retries with full-jitter backoff and `Retry-After`, a circuit breaker per connection, per-step
@@ -18,6 +19,8 @@ public struct Executor: Sendable {
     public let rateKeys: @Sendable (Plan.Node) -> [String]
     /// The connection a node's calls go through (`provider/alias`), which keys its circuit breaker; nil for none.
     public let connection: @Sendable (Plan.Node) -> String?
+    /// How each node reaches its connection's credentials.
+    public let credentials: @Sendable (Plan.Node) -> CredentialAccess
     public let options: ExecutionOptions
     /// Uniform in `[0, 1]`, for backoff jitter.
     public let random: @Sendable () -> Double
@@ -26,7 +29,8 @@ public struct Executor: Sendable {
     public init(
         store: any StateStore, runners: RunnerRegistry, clock: any EngineClock = SystemClock(),
         limiter: RateLimiter = RateLimiter(), rateKeys: @escaping @Sendable (Plan.Node) -> [String] = { _ in [] },
-        connection: @escaping @Sendable (Plan.Node) -> String? = { $0.provider.map(ConnectionKey.default(for:)) },
+        connection: @escaping @Sendable (Plan.Node) -> String? = ConnectionKey.of,
+        credentials: @escaping @Sendable (Plan.Node) -> CredentialAccess = { _ in .none },
         options: ExecutionOptions = ExecutionOptions(),
         random: @escaping @Sendable () -> Double = { Double.random(in: 0...1) },
         events: @escaping @Sendable (ExecutionEvent) -> Void = { _ in }
@@ -37,6 +41,7 @@ public struct Executor: Sendable {
         self.limiter = limiter
         self.rateKeys = rateKeys
         self.connection = connection
+        self.credentials = credentials
         self.options = options
         self.random = random
         self.events = events
@@ -309,6 +314,7 @@ public struct Executor: Sendable {
             return .failed(failure)
         }
         let connection = connection(node)
+        let access = credentials(node)
         for attemptNumber in 1...options.retry.maxAttempts {
             try Task.checkCancellation()
             while let wait = await limiter.acquire(rateKeys(node), now: clock.now()) {
@@ -320,7 +326,7 @@ public struct Executor: Sendable {
                 stepID: node.id, kind: node.kind, provider: node.provider, environment: scope.environment,
                 inputs: node.inputs, connection: connection, inputHash: node.inputHash, idempotencyKey: key,
                 previousOutputs: previous?.outputs ?? [:],
-                externalID: previous?.externalID, attempt: attempts, clock: clock)
+                externalID: previous?.externalID, attempt: attempts, clock: clock, credentials: access)
             events(.stepStarted(id: node.id, action: action, attempt: attempts))
             let began = ContinuousClock.now
             do {
@@ -358,7 +364,9 @@ public struct Executor: Sendable {
                     .stepSucceeded(
                         id: node.id, action: action, reconciled: reconciled, duration: ContinuousClock.now - began))
                 return .succeeded(reconciled: reconciled, durable: durable)
-            } catch let failure as StepFailure {
+            } catch let raw as StepFailure {
+                // Whatever the adapter put in its message, no credential it was handed reaches the journal or events.
+                let failure = raw.redacted(Redactor(secrets: access.revealed))
                 if let connection, failure.tripsBreaker {
                     try await breakers.record(connection, success: false, now: clock.now())
                 }

@@ -1,6 +1,7 @@
 import Foundation
 
-/// Token buckets per key (a provider for account-wide limits, `provider/connection` for per-connection ones).
+/// Token buckets per key (a provider for account-wide limits, `provider/alias` for per-connection ones). A limit
+/// keyed `provider/*` applies to each of the provider's connections separately, with a bucket per alias.
 ///
 /// An actor: each grant is one isolated read-modify-write, so concurrent steps can never both spend the last token.
 public actor RateLimiter {
@@ -28,7 +29,7 @@ public actor RateLimiter {
     public func acquire(_ keys: [String], now: Date) -> Duration? {
         var wait: Duration?
         for key in keys {
-            guard let limit = limits[key] else { continue }
+            guard let limit = limits[key] ?? Self.template(of: key).flatMap({ limits[$0] }) else { continue }
             var bucket =
                 buckets[key]
                 ?? TokenBucket(
@@ -37,5 +38,11 @@ public actor RateLimiter {
             buckets[key] = bucket
         }
         return wait
+    }
+
+    /// `tap/*` for `tap/sa-entity`: the limit every connection of the provider has.
+    static func template(of key: String) -> String? {
+        guard let slash = key.firstIndex(of: "/") else { return nil }
+        return key[..<slash] + "/*"
     }
 }

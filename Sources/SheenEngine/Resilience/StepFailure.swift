@@ -1,4 +1,5 @@
 import Foundation
+import SheenSecrets
 
 /// Why a step call failed, classified so the engine knows whether to retry.
 public struct StepFailure: Error, Sendable, Hashable, CustomStringConvertible {
@@ -68,5 +69,12 @@ public struct StepFailure: Error, Sendable, Hashable, CustomStringConvertible {
         case .unsupported: "this step kind has no adapter yet"
         default: nil
         }
+    }
+
+    /// The same failure with every credential spelling `redactor` knows masked out of its message.
+    public func redacted(_ redactor: Redactor) -> StepFailure {
+        var copy = self
+        copy.message = redactor.redact(message)
+        return copy
     }
 }

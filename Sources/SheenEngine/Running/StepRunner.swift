@@ -19,13 +19,16 @@ public struct StepContext: Sendable {
     public var externalID: String?
     public var attempt: Int
     public var clock: any EngineClock
+    /// The connection's credentials, decrypted on demand for this call only; plan inputs never hold secrets.
+    public var credentials: CredentialAccess
 
     public init(
         stepID: String, kind: String, provider: String?, environment: DeploymentEnvironment,
         inputs: [String: String] = [:], connection: String? = nil, inputHash: String, idempotencyKey: String,
         previousOutputs: [String: String] = [:], externalID: String? = nil, attempt: Int = 1,
-        clock: any EngineClock
+        clock: any EngineClock, credentials: CredentialAccess = .none
     ) {
+        self.credentials = credentials
         self.stepID = stepID
         self.kind = kind
         self.provider = provider

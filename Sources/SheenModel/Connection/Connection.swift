@@ -27,6 +27,8 @@ public struct Connection: Sendable, Hashable {
     /// Non-secret credential values (a tenant domain, a publishable key).
     public var fields: [String: String]
     public var origin: Origin
+    /// A declared connection's fields read from the environment: field name to variable name.
+    public var references: [String: String] = [:]
     /// Why the connection last failed to authenticate, and the command that fixes it; `nil` while healthy.
     public var problem: LocalizedText?
     public var createdAt: Date
@@ -59,6 +61,11 @@ public struct Connection: Sendable, Hashable {
 
     /// Whether this connection takes a step's calls for `market`.
     public func serves(_ market: CountryCode) -> Bool { markets.isEmpty || markets.contains(market) }
+
+    /// The variable a suggested command reads a field from: `TAP_SECRET_KEY` for Tap's `secret_key`.
+    public static func environmentVariable(provider: String, field: String) -> String {
+        String("\(provider)_\(field)".uppercased().map { $0.isLetter || $0.isNumber ? $0 : "_" })
+    }
 
     /// Whether an alias is lowercase letters, digits and '-', starting with a letter (it appears in step ids).
     public static func isValidAlias(_ alias: String) -> Bool {

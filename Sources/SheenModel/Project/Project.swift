@@ -30,14 +30,46 @@ public struct Project: Sendable, Hashable {
     /// Optional slots the project leaves out.
     public var disabledSlots: [Reference]
     public var variables: [String: String]
+    /// Connections declared in the file for CI, where nothing is stored: each secret field names an environment
+    /// variable (`@env:VAR`) read when a step needs it.
+    public var connections: [DeclaredConnection]
     public var location: SourceLocation?
+
+    /// One `connections:` entry of `sheen.yaml`.
+    public struct DeclaredConnection: Sendable, Hashable {
+        public var provider: Reference
+        public var environment: DeploymentEnvironment
+        public var alias: String
+        public var markets: [CountryCode]
+        /// Field name to its value as written: `@env:VAR`, or a literal for plain fields.
+        public var fields: [String: String]
+        public var location: SourceLocation?
+
+        public init(
+            provider: Reference, environment: DeploymentEnvironment, alias: String = Connection.defaultAlias,
+            markets: [CountryCode] = [], fields: [String: String], location: SourceLocation? = nil
+        ) {
+            self.provider = provider
+            self.environment = environment
+            self.alias = alias
+            self.markets = markets
+            self.fields = fields
+            self.location = location
+        }
+
+        /// The variable a field reads (`@env:VAR` → `VAR`), or `nil` for a literal.
+        public static func variable(in value: String) -> String? {
+            value.hasPrefix("@env:") ? String(value.dropFirst(5)) : nil
+        }
+    }
 
     public init(
         name: String, recipe: Reference, markets: [CountryCode], currencies: [CurrencyCode],
         environments: [DeploymentEnvironment], domain: String? = nil, residency: Residency? = nil,
         pins: [String: Reference] = [:], disabledSlots: [Reference] = [], variables: [String: String] = [:],
-        location: SourceLocation? = nil
+        connections: [DeclaredConnection] = [], location: SourceLocation? = nil
     ) {
+        self.connections = connections
         self.name = name
         self.recipe = recipe
         self.markets = markets

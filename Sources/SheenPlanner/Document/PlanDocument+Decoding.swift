@@ -22,6 +22,15 @@ extension PlanDocument {
         var checklist: [ChecklistEntry]
         var cost: Cost
         var rate_budget: [RateBudget]
+        var missing_connections: [MissingConnection]?
+    }
+
+    private struct MissingConnection: Decodable {
+        var provider: String
+        var environment: DeploymentEnvironment
+        var alias: String
+        var markets: [CountryCode]
+        var fields: [String]
     }
 
     private struct Resolution: Decodable {
@@ -64,6 +73,7 @@ extension PlanDocument {
         var input_hash: String
         var inputs: [String: String]
         var outputs: [Output]
+        var connection: String?
     }
 
     private struct ChecklistEntry: Decodable {
@@ -149,7 +159,8 @@ extension PlanDocument {
                     id: node.id, role: node.role, kind: node.kind, slot: node.slot, provider: node.provider,
                     title: node.title, dependsOn: node.depends_on, level: node.level, action: node.action,
                     reason: node.action_reason, inputHash: node.input_hash, inputs: node.inputs,
-                    outputs: node.outputs.map { StepTemplate.Output(name: $0.name, secret: $0.secret) })
+                    outputs: node.outputs.map { StepTemplate.Output(name: $0.name, secret: $0.secret) },
+                    connection: node.connection)
             },
             criticalPath: document.critical_path, checklist: checklist,
             costs: document.cost.lines.map { line in
@@ -173,6 +184,11 @@ extension PlanDocument {
                             confirmed: $0.confirmed)
                     })
             },
-            stateFingerprint: document.state_fingerprint)
+            stateFingerprint: document.state_fingerprint,
+            missingConnections: (document.missing_connections ?? []).map {
+                Plan.MissingConnection(
+                    provider: $0.provider, environment: $0.environment, alias: $0.alias, markets: $0.markets,
+                    fields: $0.fields)
+            })
     }
 }

@@ -76,6 +76,18 @@ public struct PlanDocument: Sendable, Decodable {
             "checklist": .array(plan.checklist.map(Self.checklistEntry)),
             "cost": Self.cost(plan),
             "rate_budget": .array(plan.rateBudgets.map(Self.rateBudget)),
+            "missing_connections": .array(plan.missingConnections.map(Self.missingConnection)),
+        ])
+    }
+
+    static func missingConnection(_ missing: Plan.MissingConnection) -> JSONValue {
+        .object([
+            "provider": .string(missing.provider),
+            "environment": .string(missing.environment.rawValue),
+            "alias": .string(missing.alias),
+            "markets": .strings(missing.markets.map(\.rawValue)),
+            "fields": .strings(missing.fields),
+            "command": .string(missing.command),
         ])
     }
 
@@ -139,6 +151,7 @@ public struct PlanDocument: Sendable, Decodable {
             "input_hash": .string(node.inputHash),
             "inputs": .object(node.inputs.mapValues(JSONValue.string)),
             "outputs": .array(node.outputs.map { .object(["name": .string($0.name), "secret": .bool($0.secret)]) }),
+            "connection": .optional(node.connection),
         ])
     }
 

@@ -14,6 +14,7 @@ struct GraphDrafts {
         var dependsOn: [String]
         var inputs: [String: String]
         var outputs: [StepTemplate.Output]
+        var connection: String?
     }
 
     private var drafts: [Draft] = []
@@ -27,7 +28,7 @@ struct GraphDrafts {
 
     mutating func add(
         id: String, role: Plan.Role, kind: String, slot: String?, provider: String?, title: LocalizedText?,
-        dependsOn: [String], inputs: [String: String], outputs: [StepTemplate.Output] = []
+        dependsOn: [String], inputs: [String: String], outputs: [StepTemplate.Output] = [], connection: String? = nil
     ) {
         guard index[id] == nil else {
             duplicate = duplicate ?? id
@@ -37,7 +38,7 @@ struct GraphDrafts {
         drafts.append(
             Draft(
                 id: id, role: role, kind: kind, slot: slot, provider: provider, title: title, dependsOn: dependsOn,
-                inputs: inputs, outputs: outputs))
+                inputs: inputs, outputs: outputs, connection: connection))
     }
 
     /// The nodes in topological order (level, then id). `strict` turns dangling dependencies into errors (user DAG
@@ -96,7 +97,7 @@ struct GraphDrafts {
                 id: draft.id, role: draft.role, kind: draft.kind, slot: draft.slot, provider: draft.provider,
                 title: draft.title, dependsOn: dependencies[position].map { drafts[$0].id }.sorted(),
                 level: level[position], action: nil, reason: nil, inputHash: hashes[position], inputs: draft.inputs,
-                outputs: draft.outputs)
+                outputs: draft.outputs, connection: draft.connection)
         }
     }
 

@@ -29,12 +29,15 @@ public struct Plan: Sendable {
         /// What the step is given: the planner's view of its configuration, which adapters read and the hash covers.
         public var inputs: [String: String]
         public var outputs: [StepTemplate.Output]
+        /// The connection the step's calls go through (`provider/alias`); `nil` for steps that call no provider.
+        public var connection: String?
 
         public init(
             id: String, role: Role, kind: String, slot: String?, provider: String?, title: LocalizedText?,
             dependsOn: [String], level: Int, action: StepAction?, reason: ActionReason?, inputHash: String,
-            inputs: [String: String] = [:], outputs: [StepTemplate.Output]
+            inputs: [String: String] = [:], outputs: [StepTemplate.Output], connection: String? = nil
         ) {
+            self.connection = connection
             self.id = id
             self.role = role
             self.kind = kind
@@ -107,6 +110,43 @@ public struct Plan: Sendable {
     public var rateBudgets: [RateBudget]
     /// The digest of the state this plan was made against.
     public var stateFingerprint: String
+    /// Providers (and markets) with no connection to run through, each with the command that adds one.
+    public var missingConnections: [MissingConnection] = []
+
+    /// A provider the plan uses with no connection for some of its markets in this environment.
+    public struct MissingConnection: Sendable, Hashable {
+        public var provider: String
+        public var environment: DeploymentEnvironment
+        public var alias: String
+        public var markets: [CountryCode]
+        /// The required credential fields, each read from `<PROVIDER>_<FIELD>` in the suggested command.
+        public var fields: [String]
+
+        public init(
+            provider: String, environment: DeploymentEnvironment, alias: String, markets: [CountryCode],
+            fields: [String]
+        ) {
+            self.provider = provider
+            self.environment = environment
+            self.alias = alias
+            self.markets = markets
+            self.fields = fields
+        }
+
+        /// The exact `sheen connect` that binds these markets.
+        public var command: String {
+            var parts = ["sheen connect \(provider) --env \(environment.rawValue)"]
+            if alias != Connection.defaultAlias {
+                parts.append("--alias \(alias)")
+                parts += markets.map { "--market \($0.rawValue)" }
+            }
+            for field in fields {
+                parts.append(
+                    "--field \(field)=@env:\(Connection.environmentVariable(provider: provider, field: field))")
+            }
+            return parts.joined(separator: " ")
+        }
+    }
 
     public var steps: [Node] { nodes.filter { $0.role == .step } }
 

@@ -31,42 +31,68 @@ public struct PlanBuilder: Sendable {
             }
         }
         var evidence: [String: [String]] = [:]
+        var missing: [Plan.MissingConnection] = []
         for id in providerOrder {
             guard let provider = catalog.providers[id] else { continue }
             let steps = provider.provisioning.filter {
                 $0.environments.isEmpty || $0.environments.contains(environment)
             }
             let present = Set(steps.map(\.id))
-            let markets = providerMarkets[id] ?? []
-            let preflightID = "preflight.\(id).credentials"
-            drafts.add(
-                id: preflightID, role: .preflight, kind: "preflight.credentials", slot: providerSlot[id], provider: id,
-                title: LocalizedText(
-                    en: "Check \(provider.name.en) credentials for \(environment.rawValue)",
-                    ar: "التحقق من بيانات اعتماد \(provider.name.ar) لبيئة \(environment.rawValue)"),
-                dependsOn: [],
-                inputs: [
-                    "provider": id, "environment": environment.rawValue, "auth_method": provider.auth.method.rawValue,
-                ])
-            for step in steps {
-                let nodeID = "\(id).\(step.id)"
-                var dependencies = step.dependsOn.compactMap { reference -> String? in
-                    if reference.id.hasPrefix("recipe.") { return reference.id }
-                    return present.contains(reference.id) ? "\(id).\(reference.id)" : nil
-                }
-                if !step.dependsOn.contains(where: { present.contains($0.id) }) { dependencies.append(preflightID) }
+            let bindings = ConnectionBinding.bind(
+                provider: id, markets: providerMarkets[id] ?? [], environment: environment,
+                connections: request.connections)
+            for binding in bindings where binding.connection == nil {
+                missing.append(
+                    Plan.MissingConnection(
+                        provider: id, environment: environment, alias: binding.alias, markets: binding.markets,
+                        fields: provider.auth.credentials.filter { !$0.optional }.map(\.name)))
+            }
+            // One set of steps per bound connection; ids carry the alias only when a provider has several.
+            let suffixed = bindings.count > 1
+            var ids: [String] = []
+            for binding in bindings {
+                let suffix = suffixed ? "@\(binding.alias)" : ""
+                let reference = "\(id)/\(binding.alias)"
+                let markets = binding.markets
+                let preflightID = "preflight.\(id).credentials\(suffix)"
+                // Bound to a named alias, the alias is part of the inputs (another account is another resource);
+                // the default alias is not, so plans made before connections existed keep their hashes.
+                let bound: [String: String] =
+                    binding.alias == Connection.defaultAlias ? [:] : ["connection": binding.alias]
                 drafts.add(
-                    id: nodeID, role: .step, kind: step.kind, slot: providerSlot[id], provider: id, title: step.title,
-                    dependsOn: dependencies,
+                    id: preflightID, role: .preflight, kind: "preflight.credentials", slot: providerSlot[id],
+                    provider: id,
+                    title: LocalizedText(
+                        en: "Check \(provider.name.en) credentials for \(environment.rawValue)",
+                        ar: "التحقق من بيانات اعتماد \(provider.name.ar) لبيئة \(environment.rawValue)"),
+                    dependsOn: [],
                     inputs: [
-                        "step": nodeID, "kind": step.kind, "environment": environment.rawValue,
-                        "base_url": provider.baseURLs[environment] ?? "",
-                        "markets": markets.map(\.rawValue).joined(separator: ","), "project": request.projectName,
-                    ].merging(Self.hostInputs(provider, markets: markets)) { first, _ in first }, outputs: step.outputs)
-                for item in step.evidences { evidence[item.id, default: []].append(nodeID) }
+                        "provider": id, "environment": environment.rawValue,
+                        "auth_method": provider.auth.method.rawValue,
+                    ].merging(bound) { first, _ in first }, connection: reference)
+                for step in steps {
+                    let nodeID = "\(id).\(step.id)\(suffix)"
+                    var dependencies = step.dependsOn.compactMap { reference -> String? in
+                        if reference.id.hasPrefix("recipe.") { return reference.id }
+                        return present.contains(reference.id) ? "\(id).\(reference.id)\(suffix)" : nil
+                    }
+                    if !step.dependsOn.contains(where: { present.contains($0.id) }) { dependencies.append(preflightID) }
+                    drafts.add(
+                        id: nodeID, role: .step, kind: step.kind, slot: providerSlot[id], provider: id,
+                        title: step.title, dependsOn: dependencies,
+                        inputs: [
+                            "step": nodeID, "kind": step.kind, "environment": environment.rawValue,
+                            "base_url": provider.baseURLs[environment] ?? "",
+                            "markets": markets.map(\.rawValue).joined(separator: ","), "project": request.projectName,
+                        ].merging(Self.hostInputs(provider, markets: markets)) { first, _ in first }
+                            .merging(bound) { first, _ in first },
+                        outputs: step.outputs, connection: reference)
+                    ids.append(nodeID)
+                    for item in step.evidences { evidence[item.id, default: []].append(nodeID) }
+                }
             }
             for resolution in resolutions where resolution.providers.contains(id) {
-                slotSteps[resolution.slot, default: []] += steps.map { "\(id).\($0.id)" }
+                slotSteps[resolution.slot, default: []] += ids
             }
         }
         let recipe = request.recipe
@@ -137,7 +163,7 @@ public struct PlanBuilder: Sendable {
             currencies: request.currencies, resolutions: resolutions, nodes: nodes,
             criticalPath: GraphDrafts.criticalPath(nodes), checklist: checklist, costs: costs,
             rateBudgets: rateBudgets(nodes, providers: providerOrder, environment: environment),
-            stateFingerprint: state.fingerprint)
+            stateFingerprint: state.fingerprint, missingConnections: missing)
     }
 
     /// `market_hosts` (`SA=https://ksa.paymob.com,EG=…`) when a market's calls go to a host of its own; absent

@@ -33,6 +33,11 @@ public struct PlanTextRenderer: Sendable {
         }
         lines.append("")
         lines += steps(plan)
+        if plan.recipe != nil {
+            lines.append("")
+            lines.append(t("Connections", "الاتصالات"))
+            lines += connections(plan)
+        }
         let excluded = plan.resolutions.filter { !$0.exclusions.isEmpty }
         if !excluded.isEmpty {
             lines.append("")
@@ -179,6 +184,29 @@ public struct PlanTextRenderer: Sendable {
                     lines.append("    \(Self.symbol(node.action)) \(padded)  \(action)\(reason)\(title)")
                 }
             }
+        }
+        return lines
+    }
+
+    /// Which connection each provider's steps run through (alias only), then the `sheen connect` for each gap.
+    private func connections(_ plan: Plan) -> [String] {
+        var rows: [(mark: String, reference: String, markets: String, missing: Bool)] = []
+        var seen: Set<String> = []
+        for node in plan.nodes where node.role == .preflight {
+            guard let reference = node.connection, seen.insert(reference).inserted else { continue }
+            let missing = plan.missingConnections.contains { "\($0.provider)/\($0.alias)" == reference }
+            let markets = plan.steps.first { $0.connection == reference }?.inputs["markets"] ?? ""
+            rows.append((missing ? "!" : "✓", reference, markets, missing))
+        }
+        let width = rows.map(\.reference.count).max() ?? 0
+        var lines = rows.map { row in
+            let padded = row.reference.padding(toLength: width, withPad: " ", startingAt: 0)
+            return "  \(row.mark) \(padded)  \(row.markets)"
+                + (row.missing ? "  " + t("not connected", "غير متصل") : "")
+        }
+        if !plan.missingConnections.isEmpty {
+            lines.append("  " + t("to connect:", "للربط:"))
+            lines += plan.missingConnections.map { "    " + $0.command }
         }
         return lines
     }

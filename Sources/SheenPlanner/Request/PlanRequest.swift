@@ -1,3 +1,4 @@
+import Foundation
 import SheenModel
 
 /// What to plan: a recipe for some markets, currencies and one environment, with the project's pins.
@@ -12,6 +13,8 @@ public struct PlanRequest: Sendable {
     public var pins: [String: String]
     public var disabledSlots: Set<String>
     public var domain: String?
+    /// The project's connections (any environment: the planner keeps this one's), which steps are bound to.
+    public var connections: [Connection] = []
 
     public init(
         projectName: String, recipe: Recipe, markets: [CountryCode], currencies: [CurrencyCode] = [],
@@ -43,6 +46,16 @@ public struct PlanRequest: Sendable {
             projectName: project.name, recipe: recipe, markets: project.markets, currencies: project.currencies,
             environment: environment, residency: project.residency, pins: project.pins.mapValues(\.id),
             disabledSlots: Set(project.disabledSlots.map(\.id)), domain: project.domain)
+        connections = project.connections.filter { $0.environment == environment }.map { declared in
+            var connection = Connection(
+                id: "declared:\(declared.provider.id)/\(declared.alias)/\(environment.rawValue)", project: project.name,
+                provider: declared.provider.id, environment: environment, alias: declared.alias,
+                markets: declared.markets,
+                fields: declared.fields.filter { Project.DeclaredConnection.variable(in: $0.value) == nil },
+                origin: .declared, createdAt: Date(timeIntervalSince1970: 0), updatedAt: Date(timeIntervalSince1970: 0))
+            connection.references = declared.fields.compactMapValues(Project.DeclaredConnection.variable(in:))
+            return connection
+        }
     }
 
     /// The currencies a provider must settle in `market`: the market's own if the project charges it, else all the
