@@ -36,12 +36,14 @@ struct CredentialCheckRunner: StepRunner {
                     .invalid,
                     message: "\(reference) has no value for '\(field.name)': run 'sheen connections rotate \(id) "
                         + "--alias \(reference.split(separator: "/").last ?? "default") --env \(context.environment.rawValue) "
-                        + "--field \(field.name)=@env:\(Connection.environmentVariable(provider: id, field: field.name))'")
+                        + "--field \(field.name)=@env:\(Connection.environmentVariable(provider: id, field: field.name))'"
+                )
             }
             if let pattern = field.patterns[context.environment], !ConnectionService.matches(value, pattern) {
                 throw StepFailure(
                     .invalid,
-                    message: "\(reference): '\(field.name)' does not match \(pattern) for \(context.environment.rawValue)"
+                    message:
+                        "\(reference): '\(field.name)' does not match \(pattern) for \(context.environment.rawValue)"
                         + (field.hint.map { " (\($0.en))" } ?? ""))
             }
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SheenApplication
 import SheenCatalog
 import SheenModel
 
@@ -60,6 +61,10 @@ struct InitCommand: ParsableCommand {
             recipe: recipe, catalog: session.catalog, name: name ?? ProjectFileWriter.sanitizedName(directoryName),
             markets: markets, environments: env.isEmpty ? [.dev, .prod] : env)
         try Console.write(writer.render(), to: output, language: global.language)
+        let directory = (output as NSString).deletingLastPathComponent
+        if (try? GitIgnore.ensure(in: directory.isEmpty ? "." : directory)) == true {
+            Console.out(CLIMessage.gitignored(GitIgnore.stateEntry)(global.language))
+        }
         Console.out(
             CLIMessage.wroteProject(file: output, recipe: recipe.name, id: recipe.id)(global.language))
     }

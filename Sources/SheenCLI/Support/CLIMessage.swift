@@ -55,6 +55,7 @@ enum CLIMessage {
     case rewrapped(Int)
     case rotatedKeys(key: String, count: Int, new: Bool)
     case retiredKey(String)
+    case gitignored(String)
 
     // Nouns used inside other messages
     case kindMarket, kindCurrency, kindCapability, kindRecipe, kindProvider, kindStep
@@ -192,6 +193,8 @@ enum CLIMessage {
                 (new ? "مفتاح جديد \(key)" : "اكتمل التدوير إلى \(key)") + ": أعيد تغليف \(count) من مفاتيح البيانات")
         case .retiredKey(let id):
             t("retired \(id)", "أُوقف \(id)")
+        case .gitignored(let entry):
+            t("added \(entry) to .gitignore", "أُضيف \(entry) إلى ‎.gitignore")
         case .kindMarket: t("market", "سوق")
         case .kindCurrency: t("currency", "عملة")
         case .kindCapability: t("capability", "قدرة")

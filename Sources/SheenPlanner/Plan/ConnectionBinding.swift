@@ -27,7 +27,8 @@ struct ConnectionBinding: Hashable {
             }
         }
         if markets.isEmpty {
-            bindings.append(ConnectionBinding(alias: fallback?.alias ?? Connection.defaultAlias, connection: fallback, markets: []))
+            bindings.append(
+                ConnectionBinding(alias: fallback?.alias ?? Connection.defaultAlias, connection: fallback, markets: []))
         }
         return bindings
     }
