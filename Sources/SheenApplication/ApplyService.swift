@@ -77,7 +77,7 @@ public struct ApplyService: Sendable {
             guard plan.hasChanges else { return .noChanges(plan) }
             let inFlight = snapshot.states.values.count { $0.status == .inFlight }
             guard try await confirm(Confirmation(plan: plan, inFlight: inFlight)) else { return .declined }
-            let executor = executor(environment: scope.environment, connections: bound, events: events)
+            let executor = executor(environment: scope.environment, connections: bound, plan: plan, events: events)
             return .ran(try await executor.apply(plan, scope: scope, fence: lock.fence))
         }
     }
@@ -110,11 +110,18 @@ public struct ApplyService: Sendable {
     /// The executor for one run in `environment`: the registered runners, token buckets per provider and per
     /// connection from the manifests, and circuit breakers keyed by connection.
     public func executor(
-        environment: DeploymentEnvironment, connections bound: [Connection] = [],
+        environment: DeploymentEnvironment, connections bound: [Connection] = [], plan: Plan? = nil,
         events: @escaping @Sendable (ExecutionEvent) -> Void = { _ in }
     ) -> Executor {
         var runners = runners
         let inEnvironment = bound.filter { $0.environment == environment }
+        if let plan, let directory = settings.projectDirectory, runners.runner(for: "recipe.env-file") == nil {
+            runners.register(
+                EnvFileRunner(
+                    plan: plan, bound: inEnvironment,
+                    environment: AppEnvironment(catalog: catalog, connections: connections),
+                    store: store, directory: directory), for: "recipe.env-file")
+        }
         if runners.runner(for: "preflight.credentials") == nil {
             runners.register(
                 CredentialCheckRunner(catalog: catalog, connections: inEnvironment), for: "preflight.credentials")
@@ -189,11 +196,15 @@ public struct ApplySettings: Sendable {
     public var stepLatency: Duration
     /// Where `sheen.data` records its creates, the crash tests' stand-in for a provider's own records.
     public var dataLedgerPath: String?
+    /// The project's directory, where the `recipe.env-file` step writes `.env.<environment>`; `nil` leaves that step
+    /// without a runner.
+    public var projectDirectory: String?
 
     public init(
         parallelism: Int = 10, continueOnError: Bool = true, stepLatency: Duration = .zero,
-        dataLedgerPath: String? = nil
+        dataLedgerPath: String? = nil, projectDirectory: String? = nil
     ) {
+        self.projectDirectory = projectDirectory
         self.parallelism = parallelism
         self.continueOnError = continueOnError
         self.stepLatency = stepLatency

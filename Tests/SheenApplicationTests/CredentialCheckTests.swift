@@ -22,7 +22,8 @@ struct CredentialCheckTests {
             seen.withLock { $0[context.stepID] = credentials["secret_key"] ?? "" }
             if context.stepID == "tap.verify-key" {
                 // An adapter that echoes its key in an error must not get it into the journal.
-                throw StepFailure(.http(status: 401, retryAfter: nil), message: "rejected key \(credentials["secret_key"] ?? "")")
+                throw StepFailure(
+                    .http(status: 401, retryAfter: nil), message: "rejected key \(credentials["secret_key"] ?? "")")
             }
             return StepResult()
         }
@@ -84,8 +85,9 @@ struct CredentialCheckTests {
         let service = ApplyService(
             store: store, catalog: catalog, runners: RunnerRegistry(), clock: MockClock(),
             connections: ConnectionService(store: store, keys: keys, catalog: catalog))
-        guard case .ran(let report) = try await service.apply(
-            .request(try ApplyServiceTests.request(catalog)), confirm: { _ in true })
+        guard
+            case .ran(let report) = try await service.apply(
+                .request(try ApplyServiceTests.request(catalog)), confirm: { _ in true })
         else {
             Issue.record("the apply did not run")
             return

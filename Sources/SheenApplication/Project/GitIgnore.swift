@@ -12,7 +12,8 @@ public enum GitIgnore {
         let existing = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
         let bare = entry.trimmingCharacters(in: CharacterSet(charactersIn: "/"))
         let covered = existing.split(whereSeparator: \.isNewline).contains { line in
-            let trimmed = line.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "/"))
+            let trimmed = line.trimmingCharacters(in: .whitespaces).trimmingCharacters(
+                in: CharacterSet(charactersIn: "/"))
             return trimmed == bare
         }
         guard !covered else { return false }

@@ -89,9 +89,10 @@ struct ApplyFlow {
         let language = global.language
         let store = try engine.openStore(language: language)
         let (source, catalog) = try savedPlan.map { try savedSource($0) } ?? input.source(global: global)
+        var settings = engine.settings
+        settings.projectDirectory = input.dag == nil ? input.projectDirectory : nil
         let service = ApplyService(
-            store: store, catalog: catalog, settings: engine.settings,
-            connections: .deferred(store: store, catalog: catalog))
+            store: store, catalog: catalog, settings: settings, connections: .deferred(store: store, catalog: catalog))
         let reporter = ProgressReporter(mode: ProgressReporter.mode(json: global.json), language: language)
         let json = global.json
         let engine = engine

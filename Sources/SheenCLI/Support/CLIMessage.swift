@@ -56,6 +56,7 @@ enum CLIMessage {
     case rotatedKeys(key: String, count: Int, new: Bool)
     case retiredKey(String)
     case gitignored(String)
+    case wroteFile(String)
 
     // Nouns used inside other messages
     case kindMarket, kindCurrency, kindCapability, kindRecipe, kindProvider, kindStep
@@ -193,6 +194,8 @@ enum CLIMessage {
                 (new ? "مفتاح جديد \(key)" : "اكتمل التدوير إلى \(key)") + ": أعيد تغليف \(count) من مفاتيح البيانات")
         case .retiredKey(let id):
             t("retired \(id)", "أُوقف \(id)")
+        case .wroteFile(let path):
+            t("wrote \(path)", "تمت كتابة \(path)")
         case .gitignored(let entry):
             t("added \(entry) to .gitignore", "أُضيف \(entry) إلى ‎.gitignore")
         case .kindMarket: t("market", "سوق")

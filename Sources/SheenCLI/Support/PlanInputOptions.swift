@@ -75,6 +75,13 @@ struct PlanInputOptions: ParsableArguments {
         }
     }
 
+    /// The directory of the project file (the current one for `--recipe`), where the app's env file goes.
+    var projectDirectory: String {
+        guard let project else { return FileManager.default.currentDirectoryPath }
+        let directory = (project as NSString).deletingLastPathComponent
+        return directory.isEmpty ? FileManager.default.currentDirectoryPath : directory
+    }
+
     /// Whether this input means one scope: it names one, or there is a project file here. Otherwise `state` works
     /// over every recorded scope.
     var selectsOneScope: Bool {

@@ -89,6 +89,22 @@ extension DocumentDecoder {
     }
 }
 
+extension DocumentDecoder {
+    /// An environment variable name as shells and dotenv files accept it: `A-Z`, digits and `_`, not starting with a
+    /// digit.
+    func variableName(_ node: Node, path: String) -> String? {
+        guard let text = string(node, path: path) else { return nil }
+        let valid =
+            !text.isEmpty && !(text.first?.isNumber ?? true)
+            && text.unicodeScalars.allSatisfy { ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "_" }
+        guard valid else {
+            report(.invalidIdentifier(path: path, value: text), at: node)
+            return nil
+        }
+        return text
+    }
+}
+
 extension MappingReader {
     func id(_ key: String = "id") -> String? {
         guard let node = required(key) else { return nil }

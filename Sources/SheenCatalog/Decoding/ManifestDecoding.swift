@@ -113,6 +113,7 @@ extension DocumentDecoder {
         let optional = reader.bool("optional", default: false)
         let label = reader.localized("label", required: true)
         let hint = reader.localized("hint")
+        let env = reader.value("env").flatMap { variableName($0, path: reader.child("env")) }
         var patterns: [DeploymentEnvironment: String] = [:]
         if let patternReader = reader.mapping("pattern") {
             for environment in DeploymentEnvironment.allCases {
@@ -133,7 +134,7 @@ extension DocumentDecoder {
         }
         guard let label else { return nil }
         return ProviderManifest.CredentialField(
-            name: name, secret: secret, label: label, hint: hint, patterns: patterns, optional: optional)
+            name: name, secret: secret, label: label, hint: hint, patterns: patterns, optional: optional, env: env)
     }
 
     private func baseURLs(_ reader: MappingReader, fields: [String]) -> [DeploymentEnvironment: String] {
@@ -264,8 +265,9 @@ extension DocumentDecoder {
             if case .scalar = outputNode, let name = string(outputNode, path: outputPath) {
                 outputs.append(.init(name: name))
             } else if let output = mapping(outputNode, path: outputPath) {
+                let env = output.value("env").flatMap { variableName($0, path: output.child("env")) }
                 if let name = output.string("name", required: true) {
-                    outputs.append(.init(name: name, secret: output.bool("secret", default: false)))
+                    outputs.append(.init(name: name, secret: output.bool("secret", default: false), env: env))
                 } else {
                     _ = output.value("secret")
                 }

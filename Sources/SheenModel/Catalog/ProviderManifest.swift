@@ -146,11 +146,14 @@ extension ProviderManifest {
         /// A regular expression per environment, so a live key pasted into dev is caught before any call.
         public var patterns: [DeploymentEnvironment: String]
         public var optional: Bool
+        /// The variable the app reads it from; `<PROVIDER>_<FIELD>` unless the manifest names another.
+        public var env: String?
 
         public init(
             name: String, secret: Bool, label: LocalizedText, hint: LocalizedText? = nil,
-            patterns: [DeploymentEnvironment: String] = [:], optional: Bool = false
+            patterns: [DeploymentEnvironment: String] = [:], optional: Bool = false, env: String? = nil
         ) {
+            self.env = env
             self.name = name
             self.secret = secret
             self.label = label

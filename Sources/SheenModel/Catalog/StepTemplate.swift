@@ -4,10 +4,13 @@ public struct StepTemplate: Sendable, Hashable {
     public struct Output: Sendable, Hashable {
         public var name: String
         public var secret: Bool
+        /// The variable the app reads it from, when the recipe promises it to the app (`sheen env export`).
+        public var env: String?
 
-        public init(name: String, secret: Bool = false) {
+        public init(name: String, secret: Bool = false, env: String? = nil) {
             self.name = name
             self.secret = secret
+            self.env = env
         }
     }
 

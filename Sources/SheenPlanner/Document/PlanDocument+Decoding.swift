@@ -59,6 +59,7 @@ extension PlanDocument {
         struct Output: Decodable {
             var name: String
             var secret: Bool
+            var env: String?
         }
         var id: String
         var role: Plan.Role
@@ -159,7 +160,7 @@ extension PlanDocument {
                     id: node.id, role: node.role, kind: node.kind, slot: node.slot, provider: node.provider,
                     title: node.title, dependsOn: node.depends_on, level: node.level, action: node.action,
                     reason: node.action_reason, inputHash: node.input_hash, inputs: node.inputs,
-                    outputs: node.outputs.map { StepTemplate.Output(name: $0.name, secret: $0.secret) },
+                    outputs: node.outputs.map { StepTemplate.Output(name: $0.name, secret: $0.secret, env: $0.env) },
                     connection: node.connection)
             },
             criticalPath: document.critical_path, checklist: checklist,

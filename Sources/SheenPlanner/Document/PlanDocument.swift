@@ -150,9 +150,16 @@ public struct PlanDocument: Sendable, Decodable {
             "action_reason": .optional(node.reason?.rawValue),
             "input_hash": .string(node.inputHash),
             "inputs": .object(node.inputs.mapValues(JSONValue.string)),
-            "outputs": .array(node.outputs.map { .object(["name": .string($0.name), "secret": .bool($0.secret)]) }),
+            "outputs": .array(node.outputs.map(output)),
             "connection": .optional(node.connection),
         ])
+    }
+
+    /// `env` only where the recipe promises the output to the app, so other plans keep their bytes.
+    static func output(_ output: StepTemplate.Output) -> JSONValue {
+        var fields: [String: JSONValue] = ["name": .string(output.name), "secret": .bool(output.secret)]
+        if let env = output.env { fields["env"] = .string(env) }
+        return .object(fields)
     }
 
     static func checklistEntry(_ entry: Plan.ChecklistEntry) -> JSONValue {

@@ -1,0 +1,103 @@
+import ArgumentParser
+import Foundation
+import SheenApplication
+import SheenModel
+
+extension AppEnvironment.Format: ExpressibleByArgument {}
+
+struct EnvCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "env",
+        abstract: "The variables the recipe promises your app: export them, or write .env.example.",
+        subcommands: [Export.self, Example.self], defaultSubcommand: Export.self)
+
+    struct Export: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print or write the app's variables; secret values only with --include-secrets.",
+            discussion: """
+                Names come from the providers' manifests (TAP_PUBLIC_KEY, AWS_REGION, WEBHOOK_URL, …); a connection \
+                other than 'default' adds its alias (TAP_SECRET_KEY_SA_ENTITY).
+
+                Examples:
+                  sheen env export --env dev
+                  sheen env export --env prod --format json --out env.json
+                  sheen env export --env dev --include-secrets --out .env.local
+                """)
+
+        @OptionGroup var input: PlanInputOptions
+
+        @Option(name: .long, help: ArgumentHelp("dotenv, json or shell (default: dotenv).", valueName: "format"))
+        var format: AppEnvironment.Format = .dotenv
+
+        @Option(name: .long, help: ArgumentHelp("Write to this file instead of printing.", valueName: "file"))
+        var out: String?
+
+        @Flag(name: .long, help: "Include secret values (the file is then written 0600).")
+        var includeSecrets = false
+
+        @Option(name: .long, help: ArgumentHelp("State file (default: .sheen/state.sqlite).", valueName: "path"))
+        var state = ".sheen/state.sqlite"
+
+        @OptionGroup var global: GlobalOptions
+
+        func validate() throws { try input.validate(language: global.language) }
+
+        func run() async throws {
+            let variables = try await EnvCommand.variables(
+                input: input, state: state, global: global, includeSecrets: includeSecrets)
+            let text = AppEnvironment.render(variables, format: format)
+            try EnvCommand.emit(text, to: out, secret: includeSecrets, language: global.language)
+        }
+    }
+
+    struct Example: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write .env.example: every variable's name and where it comes from, no values.")
+
+        @OptionGroup var input: PlanInputOptions
+
+        @Option(name: .long, help: ArgumentHelp("File to write (default: .env.example).", valueName: "file"))
+        var out = ".env.example"
+
+        @Option(name: .long, help: ArgumentHelp("State file (default: .sheen/state.sqlite).", valueName: "path"))
+        var state = ".sheen/state.sqlite"
+
+        @OptionGroup var global: GlobalOptions
+
+        func validate() throws { try input.validate(language: global.language) }
+
+        func run() async throws {
+            let variables = try await EnvCommand.variables(
+                input: input, state: state, global: global, includeSecrets: false)
+            try EnvCommand.emit(AppEnvironment.example(variables), to: out, secret: false, language: global.language)
+        }
+    }
+
+    static func variables(
+        input: PlanInputOptions, state: String, global: GlobalOptions, includeSecrets: Bool
+    ) async throws -> [AppVariable] {
+        let language = global.language
+        let (source, catalog) = try input.source(global: global)
+        let store = FileManager.default.fileExists(atPath: state) ? try openStateStore(at: state, language: language) : nil
+        let environment = AppEnvironment(
+            catalog: catalog, connections: store.map { ConnectionService.deferred(store: $0, catalog: catalog) })
+        return try await reportingApplicationErrors(language: language) {
+            try await reportingConnectionErrors(language: language) {
+                try await environment.variables(for: source, store: store, includeSecrets: includeSecrets)
+            }
+        }
+    }
+
+    static func emit(_ text: String, to path: String?, secret: Bool, language: Language) throws {
+        guard let path else {
+            Console.out(text)
+            return
+        }
+        do {
+            try AppEnvironment.write(text, to: path, secret: secret)
+        } catch {
+            throw ValidationError(CLIMessage.cannotWrite(path: path, reason: error.localizedDescription)(language))
+        }
+        Console.error(CLIMessage.wroteFile(path)(language))
+    }
+}
