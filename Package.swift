@@ -129,6 +129,7 @@ let package = Package(
             name: "SheenCLITests",
             dependencies: [
                 "sheen", "SheenCLI", "SheenCatalog", "SheenModel", "SheenStore", "SheenEngine", "SheenPlanner",
+                "SheenSecrets",
             ],
             swiftSettings: swiftSettings
         ),

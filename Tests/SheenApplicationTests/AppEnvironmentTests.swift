@@ -79,9 +79,11 @@ struct AppEnvironmentTests {
         let text = try String(contentsOfFile: path, encoding: .utf8)
         #expect(text.contains("TAP_PUBLIC_KEY=pk_test_public"))
         #expect(text.contains("TAP_SECRET_KEY="))
-        let ignore = try String(contentsOfFile: (directory as NSString).appendingPathComponent(".gitignore"), encoding: .utf8)
+        let ignore = try String(
+            contentsOfFile: (directory as NSString).appendingPathComponent(".gitignore"), encoding: .utf8)
         #expect(ignore.contains(".env.dev"))
-        let step = try #require(try await store.steps(in: PlanSource.request(request).scope).first { $0.stepID == "recipe.env" })
+        let step = try #require(
+            try await store.steps(in: PlanSource.request(request).scope).first { $0.stepID == "recipe.env" })
         #expect(step.status == .succeeded && step.outputs["path"] == path)
     }
 }

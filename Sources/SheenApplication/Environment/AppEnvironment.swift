@@ -70,7 +70,8 @@ public struct AppEnvironment: Sendable {
                     AppVariable(
                         name: Self.name(base, alias: alias), value: value, secret: field.secret,
                         source: "\(manifest.name.en): \(field.label.en) (\(reference))",
-                        withheld: field.secret && !includeSecrets && connection != nil, notConnected: connection == nil))
+                        withheld: field.secret && !includeSecrets && connection != nil, notConnected: connection == nil)
+                )
             }
         }
         for node in plan.nodes where node.role == .step {
@@ -132,7 +133,8 @@ public struct AppEnvironment: Sendable {
 
     static func dotenvQuoted(_ value: String) -> String {
         let plain = value.unicodeScalars.allSatisfy {
-            ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || "_-./:@,+".unicodeScalars.contains($0)
+            ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0)
+                || "_-./:@,+".unicodeScalars.contains($0)
         }
         if plain, !value.isEmpty { return value }
         let escaped = value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")

@@ -78,7 +78,8 @@ struct EnvCommand: AsyncParsableCommand {
     ) async throws -> [AppVariable] {
         let language = global.language
         let (source, catalog) = try input.source(global: global)
-        let store = FileManager.default.fileExists(atPath: state) ? try openStateStore(at: state, language: language) : nil
+        let store =
+            FileManager.default.fileExists(atPath: state) ? try openStateStore(at: state, language: language) : nil
         let environment = AppEnvironment(
             catalog: catalog, connections: store.map { ConnectionService.deferred(store: $0, catalog: catalog) })
         return try await reportingApplicationErrors(language: language) {

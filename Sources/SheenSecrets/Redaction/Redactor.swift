@@ -67,8 +67,8 @@ public struct Redactor: Sendable {
         return result
     }
 
-    /// Every spelling of `secret` that could leave the process.
-    static func forms(of secret: String) -> Set<String> {
+    /// Every spelling of `secret` that could leave the process (the canary tests search output and files for these).
+    public static func forms(of secret: String) -> Set<String> {
         let bytes = Data(secret.utf8)
         let base64 = bytes.base64EncodedString()
         let unpadded = base64.trimmingCharacters(in: CharacterSet(charactersIn: "="))
