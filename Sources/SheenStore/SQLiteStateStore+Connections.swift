@@ -20,40 +20,48 @@ extension SQLiteStateStore: ConnectionStore {
     }
 
     public func save(_ connection: Connection, secrets: [SecretRecord]) async throws {
+        try await saveAll([(connection, secrets)])
+    }
+
+    public func saveAll(_ batch: [(connection: Connection, secrets: [SecretRecord])]) async throws {
         try await database.write { db in
-            let clash = try String.fetchOne(
-                db,
-                sql: """
-                    SELECT id FROM connections
-                    WHERE project = ? AND provider = ? AND environment = ? AND alias = ? AND id != ?
-                    """,
-                arguments: [
-                    connection.project, connection.provider, connection.environment.rawValue, connection.alias,
-                    connection.id,
-                ])
-            if clash != nil {
-                throw ConnectionStoreError.duplicate(
-                    reference: connection.reference, environment: connection.environment.rawValue)
-            }
-            try db.execute(
-                sql: """
-                    INSERT INTO connections (id, project, provider, environment, alias, markets, external_account_id,
-                        sandbox, base_url, fields, problem, created_at, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT (id) DO UPDATE SET
-                        markets = excluded.markets, external_account_id = excluded.external_account_id,
-                        sandbox = excluded.sandbox, base_url = excluded.base_url, fields = excluded.fields,
-                        problem = excluded.problem, updated_at = excluded.updated_at
-                    """,
-                arguments: [
-                    connection.id, connection.project, connection.provider, connection.environment.rawValue,
-                    connection.alias, try Self.json(connection.markets.map(\.rawValue)), connection.externalAccountID,
-                    connection.sandbox, connection.baseURL, try Self.json(connection.fields),
-                    try connection.problem.map(Self.json), connection.createdAt.timeIntervalSince1970,
-                    connection.updatedAt.timeIntervalSince1970,
-                ])
-            for record in secrets { try Self.write(record, db) }
+            for (connection, secrets) in batch { try Self.save(connection, secrets: secrets, db) }
         }
+    }
+
+    private static func save(_ connection: Connection, secrets: [SecretRecord], _ db: Database) throws {
+        let clash = try String.fetchOne(
+            db,
+            sql: """
+                SELECT id FROM connections
+                WHERE project = ? AND provider = ? AND environment = ? AND alias = ? AND id != ?
+                """,
+            arguments: [
+                connection.project, connection.provider, connection.environment.rawValue, connection.alias,
+                connection.id,
+            ])
+        if clash != nil {
+            throw ConnectionStoreError.duplicate(
+                reference: connection.reference, environment: connection.environment.rawValue)
+        }
+        try db.execute(
+            sql: """
+                INSERT INTO connections (id, project, provider, environment, alias, markets, external_account_id,
+                    sandbox, base_url, fields, problem, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (id) DO UPDATE SET
+                    markets = excluded.markets, external_account_id = excluded.external_account_id,
+                    sandbox = excluded.sandbox, base_url = excluded.base_url, fields = excluded.fields,
+                    problem = excluded.problem, updated_at = excluded.updated_at
+                """,
+            arguments: [
+                connection.id, connection.project, connection.provider, connection.environment.rawValue,
+                connection.alias, try Self.json(connection.markets.map(\.rawValue)), connection.externalAccountID,
+                connection.sandbox, connection.baseURL, try Self.json(connection.fields),
+                try connection.problem.map(Self.json), connection.createdAt.timeIntervalSince1970,
+                connection.updatedAt.timeIntervalSince1970,
+            ])
+        for record in secrets { try Self.write(record, db) }
     }
 
     public func removeConnection(id: String) async throws -> Bool {

@@ -82,8 +82,12 @@ struct SecretCanaryTests {
             _ = try sheen(arguments, variables)
         }
         #expect(canaries.count >= 25)
-        _ = try sheen(["connections", "rotate", "tap", "--env", "dev", "--field", "secret_key=@env:BAD"], ["BAD": "live_\(Self.marker)"])
-        _ = try sheen(["connect", "stripe", "--env", "prod", "--alias", "x", "--field", "secret_key=sk_live_\(Self.marker)"])
+        _ = try sheen(
+            ["connections", "rotate", "tap", "--env", "dev", "--field", "secret_key=@env:BAD"],
+            ["BAD": "live_\(Self.marker)"])
+        _ = try sheen([
+            "connect", "stripe", "--env", "prod", "--alias", "x", "--field", "secret_key=sk_live_\(Self.marker)",
+        ])
 
         for command in [
             ["plan"], ["plan", "--json"], ["plan", "--out", "plan.json"], ["apply", "--auto-approve"],

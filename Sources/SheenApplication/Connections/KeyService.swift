@@ -50,7 +50,9 @@ public struct KeyService: Sendable {
     /// Re-wraps every data key under a new key-encryption key, in batches, touching no payload. Rerun after a kill,
     /// it first finishes the interrupted rotation (rows still under an older key), so nothing is lost or done twice.
     /// With keys from the environment, the new key is whatever `SHEEN_MASTER_KEY` now holds.
-    public func rotate(progress: @Sendable (Int) -> Void = { _ in }) async throws -> Rotation {
+    public func rotate(
+        pauseBetweenBatches: Duration = .zero, progress: @Sendable (Int) -> Void = { _ in }
+    ) async throws -> Rotation {
         let envelope = Envelope(keys: keys)
         var current = try keys.current().id
         var newKey = false
@@ -69,6 +71,7 @@ public struct KeyService: Sendable {
             let changed = try await store.rewrap(changes)
             rewrapped += changed
             progress(rewrapped)
+            if pauseBetweenBatches > .zero { try await Task.sleep(for: pauseBetweenBatches) }
             // A concurrent writer changed every row we read: read again rather than spin on the same batch.
             if changed == 0 { continue }
         }

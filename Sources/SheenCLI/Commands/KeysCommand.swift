@@ -42,6 +42,12 @@ struct KeysCommand: AsyncParsableCommand {
                 SHEEN_MASTER_KEY, set the new key there and the old one in SHEEN_PREVIOUS_MASTER_KEYS, then run this.
                 """)
 
+        // Crash tests: small, slow batches so a kill lands while both keys are in use.
+        @Option(name: .long, help: .hidden)
+        var batchSize = 500
+        @Option(name: .long, help: .hidden)
+        var pauseMs = 0
+
         @OptionGroup var connection: ConnectionOptions
         @OptionGroup var global: GlobalOptions
 
@@ -50,9 +56,11 @@ struct KeysCommand: AsyncParsableCommand {
             let (store, keys) = try connection.open(language: language)
             let json = global.json
             let rotation = try await reportingConnectionErrors(language: language) {
-                try await KeyService(store: store, keys: keys).rotate(progress: { count in
-                    if !json { Console.error(CLIMessage.rewrapped(count)(language)) }
-                })
+                try await KeyService(store: store, keys: keys, batchSize: max(1, batchSize)).rotate(
+                    pauseBetweenBatches: .milliseconds(pauseMs),
+                    progress: { count in
+                        if !json { Console.error(CLIMessage.rewrapped(count)(language)) }
+                    })
             }
             if json {
                 try Console.json(KeysJSON.Rotation(rotation))

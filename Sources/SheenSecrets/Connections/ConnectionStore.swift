@@ -11,6 +11,9 @@ public protocol ConnectionStore: Sendable {
     /// alias.
     func save(_ connection: Connection, secrets: [SecretRecord]) async throws
 
+    /// Saves many connections in one transaction (an import, a migration): all or none.
+    func saveAll(_ batch: [(connection: Connection, secrets: [SecretRecord])]) async throws
+
     /// Deletes the connection and its secrets; `false` when there was none.
     func removeConnection(id: String) async throws -> Bool
 
