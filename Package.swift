@@ -20,6 +20,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/vapor/jwt-kit", from: "5.8.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // MARK: Core
@@ -63,6 +67,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        /** OAuth 2.0 grants: client credentials, JWT bearer (service accounts), authorization code with PKCE. */
+        .target(
+            name: "SheenAuth",
+            dependencies: [
+                "SheenModel", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"), .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         /** Use cases (apply, resume, destroy; later up, preflight, connect) shared by the CLI and the server. */
         .target(
             name: "SheenApplication",
@@ -95,6 +111,18 @@ let package = Package(
         .testTarget(name: "SheenModelTests", dependencies: ["SheenModel"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SheenSecretsTests", dependencies: ["SheenSecrets", "SheenModel"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SheenAuthTests",
+            dependencies: [
+                "SheenAuth", "SheenModel", .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "SheenCatalogTests",
             dependencies: ["SheenCatalog", "SheenModel"],

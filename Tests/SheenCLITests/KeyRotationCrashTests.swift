@@ -24,10 +24,18 @@ struct KeyRotationCrashTests {
             let connection = Connection(
                 id: "c\(index)", project: "bulk", provider: "stripe", environment: .dev, alias: "a\(index)",
                 createdAt: now, updatedAt: now)
-            let context = SecretContext(connectionID: connection.id, provider: "stripe", environment: "dev", field: "secret_key")
+            let context = SecretContext(
+                connectionID: connection.id, provider: "stripe", environment: "dev", field: "secret_key")
             let sealed = try envelope.seal("sk_test_value_\(index)", for: context)
             batch.append(
-                (connection, [SecretRecord(connectionID: connection.id, field: "secret_key", sealed: sealed, fingerprint: "f", setAt: now)]))
+                (
+                    connection,
+                    [
+                        SecretRecord(
+                            connectionID: connection.id, field: "secret_key", sealed: sealed, fingerprint: "f",
+                            setAt: now)
+                    ]
+                ))
         }
         try await store.saveAll(batch)
         #expect(try await store.keyUsage() == [original: 10_000])

@@ -1,0 +1,149 @@
+import Crypto
+import Foundation
+import Hummingbird
+import JWTKit
+import NIOCore
+import Synchronization
+
+/// A small OAuth 2.0 authorization server on loopback, strict where real ones are: client credentials checked, JWT
+/// assertions verified (RS256, audience, issuer, expiry), PKCE verifiers checked against S256 challenges, and refresh
+/// tokens rotated (a used one is refused).
+final class TestAuthorizationServer: Sendable {
+    struct State {
+        var codes: [String: (challenge: String, redirect: String)] = [:]
+        var refreshTokens: Set<String> = []
+        var issued = 0
+        var requests: [[String: String]] = []
+    }
+
+    let state = Mutex(State())
+    let clientID = "sheen-client"
+    let clientSecret = "s3cret-value-1"
+    let audience = "https://tenant.example/api/v2/"
+    let serviceAccountEmail = "sheen@project.iam.gserviceaccount.com"
+    let publicKey: JWTKit.Insecure.RSA.PublicKey
+    private let task = Mutex<Task<Void, any Error>?>(nil)
+    private let boundPort = Mutex(0)
+    var port: Int { boundPort.withLock { $0 } }
+
+    init(publicKey: JWTKit.Insecure.RSA.PublicKey) { self.publicKey = publicKey }
+
+    var tokenURL: String { "http://127.0.0.1:\(port)/token" }
+    var authorizeURL: String { "http://127.0.0.1:\(port)/authorize" }
+    var lifetime: Int { 3600 }
+
+    func start() async throws {
+        let router = Router()
+        router.post("token") { [self] request, _ -> Response in
+            let body = try await request.body.collect(upTo: 1 << 16)
+            return try await token(Self.form(String(buffer: body)), authorization: request.headers[.authorization])
+        }
+        router.get("authorize") { [self] request, _ -> Response in
+            var query: [String: String] = [:]
+            for (name, value) in request.uri.queryParameters { query[String(name)] = String(value) }
+            guard query["response_type"] == "code", query["client_id"] == clientID,
+                query["code_challenge_method"] == "S256", let challenge = query["code_challenge"],
+                let redirect = query["redirect_uri"], let sent = query["state"]
+            else { return Response(status: .badRequest) }
+            let code = "code-\(UUID().uuidString)"
+            state.withLock { $0.codes[code] = (challenge, redirect) }
+            var location = URLComponents(string: redirect)!
+            location.queryItems = [URLQueryItem(name: "code", value: code), URLQueryItem(name: "state", value: sent)]
+            return Response(status: .found, headers: [.location: location.string!])
+        }
+        let (stream, continuation) = AsyncStream.makeStream(of: Int.self)
+        let app = Application(
+            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { channel in
+                continuation.yield(channel.localAddress?.port ?? 0)
+                continuation.finish()
+            })
+        task.withLock { $0 = Task { try await app.run() } }
+        for await value in stream { boundPort.withLock { $0 = value } }
+    }
+
+    func stop() { task.withLock { $0?.cancel() } }
+
+    private func token(_ form: [String: String], authorization: String?) async throws -> Response {
+        state.withLock { $0.requests.append(form) }
+        switch form["grant_type"] {
+        case "client_credentials":
+            guard form["client_id"] == clientID, form["client_secret"] == clientSecret else {
+                return Self.error(401, "invalid_client", "unknown client or wrong secret")
+            }
+            guard form["audience"] == audience else { return Self.error(403, "access_denied", "wrong audience") }
+            return issue(refresh: false)
+        case "urn:ietf:params:oauth:grant-type:jwt-bearer":
+            struct Claims: JWTPayload {
+                var iss: IssuerClaim
+                var aud: AudienceClaim
+                var exp: ExpirationClaim
+                var scope: String
+                func verify(using algorithm: some JWTAlgorithm) async throws { try exp.verifyNotExpired() }
+            }
+            let keys = JWTKeyCollection()
+            await keys.add(rsa: publicKey, digestAlgorithm: .sha256)
+            guard let assertion = form["assertion"],
+                let claims = try? await keys.verify(assertion, as: Claims.self),
+                claims.iss.value == serviceAccountEmail, claims.aud.value.contains(tokenURL)
+            else { return Self.error(400, "invalid_grant", "bad assertion") }
+            return issue(refresh: false)
+        case "authorization_code":
+            guard let code = form["code"], let verifier = form["code_verifier"],
+                let entry = state.withLock({ $0.codes.removeValue(forKey: code) })
+            else { return Self.error(400, "invalid_grant", "unknown or used code") }
+            let challenge = Data(SHA256.hash(data: Data(verifier.utf8))).base64EncodedString()
+                .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+                .replacingOccurrences(of: "=", with: "")
+            guard challenge == entry.challenge, form["redirect_uri"] == entry.redirect else {
+                return Self.error(400, "invalid_grant", "PKCE verification failed")
+            }
+            return issue(refresh: true)
+        case "refresh_token":
+            guard let token = form["refresh_token"], state.withLock({ $0.refreshTokens.remove(token) }) != nil else {
+                return Self.error(400, "invalid_grant", "refresh token revoked or reused")
+            }
+            return issue(refresh: true)
+        default:
+            return Self.error(400, "unsupported_grant_type", nil)
+        }
+    }
+
+    private func issue(refresh: Bool) -> Response {
+        let number = state.withLock { value -> Int in
+            value.issued += 1
+            return value.issued
+        }
+        var body: [String: Any] = ["access_token": "at-\(number)", "token_type": "Bearer", "expires_in": lifetime]
+        if refresh {
+            let token = "rt-\(number)"
+            state.withLock { _ = $0.refreshTokens.insert(token) }
+            body["refresh_token"] = token
+        }
+        return Self.json(200, body)
+    }
+
+    static func error(_ status: Int, _ code: String, _ description: String?) -> Response {
+        var body: [String: Any] = ["error": code]
+        if let description { body["error_description"] = description }
+        return json(status, body)
+    }
+
+    static func json(_ status: Int, _ body: [String: Any]) -> Response {
+        let data = (try? JSONSerialization.data(withJSONObject: body)) ?? Data()
+        return Response(
+            status: .init(code: status), headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    static func form(_ text: String) -> [String: String] {
+        var result: [String: String] = [:]
+        for pair in text.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1).map {
+                String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String($0)
+            }
+            if parts.count == 2 { result[parts[0]] = parts[1] }
+        }
+        return result
+    }
+}
