@@ -82,13 +82,18 @@ let package = Package(
         /** Use cases (apply, resume, destroy; later up, preflight, connect) shared by the CLI and the server. */
         .target(
             name: "SheenApplication",
-            dependencies: ["SheenCatalog", "SheenEngine", "SheenModel", "SheenPlanner", "SheenSecrets"],
+            dependencies: ["SheenAuth", "SheenCatalog", "SheenEngine", "SheenModel", "SheenPlanner", "SheenSecrets"],
             swiftSettings: swiftSettings
         ),
 
         /** Fakes and fixtures shared by test targets: `MockClock`, scripted step runners, the store contract suite. */
         .target(
-            name: "SheenTestSupport", dependencies: ["SheenEngine", "SheenModel", "SheenPlanner"],
+            name: "SheenTestSupport",
+            dependencies: [
+                "SheenEngine", "SheenModel", "SheenPlanner", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "JWTKit", package: "jwt-kit"), .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
 
@@ -114,7 +119,7 @@ let package = Package(
         .testTarget(
             name: "SheenAuthTests",
             dependencies: [
-                "SheenAuth", "SheenModel", .product(name: "JWTKit", package: "jwt-kit"),
+                "SheenAuth", "SheenModel", "SheenTestSupport", .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -149,7 +154,11 @@ let package = Package(
             name: "SheenApplicationTests",
             dependencies: [
                 "SheenApplication", "SheenCatalog", "SheenEngine", "SheenStore", "SheenTestSupport", "SheenPlanner",
-                "SheenModel",
+                "SheenModel", "SheenSecrets", .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),

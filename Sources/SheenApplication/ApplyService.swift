@@ -141,7 +141,13 @@ public struct ApplyService: Sendable {
                 return CredentialAccess {
                     guard let service else { return Credentials(connection.fields) }
                     do throws(ConnectionError) {
-                        return Credentials(try await service.credentials(of: connection))
+                        var values = try await service.credentials(of: connection)
+                        // A token-based provider's adapter gets a live access token beside the credentials.
+                        let tokens = TokenService(connections: service)
+                        if tokens.usesTokens(connection.provider) {
+                            values["access_token"] = try await tokens.accessToken(for: connection)
+                        }
+                        return Credentials(values)
                     } catch {
                         throw StepFailure(.invalid, message: error.message.en + (error.hint.map { "; \($0.en)" } ?? ""))
                     }

@@ -7,7 +7,9 @@ public struct ClientCredentialsGrant: Sendable {
     public var audience: String?
     public var scopes: [String]
 
-    public init(endpoint: TokenEndpoint, clientID: String, clientSecret: String, audience: String? = nil, scopes: [String] = []) {
+    public init(
+        endpoint: TokenEndpoint, clientID: String, clientSecret: String, audience: String? = nil, scopes: [String] = []
+    ) {
         self.endpoint = endpoint
         self.clientID = clientID
         self.clientSecret = clientSecret

@@ -25,7 +25,8 @@ public enum OAuthError: Error, Sendable, Equatable {
                 en: "the token endpoint answered \(status) without a token",
                 ar: "أجابت نقطة الرموز بالحالة \(status) دون رمز")
         case .unreachable(let reason):
-            LocalizedText(en: "the token endpoint is unreachable: \(reason)", ar: "تعذر الوصول إلى نقطة الرموز: \(reason)")
+            LocalizedText(
+                en: "the token endpoint is unreachable: \(reason)", ar: "تعذر الوصول إلى نقطة الرموز: \(reason)")
         case .invalidServiceAccount(let reason):
             LocalizedText(
                 en: "the service account key is not usable: \(reason)", ar: "مفتاح حساب الخدمة غير صالح: \(reason)")

@@ -45,7 +45,8 @@ public struct TokenEndpoint: Sendable {
         guard let access = json["access_token"] as? String, !access.isEmpty else {
             throw .malformedResponse(status: status)
         }
-        let lifetime = (json["expires_in"] as? NSNumber)?.doubleValue ?? (json["expires_in"] as? String).flatMap(Double.init)
+        let lifetime =
+            (json["expires_in"] as? NSNumber)?.doubleValue ?? (json["expires_in"] as? String).flatMap(Double.init)
         return OAuthToken(
             accessToken: access, tokenType: json["token_type"] as? String ?? "Bearer",
             expiresAt: lifetime.map { now().addingTimeInterval($0) }, refreshToken: json["refresh_token"] as? String,

@@ -5,6 +5,7 @@ import JWTKit
 import NIOCore
 import NIOHTTP1
 import SheenModel
+import SheenTestSupport
 import Synchronization
 import Testing
 import _CryptoExtras
@@ -35,10 +36,15 @@ struct TokenGrantTests {
         #expect(server.state.withLock { $0.requests.last?["scope"] } == "read:clients create:connections")
         var wrong = grant
         wrong.clientSecret = "not-the-secret"
-        await #expect(throws: OAuthError.refused(status: 401, error: "invalid_client", description: "unknown client or wrong secret")) {
+        await #expect(
+            throws: OAuthError.refused(
+                status: 401, error: "invalid_client", description: "unknown client or wrong secret")
+        ) {
             _ = try await wrong.token()
         }
-        #expect(!OAuthError.refused(status: 401, error: "invalid_client", description: nil).message.en.contains("not-the-secret"))
+        #expect(
+            !OAuthError.refused(status: 401, error: "invalid_client", description: nil).message.en.contains(
+                "not-the-secret"))
     }
 
     @Test("JWT bearer: an RS256 assertion the server verifies (issuer, audience, expiry) buys a token")
@@ -67,7 +73,8 @@ struct TokenGrantTests {
         #expect(throws: OAuthError.self) { try ServiceAccountKey(json: #"{"type":"authorized_user"}"#) }
     }
 
-    @Test("authorization code with PKCE: the browser's redirect reaches the loopback listener, state and verifier check")
+    @Test(
+        "authorization code with PKCE: the browser's redirect reaches the loopback listener, state and verifier check")
     func authorizationCode() async throws {
         let (server, _) = try await Self.server()
         defer { server.stop() }
@@ -84,7 +91,10 @@ struct TokenGrantTests {
         let first = try #require(token.refreshToken)
         let renewed = try await grant.refresh(first)
         #expect(renewed.refreshToken != first)
-        await #expect(throws: OAuthError.refused(status: 400, error: "invalid_grant", description: "refresh token revoked or reused")) {
+        await #expect(
+            throws: OAuthError.refused(
+                status: 400, error: "invalid_grant", description: "refresh token revoked or reused")
+        ) {
             _ = try await grant.refresh(first)
         }
         _ = try await grant.refresh(try #require(renewed.refreshToken))
@@ -99,11 +109,13 @@ struct TokenGrantTests {
             clientID: server.clientID, clientSecret: nil, scopes: [])
         await #expect(throws: OAuthError.stateMismatch) {
             _ = try await grant.authorize(timeout: .seconds(20)) { url in
-                var components = URLComponents(string: url)!
-                let redirect = components.queryItems?.first { $0.name == "redirect_uri" }?.value ?? ""
-                components = URLComponents(string: redirect)!
-                components.queryItems = [URLQueryItem(name: "code", value: "x"), URLQueryItem(name: "state", value: "forged")]
-                try? await Self.get(components.string!)
+                let redirect =
+                    URLComponents(string: url)?.queryItems?.first { $0.name == "redirect_uri" }?.value ?? ""
+                guard var components = URLComponents(string: redirect) else { return }
+                components.queryItems = [
+                    URLQueryItem(name: "code", value: "x"), URLQueryItem(name: "state", value: "forged"),
+                ]
+                try? await Self.get(components.string ?? redirect)
             }
         }
         // A code obtained honestly but exchanged with another verifier fails PKCE.
@@ -113,7 +125,9 @@ struct TokenGrantTests {
         try await Self.follow(grant.authorizationURL(redirectURI: redirect, state: "s1", pkce: pkce))
         let answer = try await listener.wait(timeout: .seconds(20))
         let code = try #require(answer["code"])
-        await #expect(throws: OAuthError.refused(status: 400, error: "invalid_grant", description: "PKCE verification failed")) {
+        await #expect(
+            throws: OAuthError.refused(status: 400, error: "invalid_grant", description: "PKCE verification failed")
+        ) {
             _ = try await grant.exchange(code: code, redirectURI: redirect, verifier: PKCE().verifier)
         }
     }

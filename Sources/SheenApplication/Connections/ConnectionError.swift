@@ -27,6 +27,8 @@ public enum ConnectionError: Error, Sendable, Equatable {
     case verificationFailed(reference: String, reason: LocalizedText)
     case secrets(SecretError)
     case store(String)
+    case tokenFailed(reference: String, reason: LocalizedText, fix: String)
+    case notAuthorizable(String)
 
     public var message: LocalizedText {
         switch self {
@@ -104,6 +106,14 @@ public enum ConnectionError: Error, Sendable, Equatable {
             error.message
         case .store(let reason):
             t("the connection store failed: \(reason)", "فشل مخزن الاتصالات: \(reason)")
+        case .tokenFailed(let reference, let reason, _):
+            t(
+                "\(reference) could not get an access token: \(reason.en)",
+                "تعذر على \(reference) الحصول على رمز وصول: \(reason.ar)")
+        case .notAuthorizable(let provider):
+            t(
+                "\(provider) does not use a browser authorization (its manifest declares no authorization-code grant)",
+                "لا يستخدم \(provider) التفويض عبر المتصفح (لا يعرّف بيانه منحة رمز التفويض)")
         }
     }
 
@@ -157,8 +167,10 @@ public enum ConnectionError: Error, Sendable, Equatable {
             t("pass the new values as --field NAME=@env:VAR", "مرّر القيم الجديدة بصيغة ‎--field NAME=@env:VAR")
         case .verificationFailed:
             t("check the new values, then rotate again", "تحقق من القيم الجديدة ثم أعد التدوير")
-        case .secrets, .store:
+        case .secrets, .store, .notAuthorizable:
             nil
+        case .tokenFailed(_, _, let fix):
+            t(fix, fix)
         }
     }
 

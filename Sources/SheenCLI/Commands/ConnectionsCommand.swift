@@ -7,7 +7,7 @@ struct ConnectionsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "connections",
         abstract: "List, show, remove and rotate the project's connections; never prints a secret.",
-        subcommands: [List.self, Show.self, Remove.self, Rotate.self], defaultSubcommand: List.self)
+        subcommands: [List.self, Show.self, Remove.self, Rotate.self, Authorize.self], defaultSubcommand: List.self)
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -129,6 +129,42 @@ struct ConnectionsCommand: AsyncParsableCommand {
                 Console.out(CLIMessage.rotatedConnection(details.connection.reference)(language))
                 Console.out(ConnectionText.detail(details, language: language))
             }
+        }
+    }
+}
+
+extension ConnectionsCommand {
+    struct Authorize: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Authorize a connection in the browser (OAuth 2.0 with PKCE) and keep its tokens encrypted.",
+            discussion: """
+                For providers that hand out user tokens. Sheen listens on 127.0.0.1 for the provider's redirect, \
+                checks the state it sent and trades the code with its PKCE verifier; tokens are renewed 15 minutes \
+                before they expire.
+                """)
+
+        @Argument(help: ArgumentHelp("The provider.", valueName: "provider"))
+        var provider: String
+        @OptionGroup var selector: ConnectionSelector
+        @Option(name: .long, help: ArgumentHelp("Seconds to wait for the browser (default: 300).", valueName: "s"))
+        var timeout = 300
+        @OptionGroup var connection: ConnectionOptions
+        @OptionGroup var global: GlobalOptions
+
+        func run() async throws {
+            let language = global.language
+            let project = try connection.projectName(language: language)
+            let (store, keys) = try connection.open(language: language)
+            let session = try CatalogSession(options: global)
+            let service = ConnectionService(store: store, keys: keys, catalog: session.catalog)
+            try await reportingConnectionErrors(language: language) {
+                let found = try await service.find(
+                    project: project, provider: provider, alias: selector.alias, environment: selector.env)
+                try await TokenService(connections: service).authorize(found.connection, timeout: .seconds(timeout)) {
+                    url in Console.error(CLIMessage.openToAuthorize(url)(language))
+                }
+            }
+            Console.out(CLIMessage.authorized("\(provider)/\(selector.alias)")(language))
         }
     }
 }

@@ -57,6 +57,8 @@ enum CLIMessage {
     case retiredKey(String)
     case gitignored(String)
     case wroteFile(String)
+    case openToAuthorize(String)
+    case authorized(String)
 
     // Nouns used inside other messages
     case kindMarket, kindCurrency, kindCapability, kindRecipe, kindProvider, kindStep
@@ -194,6 +196,12 @@ enum CLIMessage {
                 (new ? "مفتاح جديد \(key)" : "اكتمل التدوير إلى \(key)") + ": أعيد تغليف \(count) من مفاتيح البيانات")
         case .retiredKey(let id):
             t("retired \(id)", "أُوقف \(id)")
+        case .openToAuthorize(let url):
+            t(
+                "open this address in a browser to authorize Sheen:\n\(url)",
+                "افتح هذا العنوان في المتصفح لتفويض شين:\n\(url)")
+        case .authorized(let reference):
+            t("authorized \(reference); its tokens are stored encrypted", "تم تفويض \(reference)؛ رموزه مخزّنة مشفرة")
         case .wroteFile(let path):
             t("wrote \(path)", "تمت كتابة \(path)")
         case .gitignored(let entry):

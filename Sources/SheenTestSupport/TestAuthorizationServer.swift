@@ -8,31 +8,35 @@ import Synchronization
 /// A small OAuth 2.0 authorization server on loopback, strict where real ones are: client credentials checked, JWT
 /// assertions verified (RS256, audience, issuer, expiry), PKCE verifiers checked against S256 challenges, and refresh
 /// tokens rotated (a used one is refused).
-final class TestAuthorizationServer: Sendable {
-    struct State {
-        var codes: [String: (challenge: String, redirect: String)] = [:]
-        var refreshTokens: Set<String> = []
-        var issued = 0
-        var requests: [[String: String]] = []
+public final class TestAuthorizationServer: Sendable {
+    public struct State {
+        public var codes: [String: (challenge: String, redirect: String)] = [:]
+        public var refreshTokens: Set<String> = []
+        public var issued = 0
+        public var requests: [[String: String]] = []
     }
 
-    let state = Mutex(State())
-    let clientID = "sheen-client"
-    let clientSecret = "s3cret-value-1"
-    let audience = "https://tenant.example/api/v2/"
-    let serviceAccountEmail = "sheen@project.iam.gserviceaccount.com"
-    let publicKey: JWTKit.Insecure.RSA.PublicKey
+    public let state = Mutex(State())
+    /// The lifetime of issued tokens, in seconds.
+    public let lifetime: Int
+    public let clientID = "sheen-client"
+    public let clientSecret = "s3cret-value-1"
+    public let audience = "https://tenant.example/api/v2/"
+    public let serviceAccountEmail = "sheen@project.iam.gserviceaccount.com"
+    public let publicKey: JWTKit.Insecure.RSA.PublicKey
     private let task = Mutex<Task<Void, any Error>?>(nil)
     private let boundPort = Mutex(0)
-    var port: Int { boundPort.withLock { $0 } }
+    public var port: Int { boundPort.withLock { $0 } }
 
-    init(publicKey: JWTKit.Insecure.RSA.PublicKey) { self.publicKey = publicKey }
+    public init(publicKey: JWTKit.Insecure.RSA.PublicKey, lifetime: Int = 3600) {
+        self.publicKey = publicKey
+        self.lifetime = lifetime
+    }
 
-    var tokenURL: String { "http://127.0.0.1:\(port)/token" }
-    var authorizeURL: String { "http://127.0.0.1:\(port)/authorize" }
-    var lifetime: Int { 3600 }
+    public var tokenURL: String { "http://127.0.0.1:\(port)/token" }
+    public var authorizeURL: String { "http://127.0.0.1:\(port)/authorize" }
 
-    func start() async throws {
+    public func start() async throws {
         let router = Router()
         router.post("token") { [self] request, _ -> Response in
             let body = try await request.body.collect(upTo: 1 << 16)
@@ -47,9 +51,9 @@ final class TestAuthorizationServer: Sendable {
             else { return Response(status: .badRequest) }
             let code = "code-\(UUID().uuidString)"
             state.withLock { $0.codes[code] = (challenge, redirect) }
-            var location = URLComponents(string: redirect)!
+            guard var location = URLComponents(string: redirect) else { return Response(status: .badRequest) }
             location.queryItems = [URLQueryItem(name: "code", value: code), URLQueryItem(name: "state", value: sent)]
-            return Response(status: .found, headers: [.location: location.string!])
+            return Response(status: .found, headers: [.location: location.string ?? redirect])
         }
         let (stream, continuation) = AsyncStream.makeStream(of: Int.self)
         let app = Application(
@@ -62,7 +66,7 @@ final class TestAuthorizationServer: Sendable {
         for await value in stream { boundPort.withLock { $0 = value } }
     }
 
-    func stop() { task.withLock { $0?.cancel() } }
+    public func stop() { task.withLock { $0?.cancel() } }
 
     private func token(_ form: [String: String], authorization: String?) async throws -> Response {
         state.withLock { $0.requests.append(form) }
