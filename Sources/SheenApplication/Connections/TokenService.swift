@@ -156,17 +156,20 @@ public struct TokenService: Sendable {
             throw .secrets(error)
         }
         guard let value = try? JSONDecoder().decode(Cached.self, from: Data(json.utf8)) else { return nil }
-        return OAuthToken(accessToken: value.access, tokenType: value.type, expiresAt: value.expires, refreshToken: value.refresh)
+        return OAuthToken(
+            accessToken: value.access, tokenType: value.type, expiresAt: value.expires, refreshToken: value.refresh)
     }
 
     private func store(_ token: OAuthToken, for connection: Connection) async throws(ConnectionError) {
-        let value = Cached(access: token.accessToken, type: token.tokenType, expires: token.expiresAt, refresh: token.refreshToken)
+        let value = Cached(
+            access: token.accessToken, type: token.tokenType, expires: token.expiresAt, refresh: token.refreshToken)
         guard let data = try? JSONEncoder().encode(value) else { throw .store("cannot encode the token") }
         do {
             let sealed = try connections.envelope.seal(
                 String(decoding: data, as: UTF8.self),
                 for: ConnectionService.context(connection, field: Self.cacheField))
-            let fingerprint = try SecretFingerprint.of(token.accessToken, field: Self.cacheField, keys: connections.keys)
+            let fingerprint = try SecretFingerprint.of(
+                token.accessToken, field: Self.cacheField, keys: connections.keys)
             try await connections.store.save(
                 connection,
                 secrets: [
