@@ -15,41 +15,50 @@ public enum ApplicationError: Error, Sendable {
     case lockLost(LockLost)
 
     public func message(in language: Language) -> String {
-        let en = language == .en
+        if case .plan(let error) = self { return error.message(in: language) }
+        return message(language)
+    }
+
+    public func hint(in language: Language) -> String? { hint?(language) }
+
+    /// The message in both languages (a plan error carries its own wording).
+    public var message: LocalizedText {
         switch self {
         case .plan(let error):
-            return error.message(in: language)
+            LocalizedText(en: error.message(in: .en), ar: error.message(in: .ar))
         case .stateChanged(let scope):
-            return en
-                ? "the state of '\(scope)' changed since this plan was made"
-                : "تغيّرت حالة '\(scope)' منذ إعداد هذه الخطة"
+            t("the state of '\(scope)' changed since this plan was made", "تغيّرت حالة '\(scope)' منذ إعداد هذه الخطة")
         case .lockHeld(let held):
-            guard !en else { return held.description }
-            let since = ISO8601DateFormatter().string(from: held.lock.acquiredAt)
-            return "يجري تطبيق '\(held.scope)' بواسطة \(held.lock.holder) منذ \(since)"
+            t(
+                held.description,
+                "يجري تطبيق '\(held.scope)' بواسطة \(held.lock.holder) منذ \(ISO8601DateFormatter().string(from: held.lock.acquiredAt))"
+            )
         case .lockLost(let lost):
-            guard !en else { return lost.description }
-            let holder = lost.holder.map { "يحمله الآن \($0)" } ?? "لا يحمله أحد الآن"
-            return "فقد هذا التشغيل قفل التطبيق على '\(lost.scope)' (\(holder))؛ توقف دون كتابة المزيد"
+            t(
+                lost.description,
+                "فقد هذا التشغيل قفل التطبيق على '\(lost.scope)' (\(lost.holder.map { "يحمله الآن \($0)" } ?? "لا يحمله أحد الآن"))؛ توقف دون كتابة المزيد"
+            )
         }
     }
 
-    public func hint(in language: Language) -> String? {
-        let en = language == .en
+    public var hint: LocalizedText? {
         switch self {
-        case .plan: return nil
+        case .plan:
+            nil
         case .stateChanged:
-            return en
-                ? "run 'sheen plan --out' again and review the new plan"
-                : "شغّل 'sheen plan --out' مجددًا وراجع الخطة الجديدة"
+            t(
+                "run 'sheen plan --out' again and review the new plan",
+                "شغّل 'sheen plan --out' مجددًا وراجع الخطة الجديدة")
         case .lockHeld:
-            return en
-                ? "wait for that run to finish; no unlock is ever needed"
-                : "انتظر انتهاء ذلك التشغيل؛ لا حاجة لفك القفل يدويًا"
+            t(
+                "wait for that run to finish; no unlock is ever needed",
+                "انتظر انتهاء ذلك التشغيل؛ لا حاجة لفك القفل يدويًا")
         case .lockLost:
-            return en
-                ? "run 'sheen resume' once the other run is done: steps left in flight are checked before anything is resent"
-                : "شغّل 'sheen resume' بعد انتهاء التشغيل الآخر: يُتحقق من الخطوات المعلّقة قبل أي إرسال"
+            t(
+                "run 'sheen resume' once the other run is done: steps left in flight are checked before anything is resent",
+                "شغّل 'sheen resume' بعد انتهاء التشغيل الآخر: يُتحقق من الخطوات المعلّقة قبل أي إرسال")
         }
     }
+
+    private func t(_ en: String, _ ar: String) -> LocalizedText { LocalizedText(en: en, ar: ar) }
 }

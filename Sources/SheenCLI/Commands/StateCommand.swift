@@ -62,10 +62,7 @@ struct StateCommand: AsyncParsableCommand {
                 }
                 return
             }
-            let header =
-                language == .en
-                ? ["STEP", "STATUS", "ATTEMPTS", "KIND", "UPDATED"]
-                : ["الخطوة", "الحالة", "المحاولات", "النوع", "آخر تحديث"]
+            let header = Label.stateHeader.columns(language)
             var sections: [String] = []
             for (scope, steps) in listed {
                 guard !steps.isEmpty else {

@@ -3,7 +3,7 @@ import SheenModel
 /// Human-readable views of recipes.
 enum RecipeText {
     static func table(_ recipes: [Recipe], language: Language) -> String {
-        let header = language == .en ? ["ID", "NAME", "MARKETS", "SLOTS"] : ["المعرّف", "الاسم", "الأسواق", "الخانات"]
+        let header = Label.recipesHeader.columns(language)
         let rows = recipes.map { recipe in
             [
                 recipe.id, recipe.name(language), recipe.markets.map(\.rawValue).joined(separator: ","),
@@ -30,27 +30,26 @@ enum RecipeText {
     }
 
     static func detail(_ recipe: Recipe, catalog: Catalog, language: Language) -> String {
-        let en = language == .en
         var lines = ["\(recipe.name(language)) (\(recipe.id))", recipe.description(language), ""]
-        lines.append((en ? "markets: " : "الأسواق: ") + recipe.markets.map(\.rawValue).joined(separator: ", "))
-        lines.append(en ? "slots:" : "الخانات:")
+        lines.append("\(Label.markets(language)): " + recipe.markets.map(\.rawValue).joined(separator: ", "))
+        lines.append("\(Label.slots(language)):")
         for slot in recipe.slots {
             var flags: [String] = []
-            if slot.optional { flags.append(en ? "optional" : "اختياري") }
-            if slot.perMarket { flags.append(en ? "per market" : "لكل سوق") }
-            if slot.residency { flags.append(en ? "residency" : "إقامة البيانات") }
+            if slot.optional { flags.append(Label.optional(language)) }
+            if slot.perMarket { flags.append(Label.perMarket(language)) }
+            if slot.residency { flags.append(Label.residency(language)) }
             let title = slot.title.map { " — " + $0(language) } ?? ""
             let flagText = flags.isEmpty ? "" : " [" + flags.joined(separator: ", ") + "]"
             lines.append("  \(slot.name)\(title)\(flagText)")
             lines.append(
-                "    " + (en ? "needs: " : "يحتاج: ") + slot.capabilities.map(\.rawValue).joined(separator: ", "))
+                "    \(Label.needs(language)): " + slot.capabilities.map(\.rawValue).joined(separator: ", "))
             let candidates = candidates(for: slot, in: catalog).map { provider in
-                provider.status == .available ? provider.id : provider.id + (en ? " (coming soon)" : " (قريبًا)")
+                provider.status == .available ? provider.id : provider.id + " (\(Label.comingSoon(language)))"
             }
-            lines.append("    " + (en ? "candidates: " : "المرشحون: ") + candidates.joined(separator: ", "))
+            lines.append("    \(Label.candidates(language)): " + candidates.joined(separator: ", "))
         }
         if !recipe.steps.isEmpty {
-            lines.append(en ? "steps:" : "الخطوات:")
+            lines.append("\(Label.steps(language)):")
             for step in recipe.steps {
                 let dependencies =
                     step.dependsOn.isEmpty ? "" : " ← " + step.dependsOn.map(\.id).joined(separator: ", ")
@@ -58,7 +57,7 @@ enum RecipeText {
             }
         }
         if !recipe.templates.isEmpty {
-            lines.append(en ? "message templates:" : "قوالب الرسائل:")
+            lines.append("\(Label.templates(language)):")
             for template in recipe.templates {
                 let category = template.category.map { " \($0.rawValue)" } ?? ""
                 lines.append(
@@ -67,7 +66,7 @@ enum RecipeText {
             }
         }
         if let checklist = catalog.checklists[recipe.checklist.id] {
-            lines.append((en ? "checklist: " : "قائمة التفعيل: ") + checklist.name(language))
+            lines.append("\(Label.checklist(language)): " + checklist.name(language))
             for item in checklist.items {
                 lines.append("  [ ] " + item.title(language))
             }

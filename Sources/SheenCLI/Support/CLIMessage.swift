@@ -60,6 +60,9 @@ enum CLIMessage {
     case openToAuthorize(String)
     case authorized(String)
 
+    // Prefixes of printed problems
+    case errorPrefix, hintPrefix
+
     // Nouns used inside other messages
     case kindMarket, kindCurrency, kindCapability, kindRecipe, kindProvider, kindStep
 
@@ -206,6 +209,8 @@ enum CLIMessage {
             t("wrote \(path)", "تمت كتابة \(path)")
         case .gitignored(let entry):
             t("added \(entry) to .gitignore", "أُضيف \(entry) إلى ‎.gitignore")
+        case .errorPrefix: t("error: ", "خطأ: ")
+        case .hintPrefix: t("hint: ", "تلميح: ")
         case .kindMarket: t("market", "سوق")
         case .kindCurrency: t("currency", "عملة")
         case .kindCapability: t("capability", "قدرة")

@@ -14,9 +14,8 @@ enum Console {
 
     /// Prints `error: message` (and `hint: …`) in the user's language, and returns exit code 1 for the caller to throw.
     static func failure(_ message: String, hint: String? = nil, language: Language) -> ExitCode {
-        let en = language == .en
-        var text = (en ? "error: " : "خطأ: ") + message
-        if let hint { text += (en ? "\nhint: " : "\nتلميح: ") + hint }
+        var text = CLIMessage.errorPrefix(language) + message
+        if let hint { text += "\n" + CLIMessage.hintPrefix(language) + hint }
         error(text)
         return ExitCode(ExitStatus.invalidInput)
     }
