@@ -90,7 +90,8 @@ let package = Package(
         .target(
             name: "SheenTestSupport",
             dependencies: [
-                "SheenEngine", "SheenModel", "SheenPlanner", .product(name: "Crypto", package: "swift-crypto"),
+                "SheenAuth", "SheenEngine", "SheenModel", "SheenPlanner",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "JWTKit", package: "jwt-kit"), .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],

@@ -8,7 +8,7 @@ import Synchronization
 public final class LoopbackRedirectListener: Sendable {
     private let answer = Mutex<(query: [String: String]?, waiter: CheckedContinuation<[String: String], any Error>?)>(
         (nil, nil))
-    private let server = Mutex<Task<Void, any Error>?>(nil)
+    private let server = Mutex<LoopbackServer?>(nil)
 
     public init() {}
 
@@ -27,18 +27,9 @@ public final class LoopbackRedirectListener: Sendable {
                             "<!doctype html><meta charset=utf-8><p>Sheen received the authorization; you can close this tab.</p><p dir=rtl>تلقّى شين التفويض؛ يمكنك إغلاق هذه الصفحة.</p>"
                     )))
         }
-        let (stream, continuation) = AsyncStream.makeStream(of: Int.self)
-        let app = Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in
-                continuation.yield(channel.localAddress?.port ?? 0)
-                continuation.finish()
-            })
-        server.withLock { $0 = Task { try await app.run() } }
-        var port = 0
-        for await value in stream { port = value }
-        guard port > 0 else { throw .unreachable("the loopback listener did not start") }
-        return "http://127.0.0.1:\(port)/callback"
+        let server = try await LoopbackServer.start(router)
+        self.server.withLock { $0 = server }
+        return "http://127.0.0.1:\(server.port)/callback"
     }
 
     /// The redirect's query parameters, once the browser arrives; the listener stops either way.
@@ -81,5 +72,5 @@ public final class LoopbackRedirectListener: Sendable {
         waiter?.resume(returning: query)
     }
 
-    public func stop() { server.withLock { $0?.cancel() } }
+    public func stop() { server.withLock { $0?.stop() } }
 }

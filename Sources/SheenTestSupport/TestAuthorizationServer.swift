@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import JWTKit
 import NIOCore
+import SheenAuth
 import Synchronization
 
 /// A small OAuth 2.0 authorization server on loopback, strict where real ones are: client credentials checked, JWT
@@ -24,7 +25,7 @@ public final class TestAuthorizationServer: Sendable {
     public let audience = "https://tenant.example/api/v2/"
     public let serviceAccountEmail = "sheen@project.iam.gserviceaccount.com"
     public let publicKey: JWTKit.Insecure.RSA.PublicKey
-    private let task = Mutex<Task<Void, any Error>?>(nil)
+    private let task = Mutex<LoopbackServer?>(nil)
     private let boundPort = Mutex(0)
     public var port: Int { boundPort.withLock { $0 } }
 
@@ -55,18 +56,12 @@ public final class TestAuthorizationServer: Sendable {
             location.queryItems = [URLQueryItem(name: "code", value: code), URLQueryItem(name: "state", value: sent)]
             return Response(status: .found, headers: [.location: location.string ?? redirect])
         }
-        let (stream, continuation) = AsyncStream.makeStream(of: Int.self)
-        let app = Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in
-                continuation.yield(channel.localAddress?.port ?? 0)
-                continuation.finish()
-            })
-        task.withLock { $0 = Task { try await app.run() } }
-        for await value in stream { boundPort.withLock { $0 = value } }
+        let server = try await LoopbackServer.start(router)
+        task.withLock { $0 = server }
+        boundPort.withLock { $0 = server.port }
     }
 
-    public func stop() { task.withLock { $0?.cancel() } }
+    public func stop() { task.withLock { $0?.stop() } }
 
     private func token(_ form: [String: String], authorization: String?) async throws -> Response {
         state.withLock { $0.requests.append(form) }

@@ -25,6 +25,15 @@ public enum CredentialInput: Sendable, Hashable {
         return (name, .literal(value))
     }
 
+    /// Every `NAME=VALUE` argument that parses, by field name (a repeated field: the last one wins).
+    public static func parseAll(_ arguments: [String]) -> [String: CredentialInput] {
+        var fields: [String: CredentialInput] = [:]
+        for argument in arguments {
+            if let (name, input) = parse(argument) { fields[name] = input }
+        }
+        return fields
+    }
+
     /// A reference read from somewhere else rather than the value itself.
     public var isReference: Bool {
         if case .literal = self { return false }

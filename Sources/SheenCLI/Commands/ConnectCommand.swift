@@ -66,17 +66,12 @@ struct ConnectCommand: AsyncParsableCommand {
 
     func run() async throws {
         let language = global.language
-        let project = try connection.projectName(language: language)
-        let (store, keys) = try connection.open(language: language)
-        let session = try CatalogSession(options: global)
-        var fields: [String: CredentialInput] = [:]
-        for item in field {
-            if let (name, input) = CredentialInput.parse(item) { fields[name] = input }
-        }
+        let (project, service) = try connection.service(
+            global: global, catalog: try CatalogSession(options: global).catalog)
         let request = ConnectRequest(
             project: project, provider: provider, environment: env, alias: alias, markets: market,
-            externalAccountID: externalAccountId, sandbox: sandbox, baseURL: baseUrl, fields: fields)
-        let service = ConnectionService(store: store, keys: keys, catalog: session.catalog)
+            externalAccountID: externalAccountId, sandbox: sandbox, baseURL: baseUrl,
+            fields: CredentialInput.parseAll(field))
         let details = try await reportingConnectionErrors(language: language) {
             try await service.connect(request, reader: TerminalCredentialReader())
         }

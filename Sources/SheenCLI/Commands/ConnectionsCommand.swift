@@ -18,9 +18,7 @@ struct ConnectionsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let language = global.language
-            let project = try connection.projectName(language: language)
-            let (store, keys) = try connection.open(language: language)
-            let service = ConnectionService(store: store, keys: keys, catalog: Catalog())
+            let (project, service) = try connection.service(global: global)
             let all = try await reportingConnectionErrors(language: language) {
                 try await service.list(project: project)
             }
@@ -44,9 +42,7 @@ struct ConnectionsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let language = global.language
-            let project = try connection.projectName(language: language)
-            let (store, keys) = try connection.open(language: language)
-            let service = ConnectionService(store: store, keys: keys, catalog: Catalog())
+            let (project, service) = try connection.service(global: global)
             let details = try await reportingConnectionErrors(language: language) {
                 try await service.find(
                     project: project, provider: provider, alias: selector.alias, environment: selector.env)
@@ -71,9 +67,7 @@ struct ConnectionsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let language = global.language
-            let project = try connection.projectName(language: language)
-            let (store, keys) = try connection.open(language: language)
-            let service = ConnectionService(store: store, keys: keys, catalog: Catalog())
+            let (project, service) = try connection.service(global: global)
             let removed = try await reportingConnectionErrors(language: language) {
                 try await service.remove(
                     project: project, provider: provider, alias: selector.alias, environment: selector.env)
@@ -110,18 +104,12 @@ struct ConnectionsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let language = global.language
-            let project = try connection.projectName(language: language)
-            let (store, keys) = try connection.open(language: language)
-            let session = try CatalogSession(options: global)
-            let service = ConnectionService(store: store, keys: keys, catalog: session.catalog)
-            var fields: [String: CredentialInput] = [:]
-            for item in field {
-                if let (name, input) = CredentialInput.parse(item) { fields[name] = input }
-            }
+            let (project, service) = try connection.service(
+                global: global, catalog: try CatalogSession(options: global).catalog)
             let details = try await reportingConnectionErrors(language: language) {
                 try await service.rotate(
                     project: project, provider: provider, alias: selector.alias, environment: selector.env,
-                    fields: fields, reader: TerminalCredentialReader())
+                    fields: CredentialInput.parseAll(field), reader: TerminalCredentialReader())
             }
             if global.json {
                 try Console.json(ConnectionJSON(details))
@@ -153,10 +141,8 @@ extension ConnectionsCommand {
 
         func run() async throws {
             let language = global.language
-            let project = try connection.projectName(language: language)
-            let (store, keys) = try connection.open(language: language)
-            let session = try CatalogSession(options: global)
-            let service = ConnectionService(store: store, keys: keys, catalog: session.catalog)
+            let (project, service) = try connection.service(
+                global: global, catalog: try CatalogSession(options: global).catalog)
             try await reportingConnectionErrors(language: language) {
                 let found = try await service.find(
                     project: project, provider: provider, alias: selector.alias, environment: selector.env)

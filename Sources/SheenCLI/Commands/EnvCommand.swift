@@ -24,7 +24,7 @@ struct EnvCommand: AsyncParsableCommand {
                   sheen env export --env dev --include-secrets --out .env.local
                 """)
 
-        @OptionGroup var input: PlanInputOptions
+        @OptionGroup var source: EnvSourceOptions
 
         @Option(name: .long, help: ArgumentHelp("dotenv, json or shell (default: dotenv).", valueName: "format"))
         var format: AppEnvironment.Format = .dotenv
@@ -35,16 +35,12 @@ struct EnvCommand: AsyncParsableCommand {
         @Flag(name: .long, help: "Include secret values (the file is then written 0600).")
         var includeSecrets = false
 
-        @Option(name: .long, help: ArgumentHelp("State file (default: .sheen/state.sqlite).", valueName: "path"))
-        var state = ".sheen/state.sqlite"
-
         @OptionGroup var global: GlobalOptions
 
-        func validate() throws { try input.validate(language: global.language) }
+        func validate() throws { try source.input.validate(language: global.language) }
 
         func run() async throws {
-            let variables = try await EnvCommand.variables(
-                input: input, state: state, global: global, includeSecrets: includeSecrets)
+            let variables = try await source.variables(global: global, includeSecrets: includeSecrets)
             let text = AppEnvironment.render(variables, format: format)
             try EnvCommand.emit(text, to: out, secret: includeSecrets, language: global.language)
         }
@@ -54,38 +50,18 @@ struct EnvCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Write .env.example: every variable's name and where it comes from, no values.")
 
-        @OptionGroup var input: PlanInputOptions
+        @OptionGroup var source: EnvSourceOptions
 
         @Option(name: .long, help: ArgumentHelp("File to write (default: .env.example).", valueName: "file"))
         var out = ".env.example"
 
-        @Option(name: .long, help: ArgumentHelp("State file (default: .sheen/state.sqlite).", valueName: "path"))
-        var state = ".sheen/state.sqlite"
-
         @OptionGroup var global: GlobalOptions
 
-        func validate() throws { try input.validate(language: global.language) }
+        func validate() throws { try source.input.validate(language: global.language) }
 
         func run() async throws {
-            let variables = try await EnvCommand.variables(
-                input: input, state: state, global: global, includeSecrets: false)
+            let variables = try await source.variables(global: global, includeSecrets: false)
             try EnvCommand.emit(AppEnvironment.example(variables), to: out, secret: false, language: global.language)
-        }
-    }
-
-    static func variables(
-        input: PlanInputOptions, state: String, global: GlobalOptions, includeSecrets: Bool
-    ) async throws -> [AppVariable] {
-        let language = global.language
-        let (source, catalog) = try input.source(global: global)
-        let store =
-            FileManager.default.fileExists(atPath: state) ? try openStateStore(at: state, language: language) : nil
-        let environment = AppEnvironment(
-            catalog: catalog, connections: store.map { ConnectionService.deferred(store: $0, catalog: catalog) })
-        return try await reportingApplicationErrors(language: language) {
-            try await reportingConnectionErrors(language: language) {
-                try await environment.variables(for: source, store: store, includeSecrets: includeSecrets)
-            }
         }
     }
 
@@ -100,5 +76,27 @@ struct EnvCommand: AsyncParsableCommand {
             throw ValidationError(CLIMessage.cannotWrite(path: path, reason: error.localizedDescription)(language))
         }
         Console.error(CLIMessage.wroteFile(path)(language))
+    }
+}
+
+/// What `sheen env` reads: the project (or recipe) and its state file.
+struct EnvSourceOptions: ParsableArguments {
+    @OptionGroup var input: PlanInputOptions
+
+    @Option(name: .long, help: ArgumentHelp("State file (default: .sheen/state.sqlite).", valueName: "path"))
+    var state = ".sheen/state.sqlite"
+
+    func variables(global: GlobalOptions, includeSecrets: Bool) async throws -> [AppVariable] {
+        let language = global.language
+        let (source, catalog) = try input.source(global: global)
+        let store =
+            FileManager.default.fileExists(atPath: state) ? try openStateStore(at: state, language: language) : nil
+        let environment = AppEnvironment(
+            catalog: catalog, connections: store.map { ConnectionService.deferred(store: $0, catalog: catalog) })
+        return try await reportingApplicationErrors(language: language) {
+            try await reportingConnectionErrors(language: language) {
+                try await environment.variables(for: source, store: store, includeSecrets: includeSecrets)
+            }
+        }
     }
 }

@@ -28,6 +28,14 @@ struct ConnectionOptions: ParsableArguments {
         return project.name
     }
 
+    /// The project's name and the connection use cases over its store; `catalog` only where a command checks fields
+    /// against manifests.
+    func service(global: GlobalOptions, catalog: Catalog = Catalog()) throws -> (String, ConnectionService) {
+        let project = try projectName(language: global.language)
+        let (store, keys) = try open(language: global.language)
+        return (project, ConnectionService(store: store, keys: keys, catalog: catalog))
+    }
+
     /// The store, and the keys from `SHEEN_MASTER_KEY` or the key file.
     func open(language: Language) throws -> (SQLiteStateStore, any KeyProvider) {
         let store = try openStateStore(at: state, language: language)

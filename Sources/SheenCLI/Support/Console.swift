@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SheenModel
+import SheenSecrets
 
 /// Writes to standard output and error; one place so tests and commands agree on streams.
 enum Console {
@@ -13,10 +14,11 @@ enum Console {
     }
 
     /// Prints `error: message` (and `hint: …`) in the user's language, and returns exit code 1 for the caller to throw.
+    /// Whatever a library put in the message, credential-bearing headers are masked on the way out.
     static func failure(_ message: String, hint: String? = nil, language: Language) -> ExitCode {
         var text = CLIMessage.errorPrefix(language) + message
         if let hint { text += "\n" + CLIMessage.hintPrefix(language) + hint }
-        error(text)
+        error(Redactor.none.redact(text))
         return ExitCode(ExitStatus.invalidInput)
     }
 

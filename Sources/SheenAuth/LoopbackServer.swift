@@ -1,0 +1,30 @@
+import Hummingbird
+import NIOCore
+
+/// Serves `router` on 127.0.0.1 and a port the system picks, and says which: the shape of every short-lived local
+/// server Sheen runs (the OAuth redirect listener, the simulators and test servers).
+public struct LoopbackServer: Sendable {
+    public let port: Int
+    private let task: Task<Void, any Error>
+
+    /// Starts serving; returns once the port is bound.
+    public static func start(_ router: Router<BasicRequestContext>) async throws(OAuthError) -> LoopbackServer {
+        let (stream, continuation) = AsyncStream.makeStream(of: Int.self)
+        let app = Application(
+            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { channel in
+                continuation.yield(channel.localAddress?.port ?? 0)
+                continuation.finish()
+            })
+        let task = Task { try await app.run() }
+        var port = 0
+        for await value in stream { port = value }
+        guard port > 0 else {
+            task.cancel()
+            throw .unreachable("a loopback server did not start")
+        }
+        return LoopbackServer(port: port, task: task)
+    }
+
+    public func stop() { task.cancel() }
+}
