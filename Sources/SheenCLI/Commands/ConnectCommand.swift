@@ -59,9 +59,7 @@ struct ConnectCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
-        for item in field where CredentialInput.parse(item) == nil {
-            throw ValidationError(CLIMessage.badField(item)(global.language))
-        }
+        try ConnectionOptions.checkFields(field, language: global.language)
     }
 
     func run() async throws {

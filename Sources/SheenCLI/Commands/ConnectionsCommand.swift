@@ -97,9 +97,7 @@ struct ConnectionsCommand: AsyncParsableCommand {
         @OptionGroup var global: GlobalOptions
 
         func validate() throws {
-            for item in field where CredentialInput.parse(item) == nil {
-                throw ValidationError(CLIMessage.badField(item)(global.language))
-            }
+            try ConnectionOptions.checkFields(field, language: global.language)
         }
 
         func run() async throws {

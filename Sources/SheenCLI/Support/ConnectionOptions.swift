@@ -16,6 +16,13 @@ struct ConnectionOptions: ParsableArguments {
         help: ArgumentHelp("State file holding connections (default: .sheen/state.sqlite).", valueName: "path"))
     var state = ".sheen/state.sqlite"
 
+    /// Every `--field` must be `NAME=VALUE`.
+    static func checkFields(_ items: [String], language: Language) throws {
+        for item in items where CredentialInput.parse(item) == nil {
+            throw ValidationError(CLIMessage.badField(item)(language))
+        }
+    }
+
     /// The project's name, from its file.
     func projectName(language: Language) throws -> String {
         let path = project ?? "sheen.yaml"
