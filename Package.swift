@@ -67,6 +67,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        /** Webhook signature schemes: pure sign and verify functions, constant-time comparison. */
+        .target(
+            name: "SheenWebhooks",
+            dependencies: [
+                "SheenModel", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         /** OAuth 2.0 grants: client credentials, JWT bearer (service accounts), authorization code with PKCE. */
         .target(
             name: "SheenAuth",
@@ -117,6 +127,9 @@ let package = Package(
         .testTarget(name: "SheenModelTests", dependencies: ["SheenModel"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SheenSecretsTests", dependencies: ["SheenSecrets", "SheenModel"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SheenWebhooksTests", dependencies: ["SheenWebhooks", "SheenModel"], resources: [.copy("Vectors")],
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "SheenAuthTests",
             dependencies: [
