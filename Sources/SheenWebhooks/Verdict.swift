@@ -50,7 +50,8 @@ public enum Rejection: Error, Sendable, Hashable {
         case .missingField(let field):
             LocalizedText(en: "the signed field '\(field)' is missing", ar: "الحقل الموقّع '\(field)' مفقود")
         case .malformedBody:
-            LocalizedText(en: "the body is not the JSON this scheme signs", ar: "جسم الطلب ليس JSON الذي يوقّعه هذا المخطط")
+            LocalizedText(
+                en: "the body is not the JSON this scheme signs", ar: "جسم الطلب ليس JSON الذي يوقّعه هذا المخطط")
         case .invalidSecret:
             LocalizedText(en: "the secret is not in this scheme's format", ar: "السر ليس بصيغة هذا المخطط")
         case .urlRequired:

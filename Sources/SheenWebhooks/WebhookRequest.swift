@@ -26,7 +26,9 @@ public struct WebhookHeaders: Sendable, Hashable {
 
     public init(_ fields: [(name: String, value: String)] = []) { self.fields = fields }
 
-    public init(_ dictionary: [String: String]) { self.fields = dictionary.sorted { $0.key < $1.key }.map { ($0.key, $0.value) } }
+    public init(_ dictionary: [String: String]) {
+        self.fields = dictionary.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+    }
 
     /// Parses `Name: value` lines as `curl -D` writes them: a status line, blank lines and CRLFs are allowed.
     public init(lines text: String) {
@@ -53,7 +55,8 @@ public struct WebhookHeaders: Sendable, Hashable {
     }
 
     public static func == (lhs: WebhookHeaders, rhs: WebhookHeaders) -> Bool {
-        lhs.fields.map { "\($0.name.lowercased()):\($0.value)" } == rhs.fields.map { "\($0.name.lowercased()):\($0.value)" }
+        lhs.fields.map { "\($0.name.lowercased()):\($0.value)" }
+            == rhs.fields.map { "\($0.name.lowercased()):\($0.value)" }
     }
 
     public func hash(into hasher: inout Hasher) {

@@ -75,7 +75,10 @@ public struct WebhookVerifier: Sendable {
         case .urlToken:
             target = Self.adding(StaticTokenSignature.urlParameter, secret, to: url ?? "http://127.0.0.1/")
         }
-        headers.set("Content-Type", scheme == .twilio && !body.starts(with: Data("{".utf8)) ? "application/x-www-form-urlencoded" : "application/json")
+        headers.set(
+            "Content-Type",
+            scheme == .twilio && !body.starts(with: Data("{".utf8))
+                ? "application/x-www-form-urlencoded" : "application/json")
         return WebhookRequest(headers: headers, body: body, url: target)
     }
 

@@ -115,3 +115,29 @@ struct ShippedCatalogTests {
         #expect(supabase.regions.allSatisfy { !middleEast.contains($0.country.rawValue) })
     }
 }
+
+@Suite("Webhook scheme names")
+struct WebhookSchemeNameTests {
+    @Test("a manifest written with an old scheme name still loads, as the new id")
+    func oldName() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("old-scheme-\(UUID())/Providers")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder.deletingLastPathComponent()) }
+        try """
+        id: oldpay
+        name: { en: Old Pay, ar: أولد باي }
+        category: payment
+        auth: { method: bearer }
+        environments: { dev: { base_url: https://api.oldpay.example } }
+        capabilities: [checkout.create]
+        sources: [https://docs.oldpay.example]
+        webhooks: { scheme: stripe-v1, registration: api, events: [charge.succeeded] }
+        """.write(to: folder.appendingPathComponent("oldpay.yaml"), atomically: true, encoding: .utf8)
+        let result = CatalogLoader(displayBase: folder.path).load(
+            paths: [folder.deletingLastPathComponent().path], over: Fixtures.shippedCatalog)
+        #expect(
+            result.diagnostics.filter { $0.severity == .error }.isEmpty,
+            "\(result.diagnostics.map { $0.rendered(in: .en) })")
+        #expect(result.catalog.providers["oldpay"]?.webhooks?.scheme == .stripe)
+    }
+}

@@ -1,4 +1,5 @@
 import Foundation
+import SheenModel
 import Testing
 
 @testable import SheenWebhooks
@@ -51,7 +52,8 @@ struct BoundaryTests {
     func baseline(scheme: WebhookScheme) async throws {
         let request = try await signed(scheme)
         #expect(await verdict(request, scheme) == .genuine)
-        let wrong = scheme == .standardWebhooks ? "whsec_" + Data(repeating: 7, count: 24).base64EncodedString() : "wrong"
+        let wrong =
+            scheme == .standardWebhooks ? "whsec_" + Data(repeating: 7, count: 24).base64EncodedString() : "wrong"
         #expect(await verdict(request, scheme, secret: wrong) == .rejected(.noSignatureMatches))
     }
 
@@ -67,7 +69,8 @@ struct BoundaryTests {
         }
         let header = try #require(Self.signatureHeader[scheme])
         var missing = request
-        missing.headers = WebhookHeaders(request.headers.fields.filter { $0.name.caseInsensitiveCompare(header) != .orderedSame })
+        missing.headers = WebhookHeaders(
+            request.headers.fields.filter { $0.name.caseInsensitiveCompare(header) != .orderedSame })
         #expect(await verdict(missing, scheme) == .rejected(.noSignatureHeader(header)))
         request.headers.set(header, "%%%not-a-signature")
         let result = await verdict(request, scheme)
@@ -82,7 +85,9 @@ struct BoundaryTests {
         var request = try await signed(scheme)
         let original = String(decoding: request.body, as: UTF8.self)
         // Change a signed value: a digit of the amount (or of a form parameter).
-        let changed = original.replacingOccurrences(of: scheme == .twilio ? "1234" : (scheme == .tap ? "12.5" : "000"), with: scheme == .twilio ? "1235" : (scheme == .tap ? "12.6" : "001"))
+        let changed = original.replacingOccurrences(
+            of: scheme == .twilio ? "1234" : (scheme == .tap ? "12.5" : "000"),
+            with: scheme == .twilio ? "1235" : (scheme == .tap ? "12.6" : "001"))
         #expect(changed != original)
         request.body = Data(changed.utf8)
         #expect(await verdict(request, scheme) == .rejected(.noSignatureMatches))
@@ -99,7 +104,9 @@ struct BoundaryTests {
         }
     }
 
-    @Test("timestamps: ±299 s accepted, ±301 s rejected, in both directions", arguments: [WebhookScheme.stripe, .standardWebhooks, .slack])
+    @Test(
+        "timestamps: ±299 s accepted, ±301 s rejected, in both directions",
+        arguments: [WebhookScheme.stripe, .standardWebhooks, .slack])
     func tolerance(scheme: WebhookScheme) async throws {
         for offset in [-299, 299] {
             let request = try await signed(scheme, at: Self.now.addingTimeInterval(TimeInterval(offset)))
@@ -107,7 +114,8 @@ struct BoundaryTests {
         }
         for offset in [-301, 301] {
             let request = try await signed(scheme, at: Self.now.addingTimeInterval(TimeInterval(offset)))
-            #expect(await verdict(request, scheme) == .rejected(.timestampOutsideTolerance(offset: offset)), "\(offset)")
+            #expect(
+                await verdict(request, scheme) == .rejected(.timestampOutsideTolerance(offset: offset)), "\(offset)")
         }
     }
 
@@ -115,11 +123,17 @@ struct BoundaryTests {
     func severalAndCase() async throws {
         var stripe = try await signed(.stripe)
         let header = try #require(stripe.headers["stripe-signature"])
-        stripe.headers = WebhookHeaders([("STRIPE-SIGNATURE", header.replacingOccurrences(of: ",v1=", with: ",v1=\(String(repeating: "0", count: 64)),v1="))])
+        stripe.headers = WebhookHeaders([
+            (
+                "STRIPE-SIGNATURE",
+                header.replacingOccurrences(of: ",v1=", with: ",v1=\(String(repeating: "0", count: 64)),v1=")
+            )
+        ])
         #expect(await verdict(stripe, .stripe) == .genuine)
         var standard = try await signed(.standardWebhooks)
         let signature = try #require(standard.headers["webhook-signature"])
-        standard.headers.set("Webhook-Signature", "v1,\(Data(repeating: 1, count: 32).base64EncodedString()) \(signature)")
+        standard.headers.set(
+            "Webhook-Signature", "v1,\(Data(repeating: 1, count: 32).base64EncodedString()) \(signature)")
         #expect(await verdict(standard, .standardWebhooks) == .genuine)
         var github = try await signed(.github)
         github.headers = WebhookHeaders(github.headers.fields.map { ($0.name.lowercased(), $0.value) })
@@ -135,7 +149,8 @@ struct BoundaryTests {
         #expect(await verdict(request, .twilio) == .rejected(.noSignatureMatches))
         let json = Data(#"{"property": "value"}"#.utf8)
         let hash = Digest.hex(Digest.sha256(json))
-        let signedJSON = try await verifier.sign(body: json, scheme: .twilio, secret: "12345", url: Self.url + "&bodySHA256=\(hash)")
+        let signedJSON = try await verifier.sign(
+            body: json, scheme: .twilio, secret: "12345", url: Self.url + "&bodySHA256=\(hash)")
         #expect(await verdict(signedJSON, .twilio) == .genuine)
         var edited = signedJSON
         edited.body = Data(#"{"property": "other"}"#.utf8)
@@ -144,7 +159,8 @@ struct BoundaryTests {
 
     @Test("headers parse from curl -D output: a status line, CRLFs, any case")
     func headerLines() {
-        let headers = WebhookHeaders(lines: "HTTP/1.1 200 OK\r\nstripe-signature: t=1,v1=ab\r\nContent-Type:  application/json\r\n\r\n")
+        let headers = WebhookHeaders(
+            lines: "HTTP/1.1 200 OK\r\nstripe-signature: t=1,v1=ab\r\nContent-Type:  application/json\r\n\r\n")
         #expect(headers["Stripe-Signature"] == "t=1,v1=ab")
         #expect(headers["content-type"] == "application/json")
         #expect(headers.fields.count == 2)
@@ -156,5 +172,18 @@ struct BoundaryTests {
         #expect(WebhookScheme(id: "stripe-v1") == .stripe)
         #expect(WebhookScheme(id: "tamara-jwt") == .tamara)
         #expect(WebhookScheme(id: "nope") == nil)
+    }
+}
+
+@Suite("Scheme names across modules")
+struct SchemeNameTests {
+    @Test("every scheme a manifest can name, and every old alias, is one SheenWebhooks verifies")
+    func agree() {
+        for scheme in ProviderManifest.Webhooks.Scheme.allCases {
+            #expect(WebhookScheme(rawValue: scheme.rawValue) != nil, "\(scheme.rawValue)")
+        }
+        for (alias, scheme) in ProviderManifest.Webhooks.Scheme.aliases {
+            #expect(WebhookScheme(id: alias)?.rawValue == scheme.rawValue, "\(alias)")
+        }
     }
 }

@@ -53,15 +53,26 @@ struct VectorTests {
         let bad = WebhookRequest(
             headers: WebhookHeaders(["webhook-id": id, "webhook-timestamp": timestamp, "webhook-signature": negative]),
             body: body)
-        #expect(await verifier.verify(bad, scheme: .standardWebhooks, secret: secret, now: now) == .rejected(.noSignatureMatches))
+        #expect(
+            await verifier.verify(bad, scheme: .standardWebhooks, secret: secret, now: now)
+                == .rejected(.noSignatureMatches))
     }
 
     @Test("GitHub: the docs' and octokit's vectors, and one from Python's hmac")
     func github() async throws {
         let vector = try Self.load("github")
-        var cases = [(vector["secret"] as? String, vector["payload"] as? String, (vector["expected"] as? [String: String])?["X-Hub-Signature-256"])]
+        var cases = [
+            (
+                vector["secret"] as? String, vector["payload"] as? String,
+                (vector["expected"] as? [String: String])?["X-Hub-Signature-256"]
+            )
+        ]
         for extra in vector["extra_vectors"] as? [[String: Any]] ?? [] {
-            cases.append((extra["secret"] as? String, extra["payload"] as? String, (extra["expected"] as? [String: String])?["X-Hub-Signature-256"]))
+            cases.append(
+                (
+                    extra["secret"] as? String, extra["payload"] as? String,
+                    (extra["expected"] as? [String: String])?["X-Hub-Signature-256"]
+                ))
         }
         let generated = try #require(try Self.load("generated")["github_cross_check"] as? [String: String])
         cases.append((generated["secret"], generated["body"], generated["signature"]))
@@ -70,7 +81,8 @@ struct VectorTests {
             let secret = try #require(secret)
             let body = Data(try #require(payload).utf8)
             #expect(GitHubSignature.sign(body: body, secret: secret) == expected)
-            let request = WebhookRequest(headers: WebhookHeaders(["X-Hub-Signature-256": try #require(expected)]), body: body)
+            let request = WebhookRequest(
+                headers: WebhookHeaders(["X-Hub-Signature-256": try #require(expected)]), body: body)
             #expect(await verifier.verify(request, scheme: .github, secret: secret) == .genuine)
         }
     }
@@ -84,7 +96,8 @@ struct VectorTests {
         let expected = try #require((vector["expected"] as? [String: String])?["X-Slack-Signature"])
         #expect(SlackSignature.sign(body: body, secret: secret, timestamp: Int(timestamp) ?? 0) == expected)
         let request = WebhookRequest(
-            headers: WebhookHeaders(["X-Slack-Request-Timestamp": timestamp, "X-Slack-Signature": expected]), body: body)
+            headers: WebhookHeaders(["X-Slack-Request-Timestamp": timestamp, "X-Slack-Signature": expected]), body: body
+        )
         #expect(await verifier.verify(request, scheme: .slack, secret: secret, now: Self.date(timestamp)) == .genuine)
     }
 
@@ -94,17 +107,24 @@ struct VectorTests {
         let secret = try #require(vector["secret"] as? String)
         let payload = try #require(vector["payload"] as? [String: Any])
         let params = try #require(payload["params"] as? [String: String])
-        let form = Data(params.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? $0.value)" }.joined(separator: "&").utf8)
-        var cases = [(payload["url"] as? String, form, (vector["expected"] as? [String: String])?["X-Twilio-Signature"])]
+        let form = Data(
+            params.sorted { $0.key < $1.key }.map {
+                "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? $0.value)"
+            }.joined(separator: "&").utf8)
+        var cases = [
+            (payload["url"] as? String, form, (vector["expected"] as? [String: String])?["X-Twilio-Signature"])
+        ]
         for extra in vector["extra_vectors"] as? [[String: Any]] ?? [] {
             let body = (extra["body"] as? String).map { Data($0.utf8) } ?? form
-            cases.append((extra["url"] as? String, body, (extra["expected"] as? [String: String])?["X-Twilio-Signature"]))
+            cases.append(
+                (extra["url"] as? String, body, (extra["expected"] as? [String: String])?["X-Twilio-Signature"]))
         }
         #expect(cases.count == 4)
         for (url, body, expected) in cases {
             let url = try #require(url)
             #expect(TwilioSignature.sign(url: url, body: body, secret: secret) == expected, "\(url)")
-            let request = WebhookRequest(headers: WebhookHeaders(["X-Twilio-Signature": try #require(expected)]), body: body, url: url)
+            let request = WebhookRequest(
+                headers: WebhookHeaders(["X-Twilio-Signature": try #require(expected)]), body: body, url: url)
             #expect(await verifier.verify(request, scheme: .twilio, secret: secret) == .genuine, "\(url)")
         }
     }
@@ -116,12 +136,14 @@ struct VectorTests {
         let payload = try #require(vector["payload"] as? [String: Any])
         let expected = try #require((vector["expected"] as? [String: String])?["hmac_query_param"])
         let body = try JSONSerialization.data(withJSONObject: ["type": "TRANSACTION", "obj": payload])
-        let request = WebhookRequest(headers: WebhookHeaders(), body: body, url: "https://shop.example/paymob?hmac=\(expected)")
+        let request = WebhookRequest(
+            headers: WebhookHeaders(), body: body, url: "https://shop.example/paymob?hmac=\(expected)")
         #expect(await verifier.verify(request, scheme: .paymob, secret: secret) == .genuine)
         var changed = payload
         changed["amount_cents"] = (vector["negative_example"] as? [String: Any])?["amount_cents"]
         let tampered = WebhookRequest(
-            headers: WebhookHeaders(), body: try JSONSerialization.data(withJSONObject: ["type": "TRANSACTION", "obj": changed]),
+            headers: WebhookHeaders(),
+            body: try JSONSerialization.data(withJSONObject: ["type": "TRANSACTION", "obj": changed]),
             url: request.url)
         #expect(await verifier.verify(tampered, scheme: .paymob, secret: secret) == .rejected(.noSignatureMatches))
     }
@@ -134,16 +156,23 @@ struct VectorTests {
         func charge(amount: Any, currency: String) throws -> Data {
             try JSONSerialization.data(withJSONObject: [
                 "object": "charge", "id": fields["id"] ?? "", "amount": amount, "currency": currency,
-                "status": fields["status"] ?? "", "reference": ["gateway": fields["gateway_reference"] ?? "", "payment": fields["payment_reference"] ?? ""],
+                "status": fields["status"] ?? "",
+                "reference": [
+                    "gateway": fields["gateway_reference"] ?? "", "payment": fields["payment_reference"] ?? "",
+                ],
                 "transaction": ["created": fields["created"] ?? ""],
             ])
         }
         let expected = try #require((vector["expected"] as? [String: String])?["hashstring"])
         let sar = try charge(amount: 1, currency: "SAR")
         #expect(try TapSignature.sign(body: sar, secret: secret) == expected)
-        #expect(await verifier.verify(WebhookRequest(headers: WebhookHeaders(["hashstring": expected]), body: sar), scheme: .tap, secret: secret) == .genuine)
+        #expect(
+            await verifier.verify(
+                WebhookRequest(headers: WebhookHeaders(["hashstring": expected]), body: sar), scheme: .tap,
+                secret: secret) == .genuine)
         let kwd = try #require((vector["extra_vectors"] as? [[String: Any]])?.first?["expected"] as? [String: String])
-        #expect(try TapSignature.sign(body: try charge(amount: 1.5, currency: "KWD"), secret: secret) == kwd["hashstring"])
+        #expect(
+            try TapSignature.sign(body: try charge(amount: 1.5, currency: "KWD"), secret: secret) == kwd["hashstring"])
     }
 
     @Test("Tamara, Tabby and Moyasar: tokens made by PyJWT and Python verify; expired and foreign ones do not")
@@ -153,23 +182,32 @@ struct VectorTests {
         let secret = try #require(tamara["secret"])
         let body = Data(try #require(tamara["body"]).utf8)
         func request(_ token: String?) -> WebhookRequest {
-            WebhookRequest(headers: WebhookHeaders(), body: body, url: "https://shop.example/tamara?tamaraToken=\(token ?? "")")
+            WebhookRequest(
+                headers: WebhookHeaders(), body: body, url: "https://shop.example/tamara?tamaraToken=\(token ?? "")")
         }
         #expect(await verifier.verify(request(tamara["valid_token"]), scheme: .tamara, secret: secret) == .genuine)
         #expect(await verifier.verify(request(tamara["expired_token"]), scheme: .tamara, secret: secret) != .genuine)
-        #expect(await verifier.verify(request(tamara["token_signed_with_other_key"]), scheme: .tamara, secret: secret) == .rejected(.noSignatureMatches))
-        let bearer = WebhookRequest(headers: WebhookHeaders(["Authorization": "Bearer \(tamara["valid_token"] ?? "")"]), body: body)
+        #expect(
+            await verifier.verify(request(tamara["token_signed_with_other_key"]), scheme: .tamara, secret: secret)
+                == .rejected(.noSignatureMatches))
+        let bearer = WebhookRequest(
+            headers: WebhookHeaders(["Authorization": "Bearer \(tamara["valid_token"] ?? "")"]), body: body)
         #expect(await verifier.verify(bearer, scheme: .tamara, secret: secret) == .genuine)
 
         let tabby = try #require(vectors["tabby"] as? [String: String])
         let tabbyRequest = WebhookRequest(
-            headers: WebhookHeaders([try #require(tabby["header"]): try #require(tabby["secret"])]), body: Data((tabby["body"] ?? "").utf8))
+            headers: WebhookHeaders([try #require(tabby["header"]): try #require(tabby["secret"])]),
+            body: Data((tabby["body"] ?? "").utf8))
         #expect(await verifier.verify(tabbyRequest, scheme: .tabby, secret: try #require(tabby["secret"])) == .genuine)
         #expect(await verifier.verify(tabbyRequest, scheme: .tabby, secret: "other") == .rejected(.noSignatureMatches))
 
         let moyasar = try #require(vectors["moyasar"] as? [String: String])
         let moyasarRequest = WebhookRequest(headers: WebhookHeaders(), body: Data((moyasar["body"] ?? "").utf8))
-        #expect(await verifier.verify(moyasarRequest, scheme: .moyasar, secret: try #require(moyasar["secret"])) == .genuine)
-        #expect(await verifier.verify(moyasarRequest, scheme: .moyasar, secret: "wrong-password") == .rejected(.noSignatureMatches))
+        #expect(
+            await verifier.verify(moyasarRequest, scheme: .moyasar, secret: try #require(moyasar["secret"])) == .genuine
+        )
+        #expect(
+            await verifier.verify(moyasarRequest, scheme: .moyasar, secret: "wrong-password")
+                == .rejected(.noSignatureMatches))
     }
 }

@@ -213,7 +213,9 @@ extension DocumentDecoder {
 
     private func webhooks(_ reader: MappingReader) -> ProviderManifest.Webhooks? {
         defer { reader.finish() }
-        let scheme = reader.choice("scheme", as: ProviderManifest.Webhooks.Scheme.self, required: true)
+        let scheme = reader.choice(
+            "scheme", as: ProviderManifest.Webhooks.Scheme.self, required: true,
+            aliases: ProviderManifest.Webhooks.Scheme.aliases)
         let registration = reader.choice(
             "registration", as: ProviderManifest.Webhooks.Registration.self, required: true)
         let events = reader.references("events")?.map(\.id) ?? []

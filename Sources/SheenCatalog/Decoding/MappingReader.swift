@@ -125,10 +125,10 @@ final class MappingReader {
 
     /// A value from a closed set, with "did you mean" on a typo.
     func choice<Value: RawRepresentable & CaseIterable>(
-        _ key: String, as type: Value.Type, required isRequired: Bool = false
+        _ key: String, as type: Value.Type, required isRequired: Bool = false, aliases: [String: Value] = [:]
     ) -> Value? where Value.RawValue == String {
         guard let node = isRequired ? required(key) : value(key) else { return nil }
-        return decoder.choice(node, path: child(key), as: type)
+        return decoder.choice(node, path: child(key), as: type, aliases: aliases)
     }
 
     /// Reports every key of the mapping that no one asked for.
@@ -142,10 +142,11 @@ final class MappingReader {
 }
 
 extension DocumentDecoder {
-    func choice<Value: RawRepresentable & CaseIterable>(_ node: Node, path: String, as type: Value.Type) -> Value?
-    where Value.RawValue == String {
+    func choice<Value: RawRepresentable & CaseIterable>(
+        _ node: Node, path: String, as type: Value.Type, aliases: [String: Value] = [:]
+    ) -> Value? where Value.RawValue == String {
         guard let text = string(node, path: path) else { return nil }
-        if let value = Value(rawValue: text) { return value }
+        if let value = Value(rawValue: text) ?? aliases[text] { return value }
         let allowed = Value.allCases.map(\.rawValue)
         report(
             .invalidChoice(

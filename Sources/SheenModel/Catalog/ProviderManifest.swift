@@ -266,16 +266,20 @@ extension ProviderManifest {
 
     /// How the provider proves a webhook is its own, and what it sends.
     public struct Webhooks: Sendable, Hashable {
+        /// The public scheme ids `SheenWebhooks` verifies (`sheen webhooks verify --scheme`).
         public enum Scheme: String, Sendable, Hashable, CaseIterable {
-            case stripeV1 = "stripe-v1"
+            case stripe
             case standardWebhooks = "standard-webhooks"
-            case tapHashstring = "tap-hashstring"
-            case paymobHMAC = "paymob-hmac-sha512"
-            case staticHeader = "static-header"
-            case tamaraJWT = "tamara-jwt"
-            case bodySecretToken = "body-secret-token"
-            case twilioSignature = "twilio-signature"
-            case unsigned
+            case github, slack, twilio, paymob, tap, tabby, tamara, moyasar
+            /// The provider signs nothing: a secret per-connection token in the webhook URL.
+            case urlToken = "url-token"
+
+            /// The names manifests used before the ids were settled, still read.
+            public static let aliases: [String: Scheme] = [
+                "stripe-v1": .stripe, "svix": .standardWebhooks, "tap-hashstring": .tap, "paymob-hmac-sha512": .paymob,
+                "static-header": .tabby, "tamara-jwt": .tamara, "body-secret-token": .moyasar,
+                "twilio-signature": .twilio, "unsigned": .urlToken,
+            ]
         }
 
         public enum Registration: String, Sendable, Hashable, CaseIterable {

@@ -22,7 +22,8 @@ enum PaymobSignature {
         guard let givenBytes = Digest.unhex(given.lowercased()) else { return .rejected(.malformedSignature("hmac")) }
         let text: String
         if !request.body.isEmpty {
-            guard let json = JSONNode.parse(request.body), let transaction = json["obj"] ?? (json["id"] != nil ? json : nil)
+            guard let json = JSONNode.parse(request.body),
+                let transaction = json["obj"] ?? (json["id"] != nil ? json : nil)
             else { return .rejected(.malformedBody) }
             guard let joined = concatenated(transaction) else { return .rejected(.missingField(missing(transaction))) }
             text = joined

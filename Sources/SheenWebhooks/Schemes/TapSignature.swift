@@ -20,7 +20,8 @@ enum TapSignature {
             ? [("x_id", "id"), ("x_updated", "updated"), ("x_status", "status"), ("x_created", "created")]
             : [
                 ("x_id", "id"), ("x_gateway_reference", "reference.gateway"),
-                ("x_payment_reference", "reference.payment"), ("x_status", "status"), ("x_created", "transaction.created"),
+                ("x_payment_reference", "reference.payment"), ("x_status", "status"),
+                ("x_created", "transaction.created"),
             ]
         var values: [String: String] = ["x_amount": formatted, "x_currency": currencyText]
         for (name, path) in paths {

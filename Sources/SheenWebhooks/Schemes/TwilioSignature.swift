@@ -19,7 +19,9 @@ enum TwilioSignature {
             else { return .rejected(.bodyHashMismatch) }
         }
         let parameters = parameters(url: url, body: request.body)
-        let matches = variants(of: url).contains { Digest.equal(given, mac(url: $0, parameters: parameters, secret: secret)) }
+        let matches = variants(of: url).contains {
+            Digest.equal(given, mac(url: $0, parameters: parameters, secret: secret))
+        }
         return matches ? .genuine : .rejected(.noSignatureMatches)
     }
 
