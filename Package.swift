@@ -115,7 +115,7 @@ let package = Package(
             name: "SheenCLI",
             dependencies: [
                 "SheenModel", "SheenCatalog", "SheenPlanner", "SheenEngine", "SheenStore", "SheenApplication",
-                "SheenSecrets", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "SheenSecrets", "SheenWebhooks", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
         ),

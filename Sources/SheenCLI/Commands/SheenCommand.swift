@@ -29,7 +29,7 @@ public struct SheenCommand: AsyncParsableCommand {
         subcommands: [
             PlanCommand.self, ApplyCommand.self, ResumeCommand.self, DestroyCommand.self, StateCommand.self,
             GraphCommand.self, ValidateCommand.self, ProvidersCommand.self, RecipesCommand.self, InitCommand.self,
-            ConnectCommand.self, ConnectionsCommand.self, KeysCommand.self, EnvCommand.self,
+            ConnectCommand.self, ConnectionsCommand.self, KeysCommand.self, EnvCommand.self, WebhooksCommand.self,
         ]
     )
 

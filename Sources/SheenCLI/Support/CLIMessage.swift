@@ -58,6 +58,12 @@ enum CLIMessage {
     case gitignored(String)
     case wroteFile(String)
     case openToAuthorize(String)
+    case providerOrScheme
+    case secretNotLiteral
+    case secretUnavailable(String)
+    case noWebhooks(String)
+    case genuine(String)
+    case notGenuine(String, String)
     case authorized(String)
 
     // Prefixes of printed problems
@@ -199,6 +205,20 @@ enum CLIMessage {
                 (new ? "مفتاح جديد \(key)" : "اكتمل التدوير إلى \(key)") + ": أعيد تغليف \(count) من مفاتيح البيانات")
         case .retiredKey(let id):
             t("retired \(id)", "أُوقف \(id)")
+        case .providerOrScheme:
+            t("give either --provider or --scheme", "حدّد ‎--provider أو ‎--scheme")
+        case .secretNotLiteral:
+            t(
+                "--secret must be @env:VAR, @file:PATH or - (a secret on the command line stays in your shell history)",
+                "يجب أن يكون ‎--secret بصيغة @env:VAR أو @file:PATH أو - (السر في سطر الأوامر يبقى في سجل الطرفية)")
+        case .secretUnavailable(let source):
+            t("cannot read the secret from \(source)", "تعذرت قراءة السر من \(source)")
+        case .noWebhooks(let provider):
+            t("\(provider) declares no webhooks; pass --scheme", "لا يعرّف \(provider) إشعارات؛ حدّد ‎--scheme")
+        case .genuine(let scheme):
+            t("genuine (\(scheme))", "أصلي (\(scheme))")
+        case .notGenuine(let scheme, let reason):
+            t("not genuine (\(scheme)): \(reason)", "غير أصلي (\(scheme)): \(reason)")
         case .openToAuthorize(let url):
             t(
                 "open this address in a browser to authorize Sheen:\n\(url)",
