@@ -36,9 +36,14 @@ enum JSONNode: Decodable, Sendable, Hashable {
         return nil
     }
 
-    /// The node at a dotted path (`source_data.pan`).
+    /// The node at a dotted path (`source_data.pan`; a number indexes an array: `results.0.status`).
     func at(_ path: String) -> JSONNode? {
-        path.split(separator: ".").reduce(Optional(self)) { node, key in node?[String(key)] }
+        path.split(separator: ".").reduce(Optional(self)) { node, key in
+            if case .array(let items) = node, let index = Int(key) {
+                return items.indices.contains(index) ? items[index] : nil
+            }
+            return node?[String(key)]
+        }
     }
 
     /// A scalar as providers write it into signed strings: booleans lowercase, numbers plain.

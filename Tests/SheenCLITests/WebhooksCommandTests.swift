@@ -32,7 +32,9 @@ struct WebhooksCommandTests {
             ], secret: Self.secrets[scheme] ?? "")
     }
 
-    @Test("genuine, a changed byte, a missing header, upper-case names and the tolerance edges", arguments: ["stripe", "standard-webhooks", "github", "slack"])
+    @Test(
+        "genuine, a changed byte, a missing header, upper-case names and the tolerance edges",
+        arguments: ["stripe", "standard-webhooks", "github", "slack"])
     func matrix(scheme: String) throws {
         let directory = try SheenBinary.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -40,14 +42,18 @@ struct WebhooksCommandTests {
         let body = #"{"id":"evt_1","amount":1000}"#
         try workspace.write("b.json", body)
         let signed = try workspace.sheen(
-            ["webhooks", "sign", "--scheme", scheme, "--secret", "@env:HOOK_SECRET", "--body", "b.json", "--now", "\(Self.now)", "--id", "msg_1"],
+            [
+                "webhooks", "sign", "--scheme", scheme, "--secret", "@env:HOOK_SECRET", "--body", "b.json", "--now",
+                "\(Self.now)", "--id", "msg_1",
+            ],
             secret: Self.secrets[scheme] ?? "")
         #expect(signed.status == 0, "\(signed.stderr)")
         let headers = "HTTP/1.1 200 OK\r\n" + signed.stdout
 
         let genuine = try verify(workspace, scheme: scheme, headers: headers, body: body)
         #expect(genuine.status == 0 && genuine.stdout.contains("genuine"), "\(genuine.stdout)\(genuine.stderr)")
-        let changed = try verify(workspace, scheme: scheme, headers: headers, body: body.replacingOccurrences(of: "1000", with: "1001"))
+        let changed = try verify(
+            workspace, scheme: scheme, headers: headers, body: body.replacingOccurrences(of: "1000", with: "1001"))
         #expect(changed.status == 1 && changed.stdout.contains("no signature matches"))
         let missing = try verify(workspace, scheme: scheme, headers: "Content-Type: application/json\n", body: body)
         #expect(missing.status == 1 && missing.stdout.contains("no signature header"))
@@ -58,8 +64,10 @@ struct WebhooksCommandTests {
         }.joined(separator: "\n")
         #expect(try verify(workspace, scheme: scheme, headers: renamed, body: body).status == 0)
         if scheme != "github" {
-            #expect(try verify(workspace, scheme: scheme, headers: headers, body: body, now: Self.now + 299).status == 0)
-            #expect(try verify(workspace, scheme: scheme, headers: headers, body: body, now: Self.now - 299).status == 0)
+            #expect(
+                try verify(workspace, scheme: scheme, headers: headers, body: body, now: Self.now + 299).status == 0)
+            #expect(
+                try verify(workspace, scheme: scheme, headers: headers, body: body, now: Self.now - 299).status == 0)
             let late = try verify(workspace, scheme: scheme, headers: headers, body: body, now: Self.now + 301)
             #expect(late.status == 1 && late.stdout.contains("timestamp outside tolerance (-301 s)"))
             let early = try verify(workspace, scheme: scheme, headers: headers, body: body, now: Self.now - 301)

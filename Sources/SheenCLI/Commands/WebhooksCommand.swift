@@ -16,7 +16,8 @@ struct WebhooksCommand: AsyncParsableCommand {
 
     /// Which scheme, from a provider's manifest or by id, and the secret, never written on the command line.
     struct SchemeOptions: ParsableArguments {
-        @Option(name: .long, help: ArgumentHelp("Use this provider's scheme (see its manifest).", valueName: "provider"))
+        @Option(
+            name: .long, help: ArgumentHelp("Use this provider's scheme (see its manifest).", valueName: "provider"))
         var provider: String?
 
         @Option(
@@ -33,7 +34,8 @@ struct WebhooksCommand: AsyncParsableCommand {
         @Option(name: .long, help: ArgumentHelp("The URL the provider called (Twilio signs it).", valueName: "url"))
         var url: String?
 
-        @Option(name: .long, help: ArgumentHelp("Check or sign as of this Unix time (default: now).", valueName: "unix"))
+        @Option(
+            name: .long, help: ArgumentHelp("Check or sign as of this Unix time (default: now).", valueName: "unix"))
         var now: Int?
 
         @Option(name: .long, help: ArgumentHelp("Tabby's registered header name.", valueName: "name"))
@@ -43,7 +45,8 @@ struct WebhooksCommand: AsyncParsableCommand {
             guard (provider == nil) != (scheme == nil) else {
                 throw ValidationError(CLIMessage.providerOrScheme(language))
             }
-            guard case .some(let input) = CredentialInput.parse("secret=" + secret).map(\.input), input.isReference else {
+            guard case .some(let input) = CredentialInput.parse("secret=" + secret).map(\.input), input.isReference
+            else {
                 throw ValidationError(CLIMessage.secretNotLiteral(language))
             }
         }
