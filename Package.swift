@@ -50,11 +50,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
-        /** The durable `StateStore` on SQLite (GRDB): journal, leases, breaker state, versioned migrations. */
+        /** The durable stores on SQLite (GRDB): journal, leases, breakers, connections, webhook events; migrations. */
         .target(
             name: "SheenStore",
             dependencies: [
-                "SheenEngine", "SheenModel", "SheenPlanner", "SheenSecrets",
+                "SheenEngine", "SheenModel", "SheenPlanner", "SheenSecrets", "SheenWebhooks",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings
@@ -71,7 +71,7 @@ let package = Package(
         .target(
             name: "SheenWebhooks",
             dependencies: [
-                "SheenModel", .product(name: "Crypto", package: "swift-crypto"),
+                "SheenModel", "SheenSecrets", .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "JWTKit", package: "jwt-kit"),
             ],
             swiftSettings: swiftSettings
@@ -161,7 +161,10 @@ let package = Package(
         ),
         .testTarget(
             name: "SheenStoreTests",
-            dependencies: ["SheenStore", "SheenEngine", "SheenTestSupport", "SheenPlanner", "SheenModel"],
+            dependencies: [
+                "SheenStore", "SheenEngine", "SheenTestSupport", "SheenPlanner", "SheenModel", "SheenWebhooks",
+                "SheenSecrets",
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -109,6 +109,23 @@ public final class SQLiteStateStore: StateStore {
                     CREATE INDEX connection_secrets_by_key ON connection_secrets (key_id);
                     """)
         }
+        migrator.registerMigration("v4: webhook events") { db in
+            // One row per distinct delivery: the unique key is what makes a redelivery a no-op, so rows outlive the
+            // providers' retry windows (purged after 76 h), while sealed raw bodies go sooner.
+            try db.execute(
+                sql: """
+                    CREATE TABLE webhook_events (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT, project TEXT NOT NULL, connection TEXT NOT NULL,
+                        provider TEXT NOT NULL, scheme TEXT NOT NULL, type TEXT NOT NULL, event_id TEXT,
+                        object_id TEXT, object_status TEXT, occurred_at REAL, live INTEGER, dedup_key TEXT NOT NULL,
+                        status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at REAL,
+                        last_error TEXT, received_at REAL NOT NULL, processed_at REAL, headers TEXT NOT NULL,
+                        body_format INTEGER, body_key_id TEXT, body_wrapped_key BLOB, body_ciphertext BLOB,
+                        UNIQUE (project, connection, dedup_key));
+                    CREATE INDEX webhook_events_due ON webhook_events (status, next_attempt_at, id);
+                    CREATE INDEX webhook_events_received ON webhook_events (received_at);
+                    """)
+        }
         return migrator
     }
 

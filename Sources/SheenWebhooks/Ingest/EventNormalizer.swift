@@ -26,11 +26,14 @@ public enum EventNormalizer {
         case .stripe:
             return event(
                 json?["type"]?.text, id: json?["id"]?.text, object: json?.at("data.object.id")?.text,
-                at: json?["created"]?.decimal.map { Date(timeIntervalSince1970: NSDecimalNumber(decimal: $0).doubleValue) },
+                at: json?["created"]?.decimal.map {
+                    Date(timeIntervalSince1970: NSDecimalNumber(decimal: $0).doubleValue)
+                },
                 live: json?["livemode"].flatMap { if case .bool(let value) = $0 { value } else { nil } })
         case .standardWebhooks:
             let id = request.headers["webhook-id"] ?? request.headers["svix-id"]
-            let seconds = (request.headers["webhook-timestamp"] ?? request.headers["svix-timestamp"]).flatMap(Double.init)
+            let seconds = (request.headers["webhook-timestamp"] ?? request.headers["svix-timestamp"]).flatMap(
+                Double.init)
             return event(
                 json?["type"]?.text, id: id, object: json?.at("data.id")?.text,
                 at: seconds.map { Date(timeIntervalSince1970: $0) })
@@ -40,7 +43,8 @@ public enum EventNormalizer {
             return event(json?.at("event.type")?.text ?? json?["type"]?.text, id: json?["event_id"]?.text)
         case .twilio:
             let form = Dictionary(
-                TwilioSignature.parameters(url: request.url ?? "", body: request.body), uniquingKeysWith: { first, _ in first })
+                TwilioSignature.parameters(url: request.url ?? "", body: request.body),
+                uniquingKeysWith: { first, _ in first })
             let status = form["MessageStatus"] ?? form["CallStatus"]
             return event(
                 status.map { "message.\($0)" }, object: form["MessageSid"] ?? form["CallSid"], status: status,
@@ -57,7 +61,9 @@ public enum EventNormalizer {
         case .tap:
             let status = json?["status"]?.text
             let kind = json?["object"]?.text ?? "charge"
-            let live = json?["live_mode"].flatMap { node -> Bool? in if case .bool(let value) = node { value } else { nil } }
+            let live = json?["live_mode"].flatMap { node -> Bool? in
+                if case .bool(let value) = node { value } else { nil }
+            }
             return event(
                 status.map { "\(kind).\($0.lowercased())" }, object: json?["id"]?.text, status: status, live: live,
                 byObject: true)
