@@ -92,7 +92,20 @@ let package = Package(
         /** Use cases (apply, resume, destroy; later up, preflight, connect) shared by the CLI and the server. */
         .target(
             name: "SheenApplication",
-            dependencies: ["SheenAuth", "SheenCatalog", "SheenEngine", "SheenModel", "SheenPlanner", "SheenSecrets"],
+            dependencies: [
+                "SheenAuth", "SheenCatalog", "SheenEngine", "SheenModel", "SheenPlanner", "SheenSecrets",
+                "SheenWebhooks",
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        /** `sheen serve`: the webhook receiver (Hummingbird) over the ingest and processing use cases. */
+        .target(
+            name: "SheenServer",
+            dependencies: [
+                "SheenApplication", "SheenAuth", "SheenModel", "SheenWebhooks",
+                .product(name: "Hummingbird", package: "hummingbird"), .product(name: "NIOCore", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
 
@@ -130,6 +143,15 @@ let package = Package(
         .testTarget(
             name: "SheenWebhooksTests", dependencies: ["SheenWebhooks", "SheenModel"], resources: [.copy("Vectors")],
             swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SheenServerTests",
+            dependencies: [
+                "SheenServer", "SheenApplication", "SheenCatalog", "SheenModel", "SheenSecrets", "SheenStore",
+                "SheenWebhooks", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "SheenAuthTests",
             dependencies: [

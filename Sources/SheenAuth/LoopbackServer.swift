@@ -7,11 +7,13 @@ public struct LoopbackServer: Sendable {
     public let port: Int
     private let task: Task<Void, any Error>
 
-    /// Starts serving; returns once the port is bound.
-    public static func start(_ router: Router<BasicRequestContext>) async throws(OAuthError) -> LoopbackServer {
+    /// Starts serving (on `host` and `port`; port 0 lets the system pick); returns once the port is bound.
+    public static func start(
+        _ router: Router<BasicRequestContext>, host: String = "127.0.0.1", port requested: Int = 0
+    ) async throws(OAuthError) -> LoopbackServer {
         let (stream, continuation) = AsyncStream.makeStream(of: Int.self)
         let app = Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            router: router, configuration: .init(address: .hostname(host, port: requested)),
             onServerRunning: { channel in
                 continuation.yield(channel.localAddress?.port ?? 0)
                 continuation.finish()
@@ -21,10 +23,13 @@ public struct LoopbackServer: Sendable {
         for await value in stream { port = value }
         guard port > 0 else {
             task.cancel()
-            throw .unreachable("a loopback server did not start")
+            throw .unreachable("the server could not listen on \(host):\(requested)")
         }
         return LoopbackServer(port: port, task: task)
     }
 
     public func stop() { task.cancel() }
+
+    /// Waits until the server stops (it was stopped, or failed).
+    public func wait() async { _ = await task.result }
 }

@@ -138,7 +138,8 @@ public final class SQLiteEventStore: EventStore {
             arguments: [
                 delivery.project, delivery.connection, event.provider, event.scheme.rawValue, event.type, event.eventID,
                 event.objectID, event.status, event.occurredAt?.timeIntervalSince1970, event.live, event.dedupKey,
-                delivery.receivedAt.timeIntervalSince1970, delivery.headers, delivery.body.map { Int($0.formatVersion) },
+                delivery.receivedAt.timeIntervalSince1970, delivery.headers,
+                delivery.body.map { Int($0.formatVersion) },
                 delivery.body?.keyID, delivery.body?.wrappedKey, delivery.body?.ciphertext,
             ])
         if db.changesCount > 0 { return IngestResult(id: db.lastInsertedRowID, duplicate: false) }

@@ -220,9 +220,11 @@ extension DocumentDecoder {
             "registration", as: ProviderManifest.Webhooks.Registration.self, required: true)
         let events = reader.references("events")?.map(\.id) ?? []
         let tolerance = reader.int("tolerance_seconds", range: 1...86_400)
+        let secretField = reader.string("secret_field")
         guard let scheme, let registration else { return nil }
         return ProviderManifest.Webhooks(
-            scheme: scheme, registration: registration, events: events, toleranceSeconds: tolerance)
+            scheme: scheme, registration: registration, events: events, toleranceSeconds: tolerance,
+            secretField: secretField)
     }
 
     private func pricing(_ reader: MappingReader) -> ProviderManifest.Pricing? {

@@ -34,6 +34,13 @@ struct CatalogValidator {
     private func validate(_ provider: ProviderManifest) -> [Diagnostic] {
         var out = Output(fallback: provider.location)
         checkCapabilities(provider.capabilities, &out)
+        if let field = provider.webhooks?.secretField, provider.auth.credential(named: field)?.secret != true {
+            let secrets = provider.auth.credentials.filter(\.secret).map(\.name)
+            out.add(
+                .unknownKey(
+                    key: field, path: "webhooks.secret_field", suggestion: Suggestion.closest(to: field, in: secrets)),
+                provider.location)
+        }
         for method in provider.paymentMethods {
             for currency in method.currencies where !provider.currencies.contains(currency) {
                 out.add(

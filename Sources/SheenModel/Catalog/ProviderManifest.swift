@@ -292,8 +292,14 @@ extension ProviderManifest {
         public var registration: Registration
         public var events: [String]
         public var toleranceSeconds: Int?
+        /// The connection's credential field that holds the signing secret (`webhook_secret`, Tap's `secret_key`).
+        public var secretField: String?
 
-        public init(scheme: Scheme, registration: Registration, events: [String], toleranceSeconds: Int? = nil) {
+        public init(
+            scheme: Scheme, registration: Registration, events: [String], toleranceSeconds: Int? = nil,
+            secretField: String? = nil
+        ) {
+            self.secretField = secretField
             self.scheme = scheme
             self.registration = registration
             self.events = events

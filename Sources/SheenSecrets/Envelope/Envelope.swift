@@ -11,10 +11,15 @@ public struct Envelope: Sendable {
 
     /// Encrypts `value` for `context` under the provider's current key-encryption key.
     public func seal(_ value: String, for context: SecretContext) throws(SecretError) -> SealedSecret {
+        try seal(data: Data(value.utf8), for: context)
+    }
+
+    /// Encrypts raw bytes (a webhook body) the same way.
+    public func seal(data value: Data, for context: SecretContext) throws(SecretError) -> SealedSecret {
         let kek = try keys.current()
         let dataKey = SymmetricKey(size: .bits256)
         do {
-            let payload = try AES.GCM.seal(Data(value.utf8), using: dataKey, authenticating: context.associatedData)
+            let payload = try AES.GCM.seal(value, using: dataKey, authenticating: context.associatedData)
             let wrapped = try Self.wrap(dataKey, under: kek)
             guard let combined = payload.combined else { throw SecretError.corrupt }
             return SealedSecret(keyID: kek.id, wrappedKey: wrapped, ciphertext: combined)
@@ -27,15 +32,19 @@ public struct Envelope: Sendable {
 
     /// Decrypts `sealed`, which must have been sealed for exactly `context`.
     public func open(_ sealed: SealedSecret, for context: SecretContext) throws(SecretError) -> String {
+        guard let text = String(data: try openData(sealed, for: context), encoding: .utf8) else { throw .corrupt }
+        return text
+    }
+
+    /// Decrypts raw bytes sealed with `seal(data:for:)`.
+    public func openData(_ sealed: SealedSecret, for context: SecretContext) throws(SecretError) -> Data {
         guard sealed.formatVersion == SealedSecret.currentFormat, context.formatVersion == sealed.formatVersion else {
             throw .unsupportedFormat(sealed.formatVersion)
         }
         let dataKey = try unwrapDataKey(of: sealed)
         do {
             let box = try AES.GCM.SealedBox(combined: sealed.ciphertext)
-            let plaintext = try AES.GCM.open(box, using: dataKey, authenticating: context.associatedData)
-            guard let text = String(data: plaintext, encoding: .utf8) else { throw SecretError.corrupt }
-            return text
+            return try AES.GCM.open(box, using: dataKey, authenticating: context.associatedData)
         } catch {
             throw .corrupt
         }
