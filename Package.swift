@@ -128,7 +128,8 @@ let package = Package(
             name: "SheenCLI",
             dependencies: [
                 "SheenModel", "SheenCatalog", "SheenPlanner", "SheenEngine", "SheenStore", "SheenApplication",
-                "SheenSecrets", "SheenWebhooks", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "SheenSecrets", "SheenWebhooks", "SheenServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -3,7 +3,7 @@ import SheenModel
 /// The words the listings use (headers, field names, flags), in English and Arabic, one case each: the renderers'
 /// counterpart of `CLIMessage`.
 enum Label: CaseIterable {
-    case providersHeader, recipesHeader, stateHeader
+    case providersHeader, recipesHeader, stateHeader, eventsHeader
     case noProviderMatches, global
     case category, status, docs, markets, currencies, amounts, capabilities, paymentMethods, regions, auth, secret
     case rateLimits, unconfirmed, idempotency, bodyField, observeBeforeCreate, webhooks, provisioningSteps, pricing
@@ -15,6 +15,10 @@ enum Label: CaseIterable {
         case .providersHeader:
             t("ID|NAME|CATEGORY|STATUS|MARKETS|CAPABILITIES", "المعرّف|الاسم|الفئة|الحالة|الأسواق|القدرات")
         case .recipesHeader: t("ID|NAME|MARKETS|SLOTS", "المعرّف|الاسم|الأسواق|الخانات")
+        case .eventsHeader:
+            t(
+                "ID|CONNECTION|TYPE|STATUS|ATTEMPTS|RECEIVED|LAST ERROR",
+                "الرقم|الاتصال|النوع|الحالة|المحاولات|الاستلام|آخر خطأ")
         case .stateHeader: t("STEP|STATUS|ATTEMPTS|KIND|UPDATED", "الخطوة|الحالة|المحاولات|النوع|آخر تحديث")
         case .noProviderMatches: t("no provider matches these filters", "لا يوجد مزوّد يطابق هذه المرشحات")
         case .global: t("global", "عالمي")

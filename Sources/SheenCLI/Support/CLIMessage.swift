@@ -59,6 +59,15 @@ enum CLIMessage {
     case wroteFile(String)
     case openToAuthorize(String)
     case providerOrScheme
+    case cannotListen(host: String, port: Int)
+    case listening(host: String, port: Int, project: String)
+    case stopped
+    case noEvent(Int64)
+    case noEvents
+    case idOrDead
+    case replayed(Int)
+    case dedupWindow
+    case purged(bodies: Int, rows: Int)
     case secretNotLiteral
     case secretUnavailable(String)
     case noWebhooks(String)
@@ -205,6 +214,30 @@ enum CLIMessage {
                 (new ? "مفتاح جديد \(key)" : "اكتمل التدوير إلى \(key)") + ": أعيد تغليف \(count) من مفاتيح البيانات")
         case .retiredKey(let id):
             t("retired \(id)", "أُوقف \(id)")
+        case .cannotListen(let host, let port):
+            t(
+                "cannot listen on \(host):\(port) (in use, or not allowed)",
+                "تعذر الاستماع على \(host):\(port) (مستخدم أو غير مسموح)")
+        case .listening(let host, let port, let project):
+            t(
+                "receiving webhooks for '\(project)' on http://\(host):\(port)/v1/webhooks/{provider}/{connection}",
+                "استقبال إشعارات '\(project)' على http://\(host):\(port)/v1/webhooks/{provider}/{connection}")
+        case .stopped:
+            t("stopped: every acknowledged delivery is stored", "توقف: كل إشعار تم تأكيده مخزّن")
+        case .noEvent(let id):
+            t("no event #\(id)", "لا يوجد حدث رقم \(id)")
+        case .noEvents:
+            t("no events stored", "لا توجد أحداث مخزّنة")
+        case .idOrDead:
+            t("give an event id or --dead", "حدّد رقم الحدث أو ‎--dead")
+        case .replayed(let count):
+            t("queued \(count) events again", "أعيدت جدولة \(count) من الأحداث")
+        case .dedupWindow:
+            t(
+                "--row-hours must be at least 76: providers redeliver for up to three days",
+                "يجب ألا تقل ‎--row-hours عن 76: يعيد المزوّدون الإرسال حتى ثلاثة أيام")
+        case .purged(let bodies, let rows):
+            t("purged \(bodies) bodies and \(rows) rows", "حُذف \(bodies) من الأجسام و\(rows) من الصفوف")
         case .providerOrScheme:
             t("give either --provider or --scheme", "حدّد ‎--provider أو ‎--scheme")
         case .secretNotLiteral:
