@@ -9,18 +9,21 @@ import SheenWebhooks
 /// per batch instead of one per delivery.
 public final class SQLiteEventStore: EventStore {
     private let database: DatabaseQueue
-    private let batcher: EventBatcher
+    private let batcher: EventBatcher?
 
-    public init(_ store: SQLiteStateStore) {
+    /// `groupCommit: false` commits every delivery on its own (the benchmark's baseline, as most receivers do).
+    public init(_ store: SQLiteStateStore, groupCommit: Bool = true) {
         database = store.database
         let database = store.database
-        batcher = EventBatcher { batch in
-            try await database.write { db in try batch.map { try Self.insert($0, db) } }
-        }
+        batcher =
+            groupCommit
+            ? EventBatcher { batch in try await database.write { db in try batch.map { try Self.insert($0, db) } } }
+            : nil
     }
 
     public func ingest(_ delivery: IncomingDelivery) async throws -> IngestResult {
-        try await batcher.submit(delivery)
+        if let batcher { return try await batcher.submit(delivery) }
+        return try await database.write { db in try Self.insert(delivery, db) }
     }
 
     public func due(at now: Date, limit: Int) async throws -> [StoredEvent] {

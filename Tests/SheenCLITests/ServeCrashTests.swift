@@ -88,7 +88,13 @@ struct ServeCrashTests {
         // Started again, it serves; and every delivery it ever acknowledged is in the store.
         let (again, _) = try Self.start(in: directory, environment: environment)
         again.interrupt()
+        // It stops on SIGINT; should it not, the test fails rather than hangs.
+        let deadline = Date().addingTimeInterval(20)
+        while again.isRunning, Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(!again.isRunning, "sheen serve ignored SIGINT")
+        if again.isRunning { kill(again.processIdentifier, SIGKILL) }
         again.waitUntilExit()
+        #expect(again.terminationReason == .exit && again.terminationStatus == 0)
         let store = SQLiteEventStore(
             try SQLiteStateStore(path: directory.appendingPathComponent(".sheen/state.sqlite").path))
         let stored = Set(

@@ -5,6 +5,7 @@ import SheenModel
 import SheenServer
 import SheenStore
 import SheenWebhooks
+import Synchronization
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -36,6 +37,10 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Largest body accepted (default: 1 MiB).", valueName: "bytes"))
     var maxBodyBytes = 1 << 20
 
+    // The ingest benchmark's baseline: one commit per delivery instead of group commits.
+    @Flag(name: .long, help: .hidden)
+    var commitEach = false
+
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var global: GlobalOptions
 
@@ -43,23 +48,28 @@ struct ServeCommand: AsyncParsableCommand {
         let language = global.language
         let catalog = try CatalogSession(options: global).catalog
         let (project, service) = try connection.service(global: global, catalog: catalog)
-        let events = SQLiteEventStore(try openStateStore(at: connection.state, language: language))
+        let events = SQLiteEventStore(
+            try openStateStore(at: connection.state, language: language), groupCommit: !commitEach)
         let server = WebhookServer(
             ingest: WebhookIngestService(project: project, environment: env, connections: service, events: events),
             processor: EventProcessor(events: events), maxBodyBytes: maxBodyBytes, publicURL: publicUrl)
+        // Signals are routed before the server announces itself, so a stop requested right after the announcement
+        // is never lost between ignoring the default action and listening for it.
+        let stop = StopRequest()
+        for signal in [SIGINT, SIGTERM] { Foundation.signal(signal, SIG_IGN) }
+        let sources = [SIGINT, SIGTERM].map { DispatchSource.makeSignalSource(signal: $0, queue: .global()) }
+        for source in sources {
+            source.setEventHandler { stop.request() }
+            source.resume()
+        }
         let running: WebhookServer.Running
         do {
             running = try await server.start(host: host, port: port)
         } catch {
             throw Console.failure(CLIMessage.cannotListen(host: host, port: port)(language), language: language)
         }
+        stop.onRequest { running.stop() }
         Console.out(CLIMessage.listening(host: host, port: running.port, project: project)(language))
-        for signal in [SIGINT, SIGTERM] { Foundation.signal(signal, SIG_IGN) }
-        let sources = [SIGINT, SIGTERM].map { DispatchSource.makeSignalSource(signal: $0, queue: .global()) }
-        for source in sources {
-            source.setEventHandler { running.stop() }
-            source.resume()
-        }
         await running.wait()
         Console.out(CLIMessage.stopped(language))
     }
@@ -171,3 +181,25 @@ struct EventsCommand: AsyncParsableCommand {
 }
 
 extension StoredEvent.Status: ExpressibleByArgument {}
+
+/// A stop asked for by a signal, possibly before the server it stops exists.
+final class StopRequest: Sendable {
+    private let state = Mutex<(requested: Bool, action: (@Sendable () -> Void)?)>((false, nil))
+
+    func request() {
+        let action = state.withLock { value -> (@Sendable () -> Void)? in
+            value.requested = true
+            return value.action
+        }
+        action?()
+    }
+
+    /// Runs `action` on the next request, or now if one already came.
+    func onRequest(_ action: @escaping @Sendable () -> Void) {
+        let already = state.withLock { value -> Bool in
+            value.action = action
+            return value.requested
+        }
+        if already { action() }
+    }
+}
