@@ -109,7 +109,11 @@ def main():
             rate, p50, p99, non2xx = wrk(port, args.seconds, deliveries)
         finally:
             server.terminate()
-            server.wait()
+            try:
+                server.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                sys.exit("sheen serve did not stop on SIGTERM")
         stored = sqlite3.connect(os.path.join(directory, ".sheen", "state.sqlite")).execute(
             "SELECT COUNT(*) FROM webhook_events").fetchone()[0]
         results[label] = (rate, p50, p99, non2xx, stored)

@@ -71,6 +71,9 @@ struct ServeCommand: AsyncParsableCommand {
         stop.onRequest { running.stop() }
         Console.out(CLIMessage.listening(host: host, port: running.port, project: project)(language))
         await running.wait()
+        // The signal sources must live until the server stops: an optimised build would otherwise free them (and with
+        // them the handlers) right after their last use above.
+        withExtendedLifetime(sources) {}
         Console.out(CLIMessage.stopped(language))
     }
 }
