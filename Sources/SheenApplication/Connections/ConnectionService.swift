@@ -84,19 +84,21 @@ public struct ConnectionService: Sendable {
         project: String, provider: String, alias: String = Connection.defaultAlias,
         environment: DeploymentEnvironment?
     ) async throws(ConnectionError) -> ConnectionDetails {
-        let all = try await list(project: project)
-        let named = all.filter { $0.connection.provider == provider && $0.connection.alias == alias }
-        let matching = named.filter { environment == nil || $0.connection.environment == environment }
+        let all = try await guarded { try await store.connections(project: project) }
+        let matching = all.filter {
+            $0.provider == provider && $0.alias == alias && (environment == nil || $0.environment == environment)
+        }
         guard let first = matching.first else {
             throw .notFound(
                 reference: "\(provider)/\(alias)", environment: environment,
-                known: all.map { "\($0.connection.reference) (\($0.connection.environment.rawValue))" })
+                known: all.map { "\($0.reference) (\($0.environment.rawValue))" })
         }
         guard matching.count == 1 else {
-            throw .ambiguous(
-                reference: first.connection.reference, environments: matching.map(\.connection.environment))
+            throw .ambiguous(reference: first.reference, environments: matching.map(\.environment))
         }
-        return first
+        // Only the one connection's secrets are read (listing would read every connection's).
+        let secrets = try await guarded { try await store.secrets(of: first.id) }
+        return ConnectionDetails(connection: first, secrets: secrets.map(SecretStatus.init))
     }
 
     public func remove(

@@ -31,10 +31,8 @@ public struct TokenService: Sendable {
         guard let manifest = connections.catalog.providers[connection.provider], let grant = manifest.auth.token else {
             throw .unknownProvider(connection.provider, known: [])
         }
-        if let cached = try await cached(connection), !cached.needsRenewal(at: now(), margin: margin) {
-            return cached.accessToken
-        }
         let previous = try await cached(connection)
+        if let previous, !previous.needsRenewal(at: now(), margin: margin) { return previous.accessToken }
         do {
             let token = try await obtain(grant, manifest: manifest, connection: connection, previous: previous)
             try await store(token, for: connection)

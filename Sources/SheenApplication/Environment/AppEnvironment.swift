@@ -91,7 +91,7 @@ public struct AppEnvironment: Sendable {
     /// `TAP_SECRET_KEY` for the default alias, `TAP_SECRET_KEY_SA_ENTITY` for another.
     static func name(_ base: String, alias: String) -> String {
         guard alias != Connection.defaultAlias else { return base }
-        return base + "_" + Connection.environmentVariable(provider: alias, field: "").dropLast()
+        return base + "_" + alias.uppercased().replacingOccurrences(of: "-", with: "_")
     }
 
     // MARK: Rendering

@@ -19,7 +19,8 @@ struct ConnectionBinding: Hashable {
         var bindings: [ConnectionBinding] = []
         for market in markets {
             let chosen = candidates.first { $0.markets.contains(market) } ?? fallback
-            let alias = chosen?.alias ?? missingAlias(market: market, others: candidates)
+            // Unbound markets share the default alias: what `sheen connect` without `--alias` creates.
+            let alias = chosen?.alias ?? Connection.defaultAlias
             if let index = bindings.firstIndex(where: { $0.alias == alias }) {
                 bindings[index].markets.append(market)
             } else {
@@ -32,8 +33,4 @@ struct ConnectionBinding: Hashable {
         }
         return bindings
     }
-
-    /// With no connection at all, the missing one is the default; beside connections for other markets, the
-    /// unbound markets still share the default alias, which is what `sheen connect` without `--alias` creates.
-    private static func missingAlias(market: CountryCode, others: [Connection]) -> String { Connection.defaultAlias }
 }
