@@ -18,7 +18,11 @@ public struct LoopbackServer: Sendable {
                 continuation.yield(channel.localAddress?.port ?? 0)
                 continuation.finish()
             })
-        let task = Task { try await app.run() }
+        // A bind that fails ends the run without announcing a port: finishing the stream then reports it, not hangs.
+        let task = Task {
+            defer { continuation.finish() }
+            try await app.run()
+        }
         var port = 0
         for await value in stream { port = value }
         guard port > 0 else {

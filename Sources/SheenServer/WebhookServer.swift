@@ -1,14 +1,17 @@
 import Foundation
 import Hummingbird
+import Logging
 import NIOCore
+import ServiceLifecycle
 import SheenApplication
-import SheenAuth
 import SheenModel
 import SheenWebhooks
 import Synchronization
+import UnixSignals
 
 /// `sheen serve`: receives provider webhooks at `POST /v1/webhooks/{provider}/{connection}`, acknowledges each only
-/// after it is durably stored, and processes stored events in the background.
+/// after it is durably stored, processes stored events in the background, purges what has outlived its retention,
+/// and exposes `GET /healthz` and `GET /metrics`.
 public struct WebhookServer: Sendable {
     public let ingest: WebhookIngestService
     public let processor: EventProcessor
@@ -17,16 +20,35 @@ public struct WebhookServer: Sendable {
     /// The URL providers call (`webhooks.public_url`); Twilio signs it, so it must be exact.
     public var publicURL: String?
     public var processingInterval: Duration
+    public var retention: EventRetention
+    /// How often the retention purge runs while serving.
+    public var purgeInterval: Duration
+    public let metrics: IngestMetrics
+    public var logger: Logger
 
     public init(
         ingest: WebhookIngestService, processor: EventProcessor, maxBodyBytes: Int = 1 << 20,
-        publicURL: String? = nil, processingInterval: Duration = .milliseconds(200)
+        publicURL: String? = nil, processingInterval: Duration = .milliseconds(200),
+        retention: EventRetention = EventRetention(), purgeInterval: Duration = .seconds(3600),
+        metrics: IngestMetrics = IngestMetrics(), logger: Logger = WebhookServer.defaultLogger
     ) {
         self.ingest = ingest
         self.processor = processor
         self.maxBodyBytes = maxBodyBytes
         self.publicURL = publicURL
         self.processingInterval = processingInterval
+        self.retention = retention
+        self.purgeInterval = purgeInterval
+        self.metrics = metrics
+        self.logger = logger
+    }
+
+    /// Warnings and errors only, unless `LOG_LEVEL` asks for more: a receiver's output is for operators.
+    public static var defaultLogger: Logger {
+        var logger = Logger(label: "sheen.serve")
+        logger.logLevel =
+            ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .warning
+        return logger
     }
 
     /// The routes, for `start` and for tests.
@@ -34,76 +56,128 @@ public struct WebhookServer: Sendable {
         let router = Router()
         let ingest = ingest
         let limit = maxBodyBytes
+        let metrics = metrics
+        let known = Set(ingest.connections.catalog.providers.keys)
         router.get("healthz") { _, _ -> Response in Self.json(200, ["status": "ok"]) }
+        router.get("metrics") { _, _ -> Response in
+            Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(bytes: metrics.exposition())))
+        }
         router.post("v1/webhooks/:provider/:connection") { request, context -> Response in
-            guard let provider = context.parameters.get("provider"), let alias = context.parameters.get("connection")
-            else { return Self.error(404, "not-found", LocalizedText(en: "no such route", ar: "لا يوجد مسار كهذا")) }
-            if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
-                return Self.tooLarge(limit)
+            let started = ContinuousClock.now
+            let requested = context.parameters.get("provider") ?? ""
+            // The path is the caller's to choose: only catalog ids become label values, so it cannot grow the series.
+            let provider = known.contains(requested) ? requested : "unknown"
+            metrics.received(provider)
+            let response = await Self.receive(request, context: context, ingest: ingest, limit: limit, base: base)
+            switch response.outcome {
+            case .stored(let duplicate): metrics.stored(provider, duplicate: duplicate)
+            case .refused(let reason): metrics.rejected(provider, reason: reason)
             }
-            let buffer: ByteBuffer
-            do {
-                buffer = try await request.body.collect(upTo: limit)
-            } catch {
-                return Self.tooLarge(limit)
-            }
-            var headers = WebhookHeaders()
-            for field in request.headers { headers.set(field.name.rawName, field.value) }
-            let delivery = WebhookRequest(
-                headers: headers, body: Data(buffer.readableBytesView), url: base() + request.uri.description)
-            do {
-                switch try await ingest.receive(provider: provider, alias: alias, request: delivery) {
-                case .accepted(let result, let type):
-                    return Self.json(
-                        200, ["id": result.id, "duplicate": result.duplicate, "type": type] as [String: any Sendable])
-                case .rejected(let rejection):
-                    return Self.error(401, rejection.code, rejection.message)
-                case .unknownConnection(let reference):
-                    return Self.error(
-                        404, "unknown-connection",
-                        LocalizedText(en: "no connection \(reference)", ar: "لا يوجد اتصال \(reference)"))
-                case .notConfigured(let reason):
-                    return Self.error(503, "not-configured", reason)
-                }
-            } catch {
-                // Never a stack trace or a store error's details: the provider retries a 5xx.
-                return Self.error(
-                    500, "internal", LocalizedText(en: "the delivery could not be stored", ar: "تعذر تخزين الإشعار"))
-            }
+            metrics.acknowledged(after: ContinuousClock.now - started)
+            return response.response
         }
         return router
     }
 
-    /// Listens on `host:port` (0: any free port) and starts processing; returns the running server.
-    public func start(host: String, port: Int) async throws -> Running {
+    private enum Counted {
+        case stored(duplicate: Bool)
+        case refused(String)
+    }
+
+    private static func receive(
+        _ request: Request, context: BasicRequestContext, ingest: WebhookIngestService, limit: Int,
+        base: @Sendable () -> String
+    ) async -> (response: Response, outcome: Counted) {
+        guard let provider = context.parameters.get("provider"), let alias = context.parameters.get("connection") else {
+            let text = LocalizedText(en: "no such route", ar: "لا يوجد مسار كهذا")
+            return (error(404, "not-found", text), .refused("not-found"))
+        }
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
+            return (tooLarge(limit), .refused("too-large"))
+        }
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: limit)
+        } catch {
+            return (tooLarge(limit), .refused("too-large"))
+        }
+        var headers = WebhookHeaders()
+        for field in request.headers { headers.set(field.name.rawName, field.value) }
+        let delivery = WebhookRequest(
+            headers: headers, body: Data(buffer.readableBytesView), url: base() + request.uri.description)
+        do {
+            switch try await ingest.receive(provider: provider, alias: alias, request: delivery) {
+            case .accepted(let result, let type):
+                let body: [String: any Sendable] = ["id": result.id, "duplicate": result.duplicate, "type": type]
+                return (json(200, body), .stored(duplicate: result.duplicate))
+            case .rejected(let rejection):
+                return (error(401, rejection.code, rejection.message), .refused(rejection.code))
+            case .unknownConnection(let reference):
+                let text = LocalizedText(en: "no connection \(reference)", ar: "لا يوجد اتصال \(reference)")
+                return (error(404, "unknown-connection", text), .refused("unknown-connection"))
+            case .notConfigured(let reason):
+                return (error(503, "not-configured", reason), .refused("not-configured"))
+            }
+        } catch {
+            // Never a stack trace or a store error's details: the provider retries a 5xx.
+            let text = LocalizedText(en: "the delivery could not be stored", ar: "تعذر تخزين الإشعار")
+            return (Self.error(500, "internal", text), .refused("store-error"))
+        }
+    }
+
+    /// Listens on `host:port` (0: any free port), processes and purges in the background, and returns once the port
+    /// is bound. A graceful shutdown (`Running.stop()`, or SIGTERM or SIGINT when `stopOnSignals`) stops accepting, answers the requests in
+    /// flight (each only after its commit), then stops processing.
+    public func start(host: String, port: Int, stopOnSignals: Bool = false) async throws(ServeError) -> Running {
         let base = publicURL ?? "http://\(host):\(port)"
         // The base URL needs the bound port when port 0 was asked for; the routes read it on each request.
         let bound = BoundBase(base)
-        let server = try await LoopbackServer.start(router(base: { bound.value }), host: host, port: port)
-        if publicURL == nil, port == 0 { bound.set("http://\(host):\(server.port)") }
-        let processor = processor
-        let interval = processingInterval
-        let loop = Task {
-            while !Task.isCancelled {
-                _ = try? await processor.runOnce()
-                try? await Task.sleep(for: interval)
-            }
+        let (ports, announce) = AsyncStream.makeStream(of: Int.self)
+        let app = Application(
+            router: router(base: { bound.value }), configuration: .init(address: .hostname(host, port: port)),
+            services: [
+                ProcessingService(
+                    processor: processor, interval: processingInterval, retention: retention,
+                    purgeInterval: purgeInterval, metrics: metrics, logger: logger)
+            ],
+            onServerRunning: { channel in
+                announce.yield(channel.localAddress?.port ?? 0)
+                announce.finish()
+            }, logger: logger)
+        // The signals are trapped before the server binds: a stop asked for right after it announces itself is
+        // never lost.
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [app], gracefulShutdownSignals: stopOnSignals ? [.sigterm, .sigint] : [], logger: logger))
+        let task = Task {
+            defer { announce.finish() }
+            try await group.run()
         }
-        return Running(server: server, loop: loop)
+        var bindPort = 0
+        for await value in ports { bindPort = value }
+        guard bindPort > 0 else {
+            task.cancel()
+            throw .cannotListen(host: host, port: port)
+        }
+        if publicURL == nil, port == 0 { bound.set("http://\(host):\(bindPort)") }
+        return Running(port: bindPort, group: group, task: task)
     }
 
     public struct Running: Sendable {
-        let server: LoopbackServer
-        let loop: Task<Void, Never>
-        public var port: Int { server.port }
+        public let port: Int
+        let group: ServiceGroup
+        let task: Task<Void, any Error>
 
-        /// Stops accepting, lets in-flight requests finish (each is answered only after its commit), stops processing.
+        /// Stops accepting, lets in-flight requests finish, then stops processing.
         public func stop() {
-            server.stop()
-            loop.cancel()
+            let group = group
+            Task { await group.triggerGracefulShutdown() }
         }
 
-        public func wait() async { await server.wait() }
+        /// Waits until the server has stopped.
+        public func wait() async { _ = await task.result }
     }
 
     static func tooLarge(_ limit: Int) -> Response {

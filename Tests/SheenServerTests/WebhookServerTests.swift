@@ -33,7 +33,8 @@ struct WebhookServerTests {
     }
 
     static func setUp(
-        maxBodyBytes: Int = 1 << 20
+        maxBodyBytes: Int = 1 << 20, processingInterval: Duration = .seconds(3600),
+        purgeInterval: Duration = .seconds(3600), processorNow: @escaping @Sendable () -> Date = { Date() }
     ) async throws -> (WebhookServer.Running, SQLiteEventStore, EventProcessor, Handled) {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("serve-\(UUID()).sqlite").path
         let store = try SQLiteStateStore(path: path)
@@ -56,10 +57,11 @@ struct WebhookServerTests {
             handlers: [
                 "*": [{ event in handled.ids.withLock { $0.append(event.id) } }],
                 "always.fails": [{ _ in throw CocoaError(.featureUnsupported) }],
-            ], maxAttempts: 2, baseDelay: 0)
+            ], maxAttempts: 2, baseDelay: 0, now: processorNow)
         let server = WebhookServer(
             ingest: WebhookIngestService(project: "souq", environment: .dev, connections: connections, events: events),
-            processor: processor, maxBodyBytes: maxBodyBytes, processingInterval: .seconds(3600))
+            processor: processor, maxBodyBytes: maxBodyBytes, processingInterval: processingInterval,
+            purgeInterval: purgeInterval)
         return (try await server.start(host: "127.0.0.1", port: 0), events, processor, handled)
     }
 

@@ -5,7 +5,6 @@ import SheenModel
 import SheenServer
 import SheenStore
 import SheenWebhooks
-import Synchronization
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -15,7 +14,7 @@ struct ServeCommand: AsyncParsableCommand {
             Providers call POST /v1/webhooks/{provider}/{connection}, e.g. /v1/webhooks/stripe/default. A delivery \
             is answered 200 only once it is stored (a redelivery is answered 200 and not processed again), 401 \
             with the reason when its signature fails, 404 for an unknown connection, 413 when too large. \
-            GET /healthz answers while the server runs. Ctrl-C or SIGTERM stops it after in-flight deliveries.
+            GET /healthz answers while the server runs; GET /metrics gives Prometheus counters and the time-to-ack histogram. Sealed bodies and old rows are purged hourly (--body-hours, --row-hours). Ctrl-C or SIGTERM stops it after in-flight deliveries.
 
             Example:
               sheen serve --port 8080 --public-url https://hooks.example.sa
@@ -44,6 +43,21 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var global: GlobalOptions
 
+    @Option(name: .long, help: ArgumentHelp("Keep sealed raw bodies this long (default: 168).", valueName: "hours"))
+    var bodyHours = 168
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Keep finished events (and their dedup keys) this long, ≥ 76 (default: 168).", valueName: "hours"))
+    var rowHours = 168
+
+    func validate() throws {
+        guard EventRetention(bodyHours: bodyHours, rowHours: rowHours).isValid else {
+            throw ValidationError(CLIMessage.dedupWindow(global.language))
+        }
+    }
+
     func run() async throws {
         let language = global.language
         let catalog = try CatalogSession(options: global).catalog
@@ -52,28 +66,16 @@ struct ServeCommand: AsyncParsableCommand {
             try openStateStore(at: connection.state, language: language), groupCommit: !commitEach)
         let server = WebhookServer(
             ingest: WebhookIngestService(project: project, environment: env, connections: service, events: events),
-            processor: EventProcessor(events: events), maxBodyBytes: maxBodyBytes, publicURL: publicUrl)
-        // Signals are routed before the server announces itself, so a stop requested right after the announcement
-        // is never lost between ignoring the default action and listening for it.
-        let stop = StopRequest()
-        for signal in [SIGINT, SIGTERM] { Foundation.signal(signal, SIG_IGN) }
-        let sources = [SIGINT, SIGTERM].map { DispatchSource.makeSignalSource(signal: $0, queue: .global()) }
-        for source in sources {
-            source.setEventHandler { stop.request() }
-            source.resume()
-        }
+            processor: EventProcessor(events: events), maxBodyBytes: maxBodyBytes, publicURL: publicUrl,
+            retention: EventRetention(bodyHours: bodyHours, rowHours: rowHours))
         let running: WebhookServer.Running
         do {
-            running = try await server.start(host: host, port: port)
+            running = try await server.start(host: host, port: port, stopOnSignals: true)
         } catch {
             throw Console.failure(CLIMessage.cannotListen(host: host, port: port)(language), language: language)
         }
-        stop.onRequest { running.stop() }
         Console.out(CLIMessage.listening(host: host, port: running.port, project: project)(language))
         await running.wait()
-        // The signal sources must live until the server stops: an optimised build would otherwise free them (and with
-        // them the handlers) right after their last use above.
-        withExtendedLifetime(sources) {}
         Console.out(CLIMessage.stopped(language))
     }
 }
@@ -170,39 +172,17 @@ struct EventsCommand: AsyncParsableCommand {
 
         func validate() throws {
             // Providers redeliver for up to three days; a row dropped sooner would let a redelivery be processed twice.
-            guard rowHours >= 76, bodyHours >= 0 else { throw ValidationError(CLIMessage.dedupWindow(global.language)) }
+            guard retention.isValid else { throw ValidationError(CLIMessage.dedupWindow(global.language)) }
         }
 
+        var retention: EventRetention { EventRetention(bodyHours: bodyHours, rowHours: rowHours) }
+
         func run() async throws {
-            let now = Date()
-            let purged = try await store.open(language: global.language).purge(
-                bodiesBefore: now.addingTimeInterval(-Double(bodyHours) * 3600),
-                rowsBefore: now.addingTimeInterval(-Double(rowHours) * 3600))
+            let events = try store.open(language: global.language)
+            guard let purged = try await retention.purge(events, now: Date()) else { return }
             Console.out(CLIMessage.purged(bodies: purged.bodies, rows: purged.rows)(global.language))
         }
     }
 }
 
 extension StoredEvent.Status: ExpressibleByArgument {}
-
-/// A stop asked for by a signal, possibly before the server it stops exists.
-final class StopRequest: Sendable {
-    private let state = Mutex<(requested: Bool, action: (@Sendable () -> Void)?)>((false, nil))
-
-    func request() {
-        let action = state.withLock { value -> (@Sendable () -> Void)? in
-            value.requested = true
-            return value.action
-        }
-        action?()
-    }
-
-    /// Runs `action` on the next request, or now if one already came.
-    func onRequest(_ action: @escaping @Sendable () -> Void) {
-        let already = state.withLock { value -> Bool in
-            value.action = action
-            return value.requested
-        }
-        if already { action() }
-    }
-}
