@@ -222,3 +222,46 @@ struct ConnectionServiceTests {
         await #expect(throws: ConnectionError.secrets(.corrupt)) { _ = try await service.credentials(of: b.connection) }
     }
 }
+
+@Suite("Webhook URLs of connections")
+struct WebhookURLTests {
+    @Test("a provider that signs nothing gets a fresh secret URL token at connect; its URL carries it, Stripe's not")
+    func urlToken() async throws {
+        let (service, _) = try ConnectionServiceTests.service()
+        let reader = ConnectionServiceTests.Reader(variables: ["KEY": "infobip-key-1", "STRIPE": "sk_test_abcdef"])
+        for alias in ["default", "second"] {
+            _ = try await service.connect(
+                ConnectRequest(
+                    project: "souq", provider: "infobip", environment: .dev, alias: alias,
+                    fields: [
+                        "api_key": .environment("KEY"), "base_url": .literal("https://xyz12.api.infobip.com"),
+                        "whatsapp_sender": .literal("966500000000"),
+                    ]), reader: reader)
+        }
+        _ = try await service.connect(
+            ConnectRequest(
+                project: "souq", provider: "stripe", environment: .dev,
+                fields: ["secret_key": .environment("STRIPE"), "publishable_key": .literal("pk_test_1")]),
+            reader: reader)
+        let first = try await service.webhookURL(
+            project: "souq", provider: "infobip", environment: .dev, base: "https://hooks.example.sa")
+        let second = try await service.webhookURL(
+            project: "souq", provider: "infobip", alias: "second", environment: .dev, base: "https://hooks.example.sa")
+        #expect(first.revealsSecret && second.revealsSecret)
+        let token = try #require(URLComponents(string: first.url)?.queryItems?.first { $0.name == "token" }?.value)
+        #expect(first.url == "https://hooks.example.sa/v1/webhooks/infobip/default?token=\(token)")
+        // 256 bits in base64url, and one per connection.
+        #expect(token.count == 43 && token.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" })
+        #expect(!second.url.contains(token))
+        // The stored token is what the receiver checks against.
+        let found = try await service.find(project: "souq", provider: "infobip", environment: .dev)
+        #expect(try await service.credentials(of: found.connection)["webhook_token"] == token)
+
+        let stripe = try await service.webhookURL(
+            project: "souq", provider: "stripe", environment: .dev, base: "https://hooks.example.sa")
+        #expect(stripe.url == "https://hooks.example.sa/v1/webhooks/stripe/default" && !stripe.revealsSecret)
+        await #expect(throws: ConnectionError.noWebhooks("aws")) {
+            _ = try await service.webhookURL(project: "souq", provider: "aws", environment: .dev, base: "https://x.sa")
+        }
+    }
+}

@@ -256,6 +256,53 @@ struct ConnectionBindingTests {
         )
     }
 
+    @Test("webhooks.public_url: each connection's receiver URL is planned, and registration steps are given it")
+    func webhookEndpoints() throws {
+        let bare = try plan(
+            "saas-mena", markets: ["SA", "EG"],
+            connections: [
+                Self.connection("tap", "sa-entity", .dev, markets: ["SA"]),
+                Self.connection("tap", "eg-entity", .dev, markets: ["EG"]),
+            ])
+        #expect(!bare.webhooks.isEmpty && bare.webhooks.allSatisfy { $0.url == nil })
+        #expect(!bare.nodes.contains { $0.inputs["webhook_url"] != nil || $0.inputs["public_url"] != nil })
+
+        var request = try PlannerFixtures.request("saas-mena", markets: ["SA", "EG"])
+        request.connections = [
+            Self.connection("tap", "sa-entity", .dev, markets: ["SA"]),
+            Self.connection("tap", "eg-entity", .dev, markets: ["EG"]),
+        ]
+        request.webhookPublicURL = "https://hooks.example.sa"
+        let planned = try PlanBuilder(catalog: PlannerFixtures.catalog).plan(request, state: InMemoryStateSnapshot())
+        // One endpoint per connection, so two Tap entities get two URLs.
+        let tap = planned.webhooks.filter { $0.provider == "tap" }.map(\.url)
+        #expect(
+            Set(tap) == [
+                "https://hooks.example.sa/v1/webhooks/tap/sa-entity",
+                "https://hooks.example.sa/v1/webhooks/tap/eg-entity",
+            ])
+        let receiver = try #require(planned.nodes.first { $0.id == "recipe.webhook-receiver" })
+        #expect(receiver.inputs["public_url"] == "https://hooks.example.sa")
+        // Steps that wait on the receiver get their own connection's URL; others are untouched.
+        for node in planned.nodes where node.role == .step && node.provider != nil {
+            let waits = node.dependsOn.contains("recipe.webhook-receiver")
+            let alias = node.connection.map { String($0.split(separator: "/")[1]) }
+            if waits, let provider = node.provider, let alias,
+                PlannerFixtures.catalog.providers[provider]?.webhooks != nil
+            {
+                #expect(node.inputs["webhook_url"] == "https://hooks.example.sa/v1/webhooks/\(provider)/\(alias)")
+            } else {
+                #expect(node.inputs["webhook_url"] == nil, "\(node.id)")
+                let before = bare.nodes.first { $0.id == node.id }
+                #expect(before?.inputHash == node.inputHash, "\(node.id)")
+            }
+        }
+        #expect(planned.nodes.contains { $0.inputs["webhook_url"] != nil })
+        // Saved and loaded, the endpoints survive.
+        let (read, _) = try PlanDocumentTests.roundTrip(planned)
+        #expect(read.webhooks == planned.webhooks)
+    }
+
     @Test("binding to the default alias keeps a step's input hash; another alias changes it")
     func hashes() throws {
         let bare = try plan("global-saas", markets: ["AE"], connections: [])

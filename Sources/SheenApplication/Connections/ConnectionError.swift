@@ -29,6 +29,9 @@ public enum ConnectionError: Error, Sendable, Equatable {
     case store(String)
     case tokenFailed(reference: String, reason: LocalizedText, fix: String)
     case notAuthorizable(String)
+    case noWebhooks(String)
+    case noWebhookToken(reference: String, field: String)
+    case noPublicURL
 
     public var message: LocalizedText {
         switch self {
@@ -114,6 +117,16 @@ public enum ConnectionError: Error, Sendable, Equatable {
             t(
                 "\(provider) does not use a browser authorization (its manifest declares no authorization-code grant)",
                 "لا يستخدم \(provider) التفويض عبر المتصفح (لا يعرّف بيانه منحة رمز التفويض)")
+        case .noWebhooks(let provider):
+            t("\(provider) sends no webhooks Sheen receives", "لا يرسل \(provider) إشعارات يستقبلها شين")
+        case .noWebhookToken(let reference, let field):
+            t(
+                "\(reference) has no \(field), the secret its webhook URL carries",
+                "لا يملك \(reference) الحقل \(field)، وهو السر الذي يحمله عنوان إشعاراته")
+        case .noPublicURL:
+            t(
+                "no public URL: set webhooks.public_url in sheen.yaml or pass --public-url",
+                "لا عنوان عام: اضبط webhooks.public_url في sheen.yaml أو مرّر ‎--public-url")
         }
     }
 
@@ -167,8 +180,17 @@ public enum ConnectionError: Error, Sendable, Equatable {
             t("pass the new values as --field NAME=@env:VAR", "مرّر القيم الجديدة بصيغة ‎--field NAME=@env:VAR")
         case .verificationFailed:
             t("check the new values, then rotate again", "تحقق من القيم الجديدة ثم أعد التدوير")
-        case .secrets, .store, .notAuthorizable:
+        case .secrets, .store, .notAuthorizable, .noWebhooks:
             nil
+        case .noWebhookToken(let reference, let field):
+            t(
+                "make one: sheen connections rotate \(reference.replacingOccurrences(of: "/", with: " --alias ")) --field \(field)=@env:VAR (32 random bytes, e.g. from 'openssl rand -hex 32')",
+                "أنشئه: sheen connections rotate \(reference.replacingOccurrences(of: "/", with: " --alias ")) --field \(field)=@env:VAR (32 بايت عشوائية، مثل 'openssl rand -hex 32')"
+            )
+        case .noPublicURL:
+            t(
+                "it is the https address that reaches 'sheen serve', e.g. webhooks: { public_url: https://hooks.example.sa }",
+                "هو عنوان https الذي يصل إلى 'sheen serve'، مثل webhooks: { public_url: https://hooks.example.sa }")
         case .tokenFailed(_, _, let fix):
             t(fix, fix)
         }

@@ -45,8 +45,14 @@ public struct ConnectionService: Sendable {
         }) {
             throw .exists(reference: clash.reference, environment: clash.environment, sandbox: clash.sandbox)
         }
-        let values = try resolve(
+        var values = try resolve(
             request.fields, manifest: manifest, environment: request.environment, reader: reader, complete: true)
+        // A provider that signs nothing is authenticated by a secret token in the URL it calls: Sheen makes one.
+        if let webhooks = manifest.webhooks, webhooks.scheme == .urlToken, let field = webhooks.secretField,
+            values[field] == nil
+        {
+            values[field] = Self.urlToken()
+        }
         let date = now()
         let plain = values.filter { manifest.auth.credential(named: $0.key)?.secret == false }
         let connection = Connection(
@@ -64,6 +70,32 @@ public struct ConnectionService: Sendable {
             throw .secrets(.corrupt)
         }
         return ConnectionDetails(connection: connection, secrets: records.map(SecretStatus.init))
+    }
+
+    /// The URL to register with `provider` for the connection `alias`: `base` + its receiver path, plus the
+    /// connection's secret token for providers that sign nothing. `revealsSecret` says whether the URL is a secret.
+    public func webhookURL(
+        project: String, provider: String, alias: String = Connection.defaultAlias,
+        environment: DeploymentEnvironment?, base: String
+    ) async throws(ConnectionError) -> (url: String, revealsSecret: Bool) {
+        guard let webhooks = try manifest(provider).webhooks else { throw .noWebhooks(provider) }
+        let found = try await find(project: project, provider: provider, alias: alias, environment: environment)
+        let url = base + Connection.webhookPath(provider: provider, alias: alias)
+        guard webhooks.scheme == .urlToken, let field = webhooks.secretField else { return (url, false) }
+        guard let token = try await credentials(of: found.connection)[field] else {
+            throw .noWebhookToken(reference: found.connection.reference, field: field)
+        }
+        var components = URLComponents(string: url)
+        components?.queryItems = [URLQueryItem(name: "token", value: token)]
+        return (components?.string ?? url, true)
+    }
+
+    /// 256 random bits, base64url without padding: safe in a query string as it is.
+    static func urlToken() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+        return Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
     }
 
     // MARK: Read

@@ -12,7 +12,7 @@ struct WebhooksCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "webhooks",
         abstract: "Check whether a captured webhook delivery is genuine, or sign one for tests and demos.",
-        subcommands: [Verify.self, Sign.self])
+        subcommands: [Verify.self, Sign.self, URLCommand.self])
 
     /// Which scheme, from a provider's manifest or by id, and the secret, never written on the command line.
     struct SchemeOptions: ParsableArguments {
@@ -204,5 +204,70 @@ struct WebhookSignedJSON: Encodable {
         for field in request.headers.fields { headers[field.name] = field.value }
         self.headers = headers
         url = request.url
+    }
+}
+
+extension WebhooksCommand {
+    struct URLCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "url",
+            abstract: "The webhook URL to register with a provider for one connection.",
+            discussion: """
+                The URL is webhooks.public_url from sheen.yaml (or --public-url) followed by \
+                /v1/webhooks/{provider}/{alias}. Providers that sign nothing (Infobip) authenticate by a secret \
+                token in the URL, which Sheen generated when the connection was made: the URL printed for them is \
+                itself a secret; paste it into the provider's dashboard and nowhere else.
+
+                Example:
+                  sheen webhooks url infobip --env prod
+                """)
+
+        @Argument(help: ArgumentHelp("The provider.", valueName: "provider"))
+        var provider: String
+
+        @Option(name: .long, help: ArgumentHelp("The connection's alias (default: default).", valueName: "alias"))
+        var alias = Connection.defaultAlias
+
+        @Option(name: .long, help: ArgumentHelp("Its environment, when it has several.", valueName: "env"))
+        var env: DeploymentEnvironment?
+
+        @Option(
+            name: .long,
+            help: ArgumentHelp("The https base providers call (default: webhooks.public_url).", valueName: "url"))
+        var publicUrl: String?
+
+        @OptionGroup var connection: ConnectionOptions
+        @OptionGroup var global: GlobalOptions
+
+        func run() async throws {
+            let language = global.language
+            let catalog = try CatalogSession(options: global).catalog
+            let project = try connection.projectFile(language: language)
+            let (store, _) = try connection.open(language: language)
+            let service = ConnectionService.deferred(store: store, catalog: catalog)
+            let found = try await reportingConnectionErrors(language: language) {
+                guard let base = (publicUrl ?? project.webhookPublicURL).map(Self.trimmed) else {
+                    throw ConnectionError.noPublicURL
+                }
+                return try await service.webhookURL(
+                    project: project.name, provider: provider, alias: alias, environment: env, base: base)
+            }
+            if global.json {
+                try Console.json(
+                    WebhookURLJSON(provider: provider, alias: alias, url: found.url, secret: found.revealsSecret))
+            } else {
+                Console.out(found.url)
+                if found.revealsSecret { Console.error(CLIMessage.urlIsSecret(language)) }
+            }
+        }
+
+        static func trimmed(_ url: String) -> String { url.hasSuffix("/") ? String(url.dropLast()) : url }
+    }
+
+    struct WebhookURLJSON: Encodable {
+        var provider: String
+        var alias: String
+        var url: String
+        var secret: Bool
     }
 }

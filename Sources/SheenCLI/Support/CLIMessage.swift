@@ -67,6 +67,7 @@ enum CLIMessage {
     case idOrDead
     case replayed(Int)
     case dedupWindow
+    case urlIsSecret
     case purged(bodies: Int, rows: Int)
     case secretNotLiteral
     case secretUnavailable(String)
@@ -232,6 +233,10 @@ enum CLIMessage {
             t("give an event id or --dead", "حدّد رقم الحدث أو ‎--dead")
         case .replayed(let count):
             t("queued \(count) events again", "أعيدت جدولة \(count) من الأحداث")
+        case .urlIsSecret:
+            t(
+                "this URL carries the connection's secret token: paste it into the provider's dashboard only",
+                "يحمل هذا العنوان الرمز السري للاتصال: الصقه في لوحة المزوّد فقط")
         case .dedupWindow:
             t(
                 "--row-hours must be at least 76: providers redeliver for up to three days",

@@ -24,7 +24,10 @@ struct ConnectionOptions: ParsableArguments {
     }
 
     /// The project's name, from its file.
-    func projectName(language: Language) throws -> String {
+    func projectName(language: Language) throws -> String { try projectFile(language: language).name }
+
+    /// The project file, decoded.
+    func projectFile(language: Language) throws -> Project {
         let path = project ?? "sheen.yaml"
         guard FileManager.default.fileExists(atPath: path) else {
             throw ValidationError(CLIMessage.noProjectFile(path)(language))
@@ -32,7 +35,7 @@ struct ConnectionOptions: ParsableArguments {
         guard let project = CatalogLoader().decodeProject(at: path).project else {
             throw ValidationError(CLIMessage.projectFileHasErrors(path)(language))
         }
-        return project.name
+        return project
     }
 
     /// The project's name and the connection use cases over its store; `catalog` only where a command checks fields

@@ -38,11 +38,23 @@ extension DocumentDecoder {
             reader.finish()
         }
         let connections = file.list("connections")?.compactMap { declaredConnection($0.node, path: $0.path) } ?? []
+        var publicURL: String?
+        if let reader = file.mapping("webhooks") {
+            if let node = reader.value("public_url"), let text = url(node, path: reader.child("public_url")) {
+                // No placeholders: the same base serves every provider and connection.
+                if text.contains("{") {
+                    report(.invalidURL(path: reader.child("public_url"), value: text), at: node)
+                } else {
+                    publicURL = text.hasSuffix("/") ? String(text.dropLast()) : text
+                }
+            }
+            reader.finish()
+        }
         guard let name, let recipe else { return nil }
         return Project(
             name: name, recipe: recipe, markets: markets, currencies: currencies, environments: environments,
             domain: domain, residency: residency, pins: pins, disabledSlots: disabled, variables: variables,
-            connections: connections, location: file.location)
+            connections: connections, webhookPublicURL: publicURL, location: file.location)
     }
 
     private func declaredConnection(_ node: Node, path: String) -> Project.DeclaredConnection? {

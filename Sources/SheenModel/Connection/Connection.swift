@@ -56,6 +56,9 @@ public struct Connection: Sendable, Hashable {
         self.updatedAt = updatedAt
     }
 
+    /// The path `sheen serve` receives this connection's webhooks on.
+    public static func webhookPath(provider: String, alias: String) -> String { "/v1/webhooks/\(provider)/\(alias)" }
+
     /// `provider/alias`: how plans, rate limits and circuit breakers name the connection.
     public var reference: String { "\(provider)/\(alias)" }
 

@@ -33,6 +33,8 @@ public struct Project: Sendable, Hashable {
     /// Connections declared in the file for CI, where nothing is stored: each secret field names an environment
     /// variable (`@env:VAR`) read when a step needs it.
     public var connections: [DeclaredConnection]
+    /// `webhooks.public_url`: the base URL providers call to reach `sheen serve` (they refuse loopback addresses).
+    public var webhookPublicURL: String?
     public var location: SourceLocation?
 
     /// One `connections:` entry of `sheen.yaml`.
@@ -67,9 +69,10 @@ public struct Project: Sendable, Hashable {
         name: String, recipe: Reference, markets: [CountryCode], currencies: [CurrencyCode],
         environments: [DeploymentEnvironment], domain: String? = nil, residency: Residency? = nil,
         pins: [String: Reference] = [:], disabledSlots: [Reference] = [], variables: [String: String] = [:],
-        connections: [DeclaredConnection] = [], location: SourceLocation? = nil
+        connections: [DeclaredConnection] = [], webhookPublicURL: String? = nil, location: SourceLocation? = nil
     ) {
         self.connections = connections
+        self.webhookPublicURL = webhookPublicURL
         self.name = name
         self.recipe = recipe
         self.markets = markets

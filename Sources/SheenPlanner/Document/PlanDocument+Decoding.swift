@@ -23,6 +23,16 @@ extension PlanDocument {
         var cost: Cost
         var rate_budget: [RateBudget]
         var missing_connections: [MissingConnection]?
+        var webhooks: [Webhook]?
+    }
+
+    private struct Webhook: Decodable {
+        var provider: String
+        var alias: String
+        var scheme: String
+        var registration: String
+        var url: String?
+        var token_in_url: Bool
     }
 
     private struct MissingConnection: Decodable {
@@ -190,6 +200,11 @@ extension PlanDocument {
                 Plan.MissingConnection(
                     provider: $0.provider, environment: $0.environment, alias: $0.alias, markets: $0.markets,
                     fields: $0.fields)
+            },
+            webhooks: (document.webhooks ?? []).map {
+                Plan.WebhookEndpoint(
+                    provider: $0.provider, alias: $0.alias, scheme: $0.scheme, registration: $0.registration,
+                    url: $0.url, tokenInURL: $0.token_in_url)
             })
     }
 }

@@ -77,6 +77,18 @@ public struct PlanDocument: Sendable, Decodable {
             "cost": Self.cost(plan),
             "rate_budget": .array(plan.rateBudgets.map(Self.rateBudget)),
             "missing_connections": .array(plan.missingConnections.map(Self.missingConnection)),
+            "webhooks": .array(plan.webhooks.map(Self.webhook)),
+        ])
+    }
+
+    static func webhook(_ endpoint: Plan.WebhookEndpoint) -> JSONValue {
+        .object([
+            "provider": .string(endpoint.provider),
+            "alias": .string(endpoint.alias),
+            "scheme": .string(endpoint.scheme),
+            "registration": .string(endpoint.registration),
+            "url": .optional(endpoint.url),
+            "token_in_url": .bool(endpoint.tokenInURL),
         ])
     }
 

@@ -112,6 +112,34 @@ public struct Plan: Sendable {
     public var stateFingerprint: String
     /// Providers (and markets) with no connection to run through, each with the command that adds one.
     public var missingConnections: [MissingConnection] = []
+    /// Where each provider connection delivers its webhooks.
+    public var webhooks: [WebhookEndpoint] = []
+
+    /// The receiver URL of one provider connection, as it must be registered with the provider.
+    public struct WebhookEndpoint: Sendable, Hashable {
+        public var provider: String
+        public var alias: String
+        /// The signature scheme's public id.
+        public var scheme: String
+        /// How the endpoint is registered: `api` (a step does it), `dashboard` (by hand) or `per_request`.
+        public var registration: String
+        /// `webhooks.public_url` + `/v1/webhooks/{provider}/{alias}`; `nil` until the project sets a public URL.
+        public var url: String?
+        /// The provider signs nothing, so the registered URL also carries the connection's secret token, which
+        /// plans never show (`sheen webhooks url` prints it).
+        public var tokenInURL: Bool
+
+        public init(
+            provider: String, alias: String, scheme: String, registration: String, url: String?, tokenInURL: Bool
+        ) {
+            self.provider = provider
+            self.alias = alias
+            self.scheme = scheme
+            self.registration = registration
+            self.url = url
+            self.tokenInURL = tokenInURL
+        }
+    }
 
     /// A provider the plan uses with no connection for some of its markets in this environment.
     public struct MissingConnection: Sendable, Hashable {

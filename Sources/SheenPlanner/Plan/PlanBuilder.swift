@@ -32,6 +32,7 @@ public struct PlanBuilder: Sendable {
         }
         var evidence: [String: [String]] = [:]
         var missing: [Plan.MissingConnection] = []
+        var webhooks: [Plan.WebhookEndpoint] = []
         for id in providerOrder {
             guard let provider = catalog.providers[id] else { continue }
             let steps = provider.provisioning.filter {
@@ -70,8 +71,22 @@ public struct PlanBuilder: Sendable {
                         "provider": id, "environment": environment.rawValue,
                         "auth_method": provider.auth.method.rawValue,
                     ].merging(bound) { first, _ in first }, connection: reference)
+                let webhookURL = request.webhookPublicURL.map {
+                    $0 + Connection.webhookPath(provider: id, alias: binding.alias)
+                }
+                if let declared = provider.webhooks {
+                    webhooks.append(
+                        Plan.WebhookEndpoint(
+                            provider: id, alias: binding.alias, scheme: declared.scheme.rawValue,
+                            registration: declared.registration.rawValue, url: webhookURL,
+                            tokenInURL: declared.scheme == .urlToken))
+                }
                 for step in steps {
                     let nodeID = "\(id).\(step.id)\(suffix)"
+                    // A step that waits on the receiver registers the endpoint: it is given the URL to register.
+                    let registers = step.dependsOn.contains { $0.id == Self.webhookReceiverStep }
+                    let endpoint: [String: String] =
+                        registers && provider.webhooks != nil ? webhookURL.map { ["webhook_url": $0] } ?? [:] : [:]
                     var dependencies = step.dependsOn.compactMap { reference -> String? in
                         if reference.id.hasPrefix("recipe.") { return reference.id }
                         return present.contains(reference.id) ? "\(id).\(reference.id)\(suffix)" : nil
@@ -85,7 +100,7 @@ public struct PlanBuilder: Sendable {
                             "base_url": provider.baseURLs[environment] ?? "",
                             "markets": markets.map(\.rawValue).joined(separator: ","), "project": request.projectName,
                         ].merging(Self.hostInputs(provider, markets: markets)) { first, _ in first }
-                            .merging(bound) { first, _ in first },
+                            .merging(bound) { first, _ in first }.merging(endpoint) { first, _ in first },
                         outputs: step.outputs, connection: reference)
                     ids.append(nodeID)
                     for item in step.evidences { evidence[item.id, default: []].append(nodeID) }
@@ -113,6 +128,10 @@ public struct PlanBuilder: Sendable {
                 }
             }
             if step.id == "domain", request.domain != nil { dependencies.append("preflight.domain.dns") }
+            // Only when set, so plans of projects without one keep their input hashes.
+            let receiver: [String: String] =
+                "recipe.\(step.id)" == Self.webhookReceiverStep
+                ? request.webhookPublicURL.map { ["public_url": $0] } ?? [:] : [:]
             drafts.add(
                 id: "recipe.\(step.id)", role: .step, kind: step.kind, slot: nil, provider: nil, title: step.title,
                 dependsOn: dependencies,
@@ -120,7 +139,7 @@ public struct PlanBuilder: Sendable {
                     "step": "recipe.\(step.id)", "kind": step.kind, "environment": environment.rawValue,
                     "project": request.projectName, "domain": request.domain ?? "",
                     "markets": request.markets.map(\.rawValue).joined(separator: ","),
-                ], outputs: step.outputs)
+                ].merging(receiver) { first, _ in first }, outputs: step.outputs)
             for item in step.evidences { evidence[item.id, default: []].append("recipe.\(step.id)") }
         }
 
@@ -163,8 +182,11 @@ public struct PlanBuilder: Sendable {
             currencies: request.currencies, resolutions: resolutions, nodes: nodes,
             criticalPath: GraphDrafts.criticalPath(nodes), checklist: checklist, costs: costs,
             rateBudgets: rateBudgets(nodes, providers: providerOrder, environment: environment),
-            stateFingerprint: state.fingerprint, missingConnections: missing)
+            stateFingerprint: state.fingerprint, missingConnections: missing, webhooks: webhooks)
     }
+
+    /// The recipe step that exposes `sheen serve` to providers; provider steps depending on it register webhooks.
+    static let webhookReceiverStep = "recipe.webhook-receiver"
 
     /// `market_hosts` (`SA=https://ksa.paymob.com,EG=…`) when a market's calls go to a host of its own; absent
     /// otherwise, so plans of providers without market hosts keep their input hashes.

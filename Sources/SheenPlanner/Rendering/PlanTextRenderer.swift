@@ -38,6 +38,11 @@ public struct PlanTextRenderer: Sendable {
             lines.append(t("Connections", "الاتصالات"))
             lines += connections(plan)
         }
+        if !plan.webhooks.isEmpty {
+            lines.append("")
+            lines.append(t("Webhooks", "الإشعارات"))
+            lines += webhooks(plan)
+        }
         let excluded = plan.resolutions.filter { !$0.exclusions.isEmpty }
         if !excluded.isEmpty {
             lines.append("")
@@ -207,6 +212,38 @@ public struct PlanTextRenderer: Sendable {
         if !plan.missingConnections.isEmpty {
             lines.append("  " + t("to connect:", "للربط:"))
             lines += plan.missingConnections.map { "    " + $0.command }
+        }
+        return lines
+    }
+
+    /// Each connection's receiver URL and who registers it; without `webhooks.public_url`, what to set.
+    private func webhooks(_ plan: Plan) -> [String] {
+        let width = plan.webhooks.map { $0.provider.count + $0.alias.count + 1 }.max() ?? 0
+        var lines: [String] = []
+        for endpoint in plan.webhooks {
+            let reference = "\(endpoint.provider)/\(endpoint.alias)".padding(
+                toLength: width, withPad: " ", startingAt: 0)
+            let url =
+                endpoint.url.map { $0 + (endpoint.tokenInURL ? "?token=…" : "") }
+                ?? t("(no public URL)", "(لا عنوان عام)")
+            let how =
+                switch endpoint.registration {
+                case "api": t("registered by a step", "تسجّله خطوة")
+                case "dashboard":
+                    t(
+                        "register it in the provider's dashboard: sheen webhooks url \(endpoint.provider)",
+                        "سجّله في لوحة المزوّد: sheen webhooks url \(endpoint.provider)")
+                default: t("sent with each request", "يُرسل مع كل طلب")
+                }
+            lines.append("  \(reference)  \(url)  \(how)")
+        }
+        if plan.webhooks.contains(where: { $0.url == nil }) {
+            lines.append(
+                "  ! "
+                    + t(
+                        "set webhooks.public_url in sheen.yaml to the https address that reaches 'sheen serve' (providers refuse loopback addresses)",
+                        "اضبط webhooks.public_url في sheen.yaml على عنوان https يصل إلى 'sheen serve' (يرفض المزوّدون عناوين الاسترجاع المحلية)"
+                    ))
         }
         return lines
     }

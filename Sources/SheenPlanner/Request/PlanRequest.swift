@@ -15,6 +15,8 @@ public struct PlanRequest: Sendable {
     public var domain: String?
     /// The project's connections (any environment: the planner keeps this one's), which steps are bound to.
     public var connections: [Connection] = []
+    /// `webhooks.public_url`; the sandbox passes its loopback address.
+    public var webhookPublicURL: String?
 
     public init(
         projectName: String, recipe: Recipe, markets: [CountryCode], currencies: [CurrencyCode] = [],
@@ -46,6 +48,7 @@ public struct PlanRequest: Sendable {
             projectName: project.name, recipe: recipe, markets: project.markets, currencies: project.currencies,
             environment: environment, residency: project.residency, pins: project.pins.mapValues(\.id),
             disabledSlots: Set(project.disabledSlots.map(\.id)), domain: project.domain)
+        webhookPublicURL = project.webhookPublicURL
         connections = project.connections.filter { $0.environment == environment }.map { declared in
             var connection = Connection(
                 id: "declared:\(declared.provider.id)/\(declared.alias)/\(environment.rawValue)", project: project.name,
