@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
@@ -89,6 +90,31 @@ let package = Package(
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"), .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        /** Provider adapters: one shared HTTP layer (auth, base URL, idempotency, error classes) and a folder per provider. */
+        .target(
+            name: "SheenProviders",
+            dependencies: [
+                "SheenEngine", "SheenModel", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"), .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        /** Local simulators of providers' APIs (Hummingbird): state in a file, Stripe-shaped errors, faults, signed webhooks. */
+        .target(
+            name: "SheenSimulator",
+            dependencies: [
+                "SheenAuth", "SheenModel", "SheenWebhooks", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -97,8 +123,9 @@ let package = Package(
         .target(
             name: "SheenApplication",
             dependencies: [
-                "SheenAuth", "SheenCatalog", "SheenEngine", "SheenModel", "SheenPlanner", "SheenSecrets",
-                "SheenWebhooks",
+                "SheenAuth", "SheenCatalog", "SheenEngine", "SheenModel", "SheenPlanner", "SheenProviders",
+                "SheenSecrets",
+                "SheenSimulator", "SheenWebhooks",
             ],
             swiftSettings: swiftSettings
         ),
@@ -136,7 +163,7 @@ let package = Package(
             name: "SheenCLI",
             dependencies: [
                 "SheenModel", "SheenCatalog", "SheenPlanner", "SheenEngine", "SheenStore", "SheenApplication",
-                "SheenSecrets", "SheenWebhooks", "SheenServer",
+                "SheenSecrets", "SheenWebhooks", "SheenServer", "SheenSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -158,6 +185,17 @@ let package = Package(
                 "SheenServer", "SheenApplication", "SheenCatalog", "SheenModel", "SheenSecrets", "SheenStore",
                 "SheenWebhooks", .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SheenProvidersTests",
+            dependencies: [
+                "SheenProviders", "SheenSimulator", "SheenEngine", "SheenModel", "SheenCatalog", "SheenPlanner",
+                "SheenApplication", "SheenStore", "SheenSecrets", "SheenServer", "SheenWebhooks", "SheenTestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"), .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"), "SheenAuth",
             ],
             swiftSettings: swiftSettings
         ),

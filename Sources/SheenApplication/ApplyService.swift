@@ -2,6 +2,7 @@ import Foundation
 import SheenEngine
 import SheenModel
 import SheenPlanner
+import SheenProviders
 import SheenSecrets
 
 /// The apply, resume and destroy use cases, for every entry point (a project, a recipe, a neutral DAG, a saved plan)
@@ -48,16 +49,19 @@ public struct ApplyService: Sendable {
         self.store = store
         self.catalog = catalog
         self.settings = settings
-        self.runners = runners ?? Self.builtInRunners(settings)
+        self.runners = runners ?? Self.builtInRunners(settings, catalog: catalog)
         self.clock = clock
         self.lockTTL = lockTTL
     }
 
-    /// The runners Sheen ships with: `sheen.data` for neutral DAGs. Provider adapters register here as they land.
-    public static func builtInRunners(_ settings: ApplySettings) -> RunnerRegistry {
+    /// The runners Sheen ships with: `sheen.data` for neutral DAGs, and the provider adapters for the catalog's
+    /// providers.
+    public static func builtInRunners(_ settings: ApplySettings, catalog: Catalog = Catalog()) -> RunnerRegistry {
         var runners = RunnerRegistry()
         runners.register(
             SheenDataRunner(latency: settings.stepLatency, ledgerPath: settings.dataLedgerPath), for: "sheen.data")
+        runners.register(WebhookReceiverRunner(), for: "recipe.webhook-receiver")
+        ProviderAdapters.register(into: &runners, catalog: catalog)
         return runners
     }
 
@@ -138,23 +142,38 @@ public struct ApplyService: Sendable {
                 guard let reference = ConnectionKey.of(node),
                     let connection = inEnvironment.first(where: { $0.reference == reference })
                 else { return .none }
-                return CredentialAccess {
-                    guard let service else { return Credentials(connection.fields) }
-                    do throws(ConnectionError) {
-                        var values = try await service.credentials(of: connection)
-                        // A token-based provider's adapter gets a live access token beside the credentials.
-                        let tokens = TokenService(connections: service)
-                        if tokens.usesTokens(connection.provider) {
-                            values["access_token"] = try await tokens.accessToken(for: connection)
-                        }
-                        return Credentials(values)
-                    } catch {
-                        throw StepFailure(.invalid, message: error.message.en + (error.hint.map { "; \($0.en)" } ?? ""))
-                    }
-                }
+                return Self.access(to: connection, through: service)
             },
             options: ExecutionOptions(parallelism: settings.parallelism, continueOnError: settings.continueOnError),
             events: events)
+    }
+
+    /// How a step reaches `connection`: its credentials (with a live access token for token-based providers), its
+    /// base URL override, and its store for secrets the provider issues.
+    static func access(to connection: Connection, through service: ConnectionService?) -> CredentialAccess {
+        guard let service else {
+            return CredentialAccess(baseURL: connection.baseURL) { Credentials(connection.fields) }
+        }
+        let save: @Sendable (String, String) async throws -> Void = { field, value in
+            do throws(ConnectionError) {
+                try await service.storeIssuedSecret(value, field: field, of: connection)
+            } catch {
+                throw StepFailure(.invalid, message: error.message.en)
+            }
+        }
+        return CredentialAccess(baseURL: connection.baseURL, save: save) {
+            do throws(ConnectionError) {
+                var values = try await service.credentials(of: connection)
+                // A token-based provider's adapter gets a live access token beside the credentials.
+                let tokens = TokenService(connections: service)
+                if tokens.usesTokens(connection.provider) {
+                    values["access_token"] = try await tokens.accessToken(for: connection)
+                }
+                return Credentials(values)
+            } catch {
+                throw StepFailure(.invalid, message: error.message.en + (error.hint.map { "; \($0.en)" } ?? ""))
+            }
+        }
     }
 
     /// The token buckets the manifests ask for in `environment`: account-wide limits keyed by provider id,

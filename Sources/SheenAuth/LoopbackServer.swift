@@ -1,27 +1,33 @@
 import Hummingbird
+import Logging
 import NIOCore
+import ServiceLifecycle
 
 /// Serves `router` on 127.0.0.1 and a port the system picks, and says which: the shape of every short-lived local
 /// server Sheen runs (the OAuth redirect listener, the simulators and test servers).
 public struct LoopbackServer: Sendable {
     public let port: Int
+    private let group: ServiceGroup
     private let task: Task<Void, any Error>
 
     /// Starts serving (on `host` and `port`; port 0 lets the system pick); returns once the port is bound.
     public static func start(
         _ router: Router<BasicRequestContext>, host: String = "127.0.0.1", port requested: Int = 0
     ) async throws(OAuthError) -> LoopbackServer {
+        var logger = Logger(label: "sheen.loopback")
+        logger.logLevel = .warning
         let (stream, continuation) = AsyncStream.makeStream(of: Int.self)
         let app = Application(
             router: router, configuration: .init(address: .hostname(host, port: requested)),
             onServerRunning: { channel in
                 continuation.yield(channel.localAddress?.port ?? 0)
                 continuation.finish()
-            })
+            }, logger: logger)
+        let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
         // A bind that fails ends the run without announcing a port: finishing the stream then reports it, not hangs.
         let task = Task {
             defer { continuation.finish() }
-            try await app.run()
+            try await group.run()
         }
         var port = 0
         for await value in stream { port = value }
@@ -29,10 +35,14 @@ public struct LoopbackServer: Sendable {
             task.cancel()
             throw .unreachable("the server could not listen on \(host):\(requested)")
         }
-        return LoopbackServer(port: port, task: task)
+        return LoopbackServer(port: port, group: group, task: task)
     }
 
-    public func stop() { task.cancel() }
+    /// Stops accepting and lets the requests in flight finish (a graceful shutdown, not a cancellation).
+    public func stop() {
+        let group = group
+        Task { await group.triggerGracefulShutdown() }
+    }
 
     /// Waits until the server stops (it was stopped, or failed).
     public func wait() async { _ = await task.result }

@@ -72,6 +72,23 @@ public struct ConnectionService: Sendable {
         return ConnectionDetails(connection: connection, secrets: records.map(SecretStatus.init))
     }
 
+    /// Seals a secret the provider issued (Stripe's webhook signing secret) into `field` of `connection`, through the
+    /// same staged write as a rotation, so a crash leaves either the old value or the new one.
+    public func storeIssuedSecret(
+        _ value: String, field: String, of connection: Connection
+    ) async throws(ConnectionError) {
+        struct Issued: CredentialReader {
+            let value: String
+            func environmentVariable(_ name: String) -> String? { value }
+            func contents(ofFile path: String) throws -> String { value }
+            func standardInput() throws -> String { value }
+            func prompt(_ label: String) -> String? { value }
+        }
+        _ = try await rotate(
+            project: connection.project, provider: connection.provider, alias: connection.alias,
+            environment: connection.environment, fields: [field: .environment("issued")], reader: Issued(value: value))
+    }
+
     /// The URL to register with `provider` for the connection `alias`: `base` + its receiver path, plus the
     /// connection's secret token for providers that sign nothing. `revealsSecret` says whether the URL is a secret.
     public func webhookURL(

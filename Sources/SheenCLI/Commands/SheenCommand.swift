@@ -30,7 +30,7 @@ public struct SheenCommand: AsyncParsableCommand {
             PlanCommand.self, ApplyCommand.self, ResumeCommand.self, DestroyCommand.self, StateCommand.self,
             GraphCommand.self, ValidateCommand.self, ProvidersCommand.self, RecipesCommand.self, InitCommand.self,
             ConnectCommand.self, ConnectionsCommand.self, KeysCommand.self, EnvCommand.self, WebhooksCommand.self,
-            ServeCommand.self, EventsCommand.self,
+            ServeCommand.self, EventsCommand.self, SandboxCommand.self,
         ]
     )
 

@@ -1,4 +1,5 @@
 import SheenModel
+import SheenSimulator
 
 /// Every sentence the command line prints of its own, in English and Arabic, one case per message.
 ///
@@ -68,6 +69,11 @@ enum CLIMessage {
     case replayed(Int)
     case dedupWindow
     case urlIsSecret
+    case badFaultPlan(String)
+    case sandboxFailed(Sandbox.StartError)
+    case sandboxRunning
+    case sandboxConnected(String, String)
+    case sandboxKept(String, sandbox: Bool)
     case purged(bodies: Int, rows: Int)
     case secretNotLiteral
     case secretUnavailable(String)
@@ -233,6 +239,32 @@ enum CLIMessage {
             t("give an event id or --dead", "حدّد رقم الحدث أو ‎--dead")
         case .replayed(let count):
             t("queued \(count) events again", "أعيدت جدولة \(count) من الأحداث")
+        case .badFaultPlan(let path):
+            t(
+                "'\(path)' is not a readable JSON fault plan (keys: rateLimited, serverErrors, holdAfterCommitMilliseconds, holdPathPrefix, latencyMilliseconds, errorRate, seed, duplicateWebhooks)",
+                "'\(path)' ليس خطة أعطال JSON مقروءة")
+        case .sandboxFailed(.unknownProvider(let id, let known)):
+            t(
+                "no simulator for '\(id)'; simulated: \(known.joined(separator: ", "))",
+                "لا يوجد محاكٍ لـ '\(id)'؛ المحاكاة متاحة لـ: \(known.joined(separator: "، "))")
+        case .sandboxFailed(.cannotListen(let provider, let port)):
+            t(
+                "the \(provider) simulator cannot listen on 127.0.0.1:\(port); pick another --port-base (0 picks free ports)",
+                "تعذر على محاكي \(provider) الاستماع على 127.0.0.1:\(port)؛ اختر ‎--port-base آخر")
+        case .sandboxFailed(.unreadableState(let provider, let file)):
+            t(
+                "the \(provider) simulator's state file '\(file)' cannot be read; move it away to start afresh",
+                "تعذرت قراءة ملف حالة محاكي \(provider) '\(file)'؛ انقله لتبدأ من جديد")
+        case .sandboxRunning:
+            t(
+                "simulators running; connect a project with 'sheen sandbox connect'; Ctrl-C stops them",
+                "المحاكيات تعمل؛ اربط مشروعًا بـ 'sheen sandbox connect'؛ ‏Ctrl-C يوقفها")
+        case .sandboxConnected(let reference, let url):
+            t("connected \(reference) (sandbox) → \(url)", "رُبط \(reference) (بيئة المحاكاة) ← \(url)")
+        case .sandboxKept(let reference, let sandbox):
+            t(
+                "kept \(reference): it already exists\(sandbox ? " (sandbox)" : "; remove it first to use the simulator")",
+                "أُبقي \(reference): موجود مسبقًا\(sandbox ? " (بيئة المحاكاة)" : "؛ احذفه أولًا لاستخدام المحاكي")")
         case .urlIsSecret:
             t(
                 "this URL carries the connection's secret token: paste it into the provider's dashboard only",

@@ -16,13 +16,25 @@ public struct Credentials: Sendable, CustomStringConvertible, CustomDebugStringC
     var allValues: [String] { Array(values.values) }
 }
 
-/// How a step reaches its connection's credentials: decrypted only when the adapter asks, only in memory. Every value
-/// handed out is remembered, so the executor can scrub it from whatever the step reports before it is journaled.
+/// How a step reaches its connection: its credentials, decrypted only when the adapter asks, only in memory; the base
+/// URL a sandbox connection points at instead of the provider's; and the connection's encrypted store for secrets the
+/// provider hands back (Stripe's webhook signing secret), which never reach the journal. Every value handed out or
+/// saved is remembered, so the executor can scrub it from whatever the step reports before it is journaled.
 public final class CredentialAccess: Sendable {
     private let load: @Sendable () async throws -> Credentials
+    private let store: (@Sendable (_ field: String, _ value: String) async throws -> Void)?
     private let handedOut = Mutex<[String]>([])
+    /// The connection's own base URL (a sandbox connection's simulator), which wins over the plan's.
+    public let baseURL: String?
 
-    public init(_ load: @escaping @Sendable () async throws -> Credentials) { self.load = load }
+    public init(
+        baseURL: String? = nil, save: (@Sendable (_ field: String, _ value: String) async throws -> Void)? = nil,
+        _ load: @escaping @Sendable () async throws -> Credentials
+    ) {
+        self.load = load
+        self.store = save
+        self.baseURL = baseURL
+    }
 
     /// A step with no connection: asking is a failure that says so.
     public static let none = CredentialAccess {
@@ -34,6 +46,16 @@ public final class CredentialAccess: Sendable {
         let credentials = try await load()
         handedOut.withLock { $0 += credentials.allValues }
         return credentials
+    }
+
+    /// Seals `value` into the connection's credential `field`, replacing what was there.
+    public func save(_ field: String, _ value: String) async throws {
+        handedOut.withLock { $0.append(value) }
+        guard let store else {
+            throw StepFailure(
+                .invalid, message: "this step's connection cannot store the \(field) the provider returned")
+        }
+        try await store(field, value)
     }
 
     /// Every value returned so far.

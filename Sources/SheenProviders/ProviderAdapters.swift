@@ -1,0 +1,9 @@
+import SheenEngine
+import SheenModel
+
+/// Every provider adapter Sheen ships, registered for the providers the catalog has.
+public enum ProviderAdapters {
+    public static func register(into runners: inout RunnerRegistry, catalog: Catalog) {
+        if let stripe = catalog.providers["stripe"] { StripeAdapter.register(into: &runners, manifest: stripe) }
+    }
+}

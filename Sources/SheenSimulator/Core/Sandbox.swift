@@ -1,0 +1,95 @@
+import Foundation
+import Hummingbird
+import SheenAuth
+
+/// The simulators `sheen sandbox` runs, each on its own loopback port (`portBase` + its index, so `sheen sandbox
+/// connect` knows where they are), with its state and ledger in `directory/<provider>.json`.
+public struct Sandbox: Sendable {
+    /// One simulated provider: how to build its routes, and the test credentials it accepts.
+    public struct Provider: Sendable {
+        public let id: String
+        public let credentials: [String: String]
+        let make: @Sendable (_ stateFile: String?, _ faults: Faults) throws -> Router<BasicRequestContext>
+    }
+
+    /// Every simulator, in port order (a new one is appended, so existing ports stay put).
+    public static let providers: [Provider] = [
+        Provider(
+            id: "stripe",
+            credentials: ["secret_key": StripeSimulator.secretKey, "publishable_key": StripeSimulator.publishableKey],
+            make: { file, faults in try StripeSimulator(stateFile: file, faults: faults).router() })
+    ]
+
+    public static let defaultPortBase = 4010
+
+    public static func provider(_ id: String) -> Provider? { providers.first { $0.id == id } }
+
+    /// The port `provider` listens on under `portBase`.
+    public static func port(of provider: String, portBase: Int) -> Int? {
+        providers.firstIndex { $0.id == provider }.map { portBase + $0 }
+    }
+
+    /// The state file of `provider` in `directory`.
+    public static func stateFile(of provider: String, in directory: String) -> String {
+        (directory as NSString).appendingPathComponent("\(provider).json")
+    }
+
+    /// A running simulator.
+    public struct Running: Sendable {
+        public let provider: String
+        public let baseURL: String
+        public let credentials: [String: String]
+        let server: LoopbackServer
+
+        public func stop() { server.stop() }
+        public func wait() async { await server.wait() }
+    }
+
+    public enum StartError: Error, Sendable, Hashable {
+        case unknownProvider(String, known: [String])
+        case cannotListen(provider: String, port: Int)
+        case unreadableState(provider: String, file: String)
+    }
+
+    /// Starts the simulators of `ids` (all when empty) on loopback; `portBase` 0 picks free ports.
+    public static func start(
+        _ ids: [String] = [], portBase: Int = defaultPortBase, directory: String?, faults: FaultPlan = FaultPlan()
+    ) async throws(StartError) -> [Running] {
+        let chosen = ids.isEmpty ? providers.map(\.id) : ids
+        var running: [Running] = []
+        for id in chosen {
+            guard let provider = provider(id), let index = providers.firstIndex(where: { $0.id == id }) else {
+                for started in running { started.stop() }
+                throw .unknownProvider(id, known: providers.map(\.id))
+            }
+            let file = directory.map { stateFile(of: id, in: $0) }
+            let router: Router<BasicRequestContext>
+            do {
+                router = try provider.make(file, Faults(faults))
+            } catch {
+                for started in running { started.stop() }
+                throw .unreadableState(provider: id, file: file ?? "")
+            }
+            let port = portBase == 0 ? 0 : portBase + index
+            let server: LoopbackServer
+            do {
+                server = try await LoopbackServer.start(router, port: port)
+            } catch {
+                for started in running { started.stop() }
+                throw .cannotListen(provider: id, port: port)
+            }
+            running.append(
+                Running(
+                    provider: id, baseURL: "http://127.0.0.1:\(server.port)", credentials: provider.credentials,
+                    server: server))
+        }
+        return running
+    }
+
+    /// What `provider`'s simulator recorded in `directory`, oldest first; empty when it never ran there.
+    public static func ledger(of provider: String, in directory: String) throws -> [LedgerEntry] {
+        struct Recorded: Decodable { var ledger: [LedgerEntry] }
+        guard let data = FileManager.default.contents(atPath: stateFile(of: provider, in: directory)) else { return [] }
+        return try JSONDecoder().decode(Recorded.self, from: data).ledger
+    }
+}

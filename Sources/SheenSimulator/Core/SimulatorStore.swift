@@ -1,0 +1,51 @@
+import Foundation
+
+/// A simulator's state: held in memory, written to its file (when it has one) after every change and before the
+/// change is answered, so a killed simulator restarts with every side effect it acknowledged or committed.
+public actor SimulatorStore<World: Codable & Sendable> {
+    public private(set) var world: World
+    let file: URL?
+
+    /// Loads `file` when it exists, else starts from `initial`.
+    public init(file: String?, initial: World) throws {
+        self.file = file.map { URL(fileURLWithPath: $0) }
+        if let url = self.file, let data = try? Data(contentsOf: url) {
+            world = try JSONDecoder().decode(World.self, from: data)
+        } else {
+            world = initial
+        }
+    }
+
+    /// Changes the world and persists it; what `change` returns is the answer to send.
+    public func mutate<T: Sendable>(_ change: (inout World) throws -> T) throws -> T {
+        var copy = world
+        let answer = try change(&copy)
+        if let file {
+            // Written beside, then renamed over: a reader (or a restart) never sees half a file.
+            try JSONEncoder().encode(copy).write(to: file, options: .atomic)
+        }
+        world = copy
+        return answer
+    }
+
+    public func read<T: Sendable>(_ body: (World) throws -> T) rethrows -> T { try body(world) }
+}
+
+/// One side effect a simulator performed, as tests and `sheen sandbox ledger` count them.
+public struct LedgerEntry: Codable, Sendable, Hashable {
+    public var sequence: Int
+    public var at: Date
+    /// `payment_intent.created`, `webhook_endpoint.deleted`, `webhook.delivered`, …
+    public var kind: String
+    public var id: String
+    /// The caller's idempotency key, when it sent one.
+    public var idempotencyKey: String?
+
+    public init(sequence: Int, at: Date, kind: String, id: String, idempotencyKey: String? = nil) {
+        self.sequence = sequence
+        self.at = at
+        self.kind = kind
+        self.id = id
+        self.idempotencyKey = idempotencyKey
+    }
+}

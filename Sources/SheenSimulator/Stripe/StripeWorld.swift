@@ -1,0 +1,116 @@
+// swift-format-ignore-file: AlwaysUseLowerCamelCase
+// Wire types spell fields as Stripe does.
+
+import Foundation
+
+/// Everything the Stripe simulator knows, as Stripe's own objects (field names as the API spells them).
+public struct StripeWorld: Codable, Sendable {
+    public struct Account: Codable, Sendable {
+        public var id: String
+        public var object = "account"
+        public var country: String
+        public var default_currency: String
+        public var charges_enabled = true
+
+        public init(id: String, country: String, default_currency: String) {
+            self.id = id
+            self.country = country
+            self.default_currency = default_currency
+        }
+    }
+
+    public struct WebhookEndpoint: Codable, Sendable {
+        public var id: String
+        public var object = "webhook_endpoint"
+        public var url: String
+        public var enabled_events: [String]
+        public var status = "enabled"
+        public var description: String?
+        public var metadata: [String: String]
+        public var created: Int
+        public var livemode = false
+        /// Returned only by the create call.
+        public var secret: String
+    }
+
+    public struct PaymentIntent: Codable, Sendable {
+        public struct PaymentError: Codable, Sendable {
+            public var type = "card_error"
+            public var code: String
+            public var decline_code: String?
+            public var message: String
+        }
+        public var id: String
+        public var object = "payment_intent"
+        public var amount: Int64
+        public var amount_received: Int64
+        public var currency: String
+        public var status: String
+        public var payment_method: String?
+        public var description: String?
+        public var metadata: [String: String]
+        public var created: Int
+        public var livemode = false
+        public var client_secret: String
+        public var last_payment_error: PaymentError?
+    }
+
+    /// A stored answer to an idempotent request (Stripe keeps them 24 hours).
+    public struct Replay: Codable, Sendable {
+        public var request: String
+        public var status: Int
+        public var body: Data
+        public var at: Date
+    }
+
+    public var account: Account
+    public var endpoints: [String: WebhookEndpoint] = [:]
+    public var intents: [String: PaymentIntent] = [:]
+    public var replays: [String: Replay] = [:]
+    public var ledger: [LedgerEntry] = []
+    public var counter = 0
+
+    public init(account: Account = Account(id: "acct_1SheenSimulator", country: "AE", default_currency: "aed")) {
+        self.account = account
+    }
+
+    /// A fresh id with Stripe's prefix for the kind.
+    mutating func newID(_ prefix: String) -> String {
+        counter += 1
+        return "\(prefix)_sim\(String(format: "%08d", counter))"
+    }
+
+    mutating func record(_ kind: String, _ id: String, key: String?, at date: Date) {
+        ledger.append(LedgerEntry(sequence: ledger.count + 1, at: date, kind: kind, id: id, idempotencyKey: key))
+    }
+}
+
+extension StripeWorld {
+    /// An endpoint as every call but its creation shows it: without the secret.
+    struct EndpointView: Encodable {
+        let endpoint: StripeWorld.WebhookEndpoint
+        init(_ endpoint: StripeWorld.WebhookEndpoint) { self.endpoint = endpoint }
+        enum Keys: String, CodingKey {
+            case id, object, url, enabled_events, status, description, metadata, created, livemode
+        }
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: Keys.self)
+            try container.encode(endpoint.id, forKey: .id)
+            try container.encode(endpoint.object, forKey: .object)
+            try container.encode(endpoint.url, forKey: .url)
+            try container.encode(endpoint.enabled_events, forKey: .enabled_events)
+            try container.encode(endpoint.status, forKey: .status)
+            try container.encode(endpoint.description, forKey: .description)
+            try container.encode(endpoint.metadata, forKey: .metadata)
+            try container.encode(endpoint.created, forKey: .created)
+            try container.encode(endpoint.livemode, forKey: .livemode)
+        }
+    }
+
+    struct ListView<Item: Encodable>: Encodable {
+        var object = "list"
+        var data: [Item]
+        var has_more: Bool
+        var url: String
+    }
+}
