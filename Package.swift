@@ -252,7 +252,7 @@ let package = Package(
             name: "SheenCLITests",
             dependencies: [
                 "sheen", "SheenCLI", "SheenCatalog", "SheenModel", "SheenStore", "SheenEngine", "SheenPlanner",
-                "SheenSecrets",
+                "SheenSecrets", "SheenSimulator", "SheenAuth",
             ],
             swiftSettings: swiftSettings
         ),

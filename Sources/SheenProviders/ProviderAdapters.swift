@@ -5,5 +5,6 @@ import SheenModel
 public enum ProviderAdapters {
     public static func register(into runners: inout RunnerRegistry, catalog: Catalog) {
         if let stripe = catalog.providers["stripe"] { StripeAdapter.register(into: &runners, manifest: stripe) }
+        if let tap = catalog.providers["tap"] { TapAdapter.register(into: &runners, manifest: tap) }
     }
 }

@@ -14,26 +14,27 @@ struct ApplyCommandTests {
     }
 
     @Test("applies, then finds nothing to do, lists and shows state, and destroys in reverse order")
-    func lifecycle() throws {
+    func lifecycle() async throws {
         let directory = try Self.workspace(chain: 3)
-        let first = try SheenBinary.run(
+        let first = try await SheenBinary.run(
             ["apply", "--dag", "dag.json", "--auto-approve"], in: directory, environment: ["CI": "1"])
         #expect(first.status == 0, "\(first.stdout)\(first.stderr)")
         #expect(first.stdout.contains("3 succeeded, 0 failed"))
-        let again = try SheenBinary.run(["apply", "--dag", "dag.json", "--auto-approve"], in: directory)
+        let again = try await SheenBinary.run(["apply", "--dag", "dag.json", "--auto-approve"], in: directory)
         #expect(again.stdout.contains("no changes: nothing to do"))
-        let plan = try SheenBinary.run(["plan", "--dag", "dag.json", "--detailed-exitcode"], in: directory)
+        let plan = try await SheenBinary.run(["plan", "--dag", "dag.json", "--detailed-exitcode"], in: directory)
         #expect(plan.status == 0, "plan diffs against the recorded state")
         #expect(plan.stdout.contains("3 steps: 3 noop"))
-        let list = try SheenBinary.run(["state", "list", "--dag", "dag.json"], in: directory)
+        let list = try await SheenBinary.run(["state", "list", "--dag", "dag.json"], in: directory)
         #expect(list.stdout.contains("n2    succeeded  1"))
-        let show = try SheenBinary.run(["state", "show", "n1", "--dag", "dag.json", "--json"], in: directory)
+        let show = try await SheenBinary.run(["state", "show", "n1", "--dag", "dag.json", "--json"], in: directory)
         let document = try #require(try JSONSerialization.jsonObject(with: Data(show.stdout.utf8)) as? [String: Any])
         #expect(
             (document["transitions"] as? [[String: Any]])?.compactMap { $0["status"] as? String } == [
                 "in-flight", "succeeded",
             ])
-        let destroy = try SheenBinary.run(["destroy", "--dag", "dag.json", "--auto-approve", "--json"], in: directory)
+        let destroy = try await SheenBinary.run(
+            ["destroy", "--dag", "dag.json", "--auto-approve", "--json"], in: directory)
         let deletions = destroy.stdout.split(separator: "\n").compactMap { line -> String? in
             guard let event = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
                 event["event"] as? String == "step_succeeded"
@@ -42,17 +43,18 @@ struct ApplyCommandTests {
         }
         #expect(deletions == ["n2", "n1", "n0"])
         #expect(
-            try SheenBinary.run(["state", "list", "--dag", "dag.json"], in: directory).stdout.contains(
+            try await SheenBinary.run(["state", "list", "--dag", "dag.json"], in: directory).stdout.contains(
                 "nothing recorded"))
     }
 
     @Test("a saved plan applies while the state is unchanged, and is refused once it has changed")
-    func savedPlan() throws {
+    func savedPlan() async throws {
         let directory = try Self.workspace(chain: 2)
-        #expect(try SheenBinary.run(["plan", "--dag", "dag.json", "--out", "plan.json"], in: directory).status == 0)
-        let applied = try SheenBinary.run(["apply", "--plan", "plan.json", "--auto-approve"], in: directory)
+        #expect(
+            try await SheenBinary.run(["plan", "--dag", "dag.json", "--out", "plan.json"], in: directory).status == 0)
+        let applied = try await SheenBinary.run(["apply", "--plan", "plan.json", "--auto-approve"], in: directory)
         #expect(applied.status == 0, "\(applied.stderr)")
-        let stale = try SheenBinary.run(["apply", "--plan", "plan.json", "--auto-approve"], in: directory)
+        let stale = try await SheenBinary.run(["apply", "--plan", "plan.json", "--auto-approve"], in: directory)
         #expect(stale.status == 1)
         #expect(stale.stderr.contains("changed since this plan was made"))
     }
@@ -67,7 +69,7 @@ struct ApplyCommandTests {
         process.environment = ProcessInfo.processInfo.environment.merging(["CI": "1"]) { _, new in new }
         let output = Pipe()
         process.standardOutput = output
-        try process.run()
+        try await process.run()
         // Interrupt once steps are running, however slow the machine is to start.
         var text = SheenBinary.read(output, until: "[2/")
         kill(process.processIdentifier, SIGINT)
@@ -75,9 +77,10 @@ struct ApplyCommandTests {
         process.waitUntilExit()
         #expect(process.terminationReason == .exit && process.terminationStatus == 1)
         #expect(text.contains("interrupted: the journal is consistent; run 'sheen resume' to finish"))
-        let resumed = try SheenBinary.run(["resume", "--dag", "dag.json"], in: directory, environment: ["CI": "1"])
+        let resumed = try await SheenBinary.run(
+            ["resume", "--dag", "dag.json"], in: directory, environment: ["CI": "1"])
         #expect(resumed.status == 0)
-        let list = try SheenBinary.run(["state", "list", "--dag", "dag.json", "--json"], in: directory)
+        let list = try await SheenBinary.run(["state", "list", "--dag", "dag.json", "--json"], in: directory)
         let document = try #require(try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [String: Any])
         let statuses = (document["steps"] as? [[String: Any]])?.compactMap { $0["status"] as? String } ?? []
         #expect(statuses.count == 40 && statuses.allSatisfy { $0 == "succeeded" })
@@ -86,12 +89,12 @@ struct ApplyCommandTests {
     @Test(
         "apply refuses to proceed without a terminal unless --auto-approve, and a recipe step without an adapter fails clearly"
     )
-    func guards() throws {
+    func guards() async throws {
         let directory = try Self.workspace(chain: 1)
-        let unattended = try SheenBinary.run(["apply", "--dag", "dag.json"], in: directory)
+        let unattended = try await SheenBinary.run(["apply", "--dag", "dag.json"], in: directory)
         #expect(unattended.status == 2)
         #expect(unattended.stderr.contains("--auto-approve"))
-        let recipe = try SheenBinary.run(
+        let recipe = try await SheenBinary.run(
             ["apply", "--recipe", "saas-mena", "--market", "SA", "--auto-approve"], in: directory,
             environment: ["CI": "1"])
         #expect(recipe.status == 1)
@@ -100,12 +103,12 @@ struct ApplyCommandTests {
 
     @Test(
         "after an apply stopped by a failed check, the next plan runs the skipped steps, as creates with their reason")
-    func skippedStepsReplan() throws {
+    func skippedStepsReplan() async throws {
         let directory = try SheenBinary.temporaryDirectory()
-        #expect(try SheenBinary.run(["init", "arabic-ecommerce", "--market", "SA"], in: directory).status == 0)
-        let apply = try SheenBinary.run(["apply", "--auto-approve"], in: directory, environment: ["CI": "1"])
+        #expect(try await SheenBinary.run(["init", "arabic-ecommerce", "--market", "SA"], in: directory).status == 0)
+        let apply = try await SheenBinary.run(["apply", "--auto-approve"], in: directory, environment: ["CI": "1"])
         #expect(apply.status == 1, "the credential checks have no adapter yet: \(apply.stdout)")
-        let plan = try SheenBinary.run(["plan", "--json"], in: directory)
+        let plan = try await SheenBinary.run(["plan", "--json"], in: directory)
         #expect(plan.status == 0, "\(plan.stderr)")
         let document = try #require(try JSONSerialization.jsonObject(with: Data(plan.stdout.utf8)) as? [String: Any])
         let steps = (document["nodes"] as? [[String: Any]] ?? []).filter { $0["role"] as? String == "step" }
@@ -116,42 +119,44 @@ struct ApplyCommandTests {
             #expect(["skipped-previously", "failed-previously"].contains(step["action_reason"] as? String ?? ""))
         }
         #expect(steps.count { $0["action_reason"] as? String == "skipped-previously" } > steps.count / 2)
-        let text = try SheenBinary.run(["plan"], in: directory)
+        let text = try await SheenBinary.run(["plan"], in: directory)
         #expect(!text.stdout.contains("noop"))
     }
 
     @Test("state list and show work without a project file, over every recorded scope")
-    func stateWithoutProject() throws {
+    func stateWithoutProject() async throws {
         let directory = try Self.workspace(chain: 2)
         try "{\"nodes\":[{\"id\":\"m0\",\"deps\":[]}]}".write(
             to: directory.appendingPathComponent("other.json"), atomically: true, encoding: .utf8)
-        let empty = try SheenBinary.run(["state", "list"], in: directory)
+        let empty = try await SheenBinary.run(["state", "list"], in: directory)
         #expect(empty.status == 0 && empty.stdout.contains("no state file"), "\(empty.stdout)\(empty.stderr)")
         #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent(".sheen").path))
         for dag in ["dag.json", "other.json"] {
-            #expect(try SheenBinary.run(["apply", "--dag", dag, "--auto-approve"], in: directory).status == 0)
+            #expect(try await SheenBinary.run(["apply", "--dag", dag, "--auto-approve"], in: directory).status == 0)
         }
-        let list = try SheenBinary.run(["state", "list"], in: directory)
+        let list = try await SheenBinary.run(["state", "list"], in: directory)
         #expect(list.status == 0, "\(list.stderr)")
         #expect(list.stdout.contains("dag/dev") && list.stdout.contains("other/dev"))
         #expect(list.stdout.contains("n1") && list.stdout.contains("m0"))
-        let json = try SheenBinary.run(["state", "list", "--json"], in: directory)
+        let json = try await SheenBinary.run(["state", "list", "--json"], in: directory)
         let document = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
         #expect(
             (document["scopes"] as? [[String: Any]])?.compactMap { $0["scope"] as? String } == ["dag/dev", "other/dev"])
         // A DAG applied to another environment is journaled and listed there.
         #expect(
-            try SheenBinary.run(["apply", "--dag", "other.json", "--env", "prod", "--auto-approve"], in: directory)
-                .status == 0)
-        let prod = try SheenBinary.run(["state", "list", "--dag", "other.json", "--env", "prod"], in: directory)
+            try await SheenBinary.run(
+                ["apply", "--dag", "other.json", "--env", "prod", "--auto-approve"], in: directory
+            )
+            .status == 0)
+        let prod = try await SheenBinary.run(["state", "list", "--dag", "other.json", "--env", "prod"], in: directory)
         #expect(prod.stdout.contains("m0"), "\(prod.stdout)")
-        let narrowed = try SheenBinary.run(["state", "list", "--dag", "other.json"], in: directory)
+        let narrowed = try await SheenBinary.run(["state", "list", "--dag", "other.json"], in: directory)
         #expect(narrowed.stdout.contains("m0") && !narrowed.stdout.contains("n1"))
-        let show = try SheenBinary.run(["state", "show", "n1"], in: directory)
+        let show = try await SheenBinary.run(["state", "show", "n1"], in: directory)
         #expect(show.status == 0 && show.stdout.contains("status: succeeded"), "\(show.stderr)")
-        let ambiguous = try SheenBinary.run(["state", "show", "m0"], in: directory)
+        let ambiguous = try await SheenBinary.run(["state", "show", "m0"], in: directory)
         #expect(ambiguous.status == 2 && ambiguous.stderr.contains("'other/dev', 'other/prod'"), "\(ambiguous.stderr)")
-        let unknown = try SheenBinary.run(["state", "show", "n9"], in: directory)
+        let unknown = try await SheenBinary.run(["state", "show", "n9"], in: directory)
         #expect(unknown.status == 2 && unknown.stderr.contains("n0"), "suggests recorded steps: \(unknown.stderr)")
     }
 }

@@ -28,7 +28,7 @@ struct CrashRecoveryTests {
         var environment: [String: String] { ["SHEEN_DATA_LEDGER": ledger.path, "CI": "1"] }
 
         /// Starts `sheen` with `arguments` in the workspace without waiting for it.
-        func start(_ arguments: [String], output: Pipe? = nil) throws -> Process {
+        func start(_ arguments: [String], output: Pipe? = nil) async throws -> Process {
             let process = Process()
             process.executableURL = SheenBinary.url
             process.arguments = arguments
@@ -36,7 +36,7 @@ struct CrashRecoveryTests {
             process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
             process.standardOutput = output ?? FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
-            try process.run()
+            try await process.run()
             return process
         }
 
@@ -94,7 +94,7 @@ struct CrashRecoveryTests {
         for variable in ["SHEEN_CRASH_BEFORE_JOURNAL_WRITE", "SHEEN_CRASH_AFTER_JOURNAL_WRITE"] {
             for write in 1...20 {
                 let workspace = try Workspace(nodes: Self.tenSteps)
-                let crashed = try SheenBinary.run(
+                let crashed = try await SheenBinary.run(
                     ["apply", "--dag", "dag.json", "--auto-approve", "--parallelism", "3"], in: workspace.directory,
                     environment: workspace.environment.merging([variable: String(write)]) { _, new in new })
                 // Killed just before write N leaves at most N-1 entries; just after it, at least that write. (Numbers
@@ -104,7 +104,7 @@ struct CrashRecoveryTests {
                     (crashed.reason, crashed.status, nil), steps: ids.count,
                     transitions: variable.contains("BEFORE") ? 0...(write - 1) : 1...20,
                     context: "\(variable)=\(write)")
-                let resumed = try SheenBinary.run(
+                let resumed = try await SheenBinary.run(
                     ["resume", "--dag", "dag.json"], in: workspace.directory, environment: workspace.environment)
                 #expect(resumed.status == 0, "\(variable)=\(write): \(resumed.stdout)\(resumed.stderr)")
                 try await workspace.verify(ids, context: "\(variable)=\(write)")
@@ -124,7 +124,7 @@ struct CrashRecoveryTests {
             // 20 ms each (five dependent levels, two rounds each at parallelism 6) could have finished.
             let delay = Double.random(in: 0...0.15, using: &generator)
             let output = Pipe()
-            let process = try workspace.start(
+            let process = try await workspace.start(
                 [
                     "apply", "--dag", "dag.json", "--auto-approve", "--parallelism", "6", "--step-latency-ms", "20",
                 ], output: output)
@@ -135,7 +135,7 @@ struct CrashRecoveryTests {
             try await workspace.verifyInterrupted(
                 (process.terminationReason, process.terminationStatus, process.processIdentifier), steps: ids.count,
                 transitions: 0...(2 * ids.count), context: "run \(run) (kill \(delay) s in)")
-            let resumed = try SheenBinary.run(
+            let resumed = try await SheenBinary.run(
                 ["resume", "--dag", "dag.json"], in: workspace.directory, environment: workspace.environment)
             #expect(resumed.status == 0, "run \(run) (kill after \(delay) s): \(resumed.stdout)\(resumed.stderr)")
             try await workspace.verify(ids, context: "run \(run), kill after \(delay) s")
@@ -148,11 +148,11 @@ struct CrashRecoveryTests {
         for index in 0..<30 { nodes.append(("n\(index)", index == 0 ? [] : ["n\(index - 1)"])) }
         let workspace = try Workspace(nodes: nodes)
         let output = Pipe()
-        let first = try workspace.start(
+        let first = try await workspace.start(
             ["apply", "--dag", "dag.json", "--auto-approve", "--step-latency-ms", "50"], output: output)
         // The first run holds the lock once it reports progress.
         _ = SheenBinary.read(output, until: "[1/")
-        let second = try SheenBinary.run(
+        let second = try await SheenBinary.run(
             ["apply", "--dag", "dag.json", "--auto-approve"], in: workspace.directory,
             environment: workspace.environment)
         #expect(second.status == 1)

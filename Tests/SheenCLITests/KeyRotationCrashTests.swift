@@ -51,7 +51,7 @@ struct KeyRotationCrashTests {
         process.environment = environment
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
-        try process.run()
+        try await process.run()
         var mixed = false
         for _ in 0..<2_000 {
             let usage = try await store.keyUsage()
@@ -69,7 +69,7 @@ struct KeyRotationCrashTests {
         #expect(between.count == 2 && between.values.reduce(0, +) == 10_000)
 
         // then rerunning it finishes the same rotation, and every credential still opens.
-        let rerun = try SheenBinary.run(
+        let rerun = try await SheenBinary.run(
             ["keys", "rotate", "--state", statePath, "--json"], in: directory, environment: ["SHEEN_KEYRING": keyring])
         #expect(rerun.status == 0, "\(rerun.stderr)")
         #expect(rerun.stdout.contains(#""new_key" : false"#))
@@ -88,11 +88,11 @@ struct KeyRotationCrashTests {
         }
         #expect(opened == 10_000)
         // The old key now wraps nothing and can be retired; the current one cannot.
-        let retire = try SheenBinary.run(
+        let retire = try await SheenBinary.run(
             ["keys", "retire", original, "--state", statePath], in: directory, environment: ["SHEEN_KEYRING": keyring])
         #expect(retire.status == 0, "\(retire.stderr)")
         let current = try #require(after.keys.first)
-        let refused = try SheenBinary.run(
+        let refused = try await SheenBinary.run(
             ["keys", "retire", current, "--state", statePath], in: directory, environment: ["SHEEN_KEYRING": keyring])
         #expect(refused.status == 1 && refused.stderr.contains("current key"))
     }

@@ -1,7 +1,9 @@
 import Foundation
+import SheenAuth
 import SheenCatalog
 import SheenModel
 import SheenSecrets
+import SheenSimulator
 import Testing
 
 /// The canary: a secret in every secret credential field of every manifest, carried through connect, plan,
@@ -45,18 +47,21 @@ struct SecretCanaryTests {
     }
 
     @Test("a canary in every secret field never appears in output or in any file under .sheen/")
-    func canary() throws {
+    func canary() async throws {
+        // Tap's adapter really calls out, to a simulator here, so the canary travels in HTTP headers too.
+        let tap = try await LoopbackServer.start(try TapSimulator().router())
+        defer { tap.stop() }
         let directory = try SheenBinary.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let environment = ["SHEEN_KEYRING": directory.appendingPathComponent("keys/keyring.json").path]
         var outputs: [String] = []
-        func sheen(_ arguments: [String], _ extra: [String: String] = [:]) throws -> SheenBinary.Output {
-            let output = try SheenBinary.run(
+        func sheen(_ arguments: [String], _ extra: [String: String] = [:]) async throws -> SheenBinary.Output {
+            let output = try await SheenBinary.run(
                 arguments, in: directory, environment: environment.merging(extra) { _, new in new })
             outputs.append(output.stdout + output.stderr)
             return output
         }
-        #expect(try sheen(["init", "arabic-ecommerce", "--market", "SA"]).status == 0)
+        #expect(try await sheen(["init", "arabic-ecommerce", "--market", "SA"]).status == 0)
 
         let catalog = CatalogLoader(displayBase: SheenBinary.repository.path).load(
             catalogAt: SheenBinary.repository.path
@@ -64,6 +69,7 @@ struct SecretCanaryTests {
         var canaries: [String] = []
         for provider in catalog.sortedProviders {
             var arguments = ["connect", provider.id, "--env", "dev"]
+            if provider.id == "tap" { arguments += ["--sandbox", "--base-url", "http://127.0.0.1:\(tap.port)"] }
             var variables: [String: String] = [:]
             for field in provider.auth.credentials {
                 let value = try Self.value(for: field, provider: provider.id)
@@ -76,16 +82,16 @@ struct SecretCanaryTests {
                     arguments += ["--field", "\(field.name)=\(value)"]
                 }
             }
-            let connected = try sheen(arguments, variables)
+            let connected = try await sheen(arguments, variables)
             #expect(connected.status == 0, "\(provider.id): \(connected.stderr)")
             // Errors on the way: the same connection again, and a rotation to a value the pattern refuses.
-            _ = try sheen(arguments, variables)
+            _ = try await sheen(arguments, variables)
         }
         #expect(canaries.count >= 25)
-        _ = try sheen(
+        _ = try await sheen(
             ["connections", "rotate", "tap", "--env", "dev", "--field", "secret_key=@env:BAD"],
             ["BAD": "live_\(Self.marker)"])
-        _ = try sheen([
+        _ = try await sheen([
             "connect", "stripe", "--env", "prod", "--alias", "x", "--field", "secret_key=sk_live_\(Self.marker)",
         ])
 
@@ -98,14 +104,14 @@ struct SecretCanaryTests {
             ["env", "export", "--format", "shell"], ["env", "example"], ["keys", "status"], ["keys", "rotate"],
             ["plan", "--lang", "ar"],
         ] {
-            _ = try sheen(command)
+            _ = try await sheen(command)
         }
         // The credential checks decrypted the real connections and passed for every provider the plan uses.
-        let applied = try sheen(["apply", "--auto-approve"]).stdout
+        let applied = try await sheen(["apply", "--auto-approve"]).stdout
         #expect(applied.contains("✓ preflight.tap.credentials"))
         #expect(!applied.contains("✗ preflight."), "a credential check failed: \(applied)")
         // The search is not vacuous: asked for, the secrets do come out, and would have been caught.
-        let revealed = try SheenBinary.run(
+        let revealed = try await SheenBinary.run(
             ["env", "export", "--include-secrets"], in: directory, environment: environment)
         #expect(revealed.stdout.contains(Self.marker))
 

@@ -15,7 +15,7 @@ struct ServeCrashTests {
         var count: Int { ids.withLock { $0.count } }
     }
 
-    static func start(in directory: URL, environment: [String: String]) throws -> (Process, Int) {
+    static func start(in directory: URL, environment: [String: String]) async throws -> (Process, Int) {
         let process = Process()
         process.executableURL = SheenBinary.url
         process.arguments = ["serve", "--port", "0"]
@@ -27,7 +27,7 @@ struct ServeCrashTests {
         let out = Pipe()
         process.standardOutput = out
         process.standardError = FileHandle.nullDevice
-        try process.run()
+        try await process.run()
         let text = SheenBinary.read(out, until: "/v1/webhooks/")
         let port = text.components(separatedBy: "127.0.0.1:").dropFirst().first.flatMap {
             Int($0.prefix { $0.isNumber })
@@ -44,14 +44,14 @@ struct ServeCrashTests {
             "SHEEN_KEYRING": directory.appendingPathComponent("keys/keyring.json").path, "KEY": "sk_test_crash",
             "HOOK": secret,
         ]
-        #expect(try SheenBinary.run(["init", "global-saas", "--market", "AE"], in: directory).status == 0)
-        let connected = try SheenBinary.run(
+        #expect(try await SheenBinary.run(["init", "global-saas", "--market", "AE"], in: directory).status == 0)
+        let connected = try await SheenBinary.run(
             [
                 "connect", "stripe", "--env", "dev", "--field", "secret_key=@env:KEY", "--field",
                 "publishable_key=pk_test_1", "--field", "webhook_secret=@env:HOOK",
             ], in: directory, environment: environment)
         #expect(connected.status == 0, "\(connected.stderr)")
-        let (server, port) = try Self.start(in: directory, environment: environment)
+        let (server, port) = try await Self.start(in: directory, environment: environment)
         let acked = Acked()
         let verifier = WebhookVerifier()
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -86,7 +86,7 @@ struct ServeCrashTests {
         #expect(acknowledged.count >= 300 && acknowledged.count < 3_200, "the kill must land mid-burst")
 
         // Started again, it serves; and every delivery it ever acknowledged is in the store.
-        let (again, _) = try Self.start(in: directory, environment: environment)
+        let (again, _) = try await Self.start(in: directory, environment: environment)
         again.interrupt()
         // It stops on SIGINT; should it not, the test fails rather than hangs.
         let deadline = Date().addingTimeInterval(20)

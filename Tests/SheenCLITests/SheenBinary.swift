@@ -22,7 +22,20 @@ struct SheenBinary {
     static let repository = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
+    /// Runs `sheen` on a thread of its own and awaits it: a test blocked in `waitUntilExit` on one of the few
+    /// cooperative threads would starve the in-process servers other tests run at the same time.
     static func run(
+        _ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]
+    ) async throws -> Output {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(
+                    with: Result { try runBlocking(arguments, in: directory, environment: environment) })
+            }
+        }
+    }
+
+    static func runBlocking(
         _ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]
     ) throws -> Output {
         let process = Process()

@@ -16,6 +16,9 @@ public struct StepFailure: Error, Sendable, Hashable, CustomStringConvertible {
         case unsupported
         /// Anything else the adapter reports as final.
         case invalid
+        /// The step waits on a person or a provider (a 3-D Secure or BNPL redirect, a template review) beyond its
+        /// polling budget; `next` says what to do. The run goes on without it; the next run observes it again.
+        case waiting(next: String)
     }
 
     public var kind: Kind
@@ -32,7 +35,7 @@ public struct StepFailure: Error, Sendable, Hashable, CustomStringConvertible {
         switch kind {
         case .network, .timeout, .circuitOpen: true
         case .http(let status, _): status == 408 || status == 409 || status == 429 || (500...599).contains(status)
-        case .unsupported, .invalid: false
+        case .unsupported, .invalid, .waiting: false
         }
     }
 
@@ -41,7 +44,7 @@ public struct StepFailure: Error, Sendable, Hashable, CustomStringConvertible {
         switch kind {
         case .network, .timeout: true
         case .http(let status, _): status == 429 || (500...599).contains(status)
-        case .circuitOpen, .unsupported, .invalid: false
+        case .circuitOpen, .unsupported, .invalid, .waiting: false
         }
     }
 
@@ -54,8 +57,12 @@ public struct StepFailure: Error, Sendable, Hashable, CustomStringConvertible {
         case .circuitOpen: "circuit-open"
         case .unsupported: "unsupported"
         case .invalid: "invalid"
+        case .waiting: Self.waitingClass
         }
     }
+
+    /// The journal's error class of a step that waits.
+    public static let waitingClass = "waiting"
 
     public var description: String { "\(errorClass): \(message)" }
 
@@ -67,6 +74,7 @@ public struct StepFailure: Error, Sendable, Hashable, CustomStringConvertible {
         case .http(let status, _) where (400...499).contains(status):
             "the provider rejected the request; fix the input and run 'sheen apply' again"
         case .unsupported: "this step kind has no adapter yet"
+        case .waiting(let next): "\(next); then run 'sheen apply' (or 'sheen resume') to pick it up"
         default: nil
         }
     }

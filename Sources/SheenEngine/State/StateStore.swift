@@ -62,7 +62,9 @@ public struct StepState: Sendable, Hashable {
     }
 
     public var record: StepRecord {
-        StepRecord(stepID: stepID, kind: kind, inputHash: inputHash, status: status, created: created)
+        StepRecord(
+            stepID: stepID, kind: kind, inputHash: inputHash, status: status, created: created,
+            waiting: status == .failed && errorClass == StepFailure.waitingClass)
     }
 }
 

@@ -203,6 +203,8 @@ public enum ActionReason: String, Sendable, Hashable, Codable, CaseIterable {
     case inputsChanged = "inputs-changed"
     case kindChanged = "kind-changed"
     case failedPreviously = "failed-previously"
+    /// It stopped to wait on a person or a provider; it is observed first, so a finished redirect or review completes it.
+    case waiting
     /// Its last record is `skipped` (a dependency failed) or `pending`: it never ran in its current form.
     case skippedPreviously = "skipped-previously"
     case interrupted

@@ -227,7 +227,7 @@ public struct PlanBuilder: Sendable {
                 if record.kind != node.kind {
                     (action, reason) = (.replace, .kindChanged)
                 } else if record.status == .failed {
-                    (action, reason) = (converge, .failedPreviously)
+                    (action, reason) = (converge, record.waiting ? .waiting : .failedPreviously)
                 } else if record.status == .inFlight {
                     (action, reason) = (converge, .interrupted)
                 } else if record.status == .skipped || record.status == .pending {

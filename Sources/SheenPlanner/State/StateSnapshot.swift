@@ -16,13 +16,19 @@ public struct StepRecord: Sendable, Hashable, Codable {
     public var status: Status
     /// Whether the step ever succeeded: a resource may exist at the provider even if the latest status is a failure.
     public var created: Bool
+    /// The step stopped to wait on a person or a provider (a redirect to complete, a review): the next run observes
+    /// it again rather than repeating it.
+    public var waiting: Bool
 
-    public init(stepID: String, kind: String, inputHash: String, status: Status, created: Bool? = nil) {
+    public init(
+        stepID: String, kind: String, inputHash: String, status: Status, created: Bool? = nil, waiting: Bool = false
+    ) {
         self.stepID = stepID
         self.kind = kind
         self.inputHash = inputHash
         self.status = status
         self.created = created ?? (status == .succeeded)
+        self.waiting = waiting
     }
 }
 

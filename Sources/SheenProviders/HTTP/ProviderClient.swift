@@ -35,7 +35,7 @@ public struct ProviderClient: Sendable {
 
     public init(
         provider: String, base: String, authorization: Authorization, idempotencyHeader: String? = nil,
-        timeout: TimeAmount = .seconds(30), http: HTTPClient = .shared, readError: @escaping ErrorReader
+        timeout: TimeAmount = .seconds(30), http: HTTPClient = ProviderClient.http, readError: @escaping ErrorReader
     ) {
         self.provider = provider
         self.base = base.hasSuffix("/") ? String(base.dropLast()) : base
@@ -102,6 +102,16 @@ public struct ProviderClient: Sendable {
         }
         return response
     }
+
+    /// One client for every provider call, for the life of the process. A refused connection or an unknown host
+    /// fails at once instead of being retried inside the client until the request's deadline: the engine's own
+    /// retries, with backoff and the circuit breaker, decide what happens next.
+    public static let http: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.timeout.connect = .seconds(10)
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }()
 
     static func describe(_ error: any Error) -> String {
         if let error = error as? HTTPClientError { return "\(error)" }

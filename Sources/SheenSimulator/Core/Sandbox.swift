@@ -17,7 +17,10 @@ public struct Sandbox: Sendable {
         Provider(
             id: "stripe",
             credentials: ["secret_key": StripeSimulator.secretKey, "publishable_key": StripeSimulator.publishableKey],
-            make: { file, faults in try StripeSimulator(stateFile: file, faults: faults).router() })
+            make: { file, faults in try StripeSimulator(stateFile: file, faults: faults).router() }),
+        Provider(
+            id: "tap", credentials: ["secret_key": TapSimulator.secretKey, "public_key": TapSimulator.publishableKey],
+            make: { file, faults in try TapSimulator(stateFile: file, faults: faults).router() }),
     ]
 
     public static let defaultPortBase = 4010

@@ -259,10 +259,7 @@ public struct StripeSimulator: Sendable {
         _ request: Request, form: [(String, String)], mutates: Bool = false,
         _ operation: @Sendable (inout StripeWorld, Date) throws -> (Int, Data)
     ) async -> Response {
-        requests.increment()
-        let plan = faults.plan
-        if plan.latencyMilliseconds > 0 { try? await Task.sleep(for: .milliseconds(plan.latencyMilliseconds)) }
-        switch faults.next() {
+        switch await SimulatorHTTP.prelude(faults, requests) {
         case .rateLimited: return Self.failure(StripeError.rateLimited)
         case .serverError:
             var response = Self.failure(StripeError.serverError)
@@ -270,8 +267,7 @@ public struct StripeSimulator: Sendable {
             return response
         case nil: break
         }
-        let authorization = request.headers[.authorization] ?? ""
-        guard authorization.hasPrefix("Bearer ") else {
+        guard let key = SimulatorHTTP.bearer(request) else {
             return Self.failure(
                 StripeError(
                     status: 401, type: "invalid_request_error", code: nil,
@@ -279,7 +275,6 @@ public struct StripeSimulator: Sendable {
                         "You did not provide an API key. You need to provide your API key in the Authorization header, using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY')."
                 ))
         }
-        let key = String(authorization.dropFirst(7))
         guard key.hasPrefix("sk_test_") || key.hasPrefix("rk_test_"), key.count >= 16 else {
             return Self.failure(StripeError.invalidKey(key))
         }
@@ -376,40 +371,19 @@ public struct StripeSimulator: Sendable {
         try encoded(StripeWorld.ListView(data: items, has_more: more, url: url))
     }
 
-    static func encoded(_ value: some Encodable) throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return try encoder.encode(value)
-    }
+    static func encoded(_ value: some Encodable) throws -> Data { try SimulatorHTTP.encoded(value) }
 
-    static func json(_ object: [String: any Sendable]) throws -> Data {
-        try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
-    }
+    static func json(_ object: [String: any Sendable]) throws -> Data { try SimulatorHTTP.json(object) }
 
     static func errorData(_ error: StripeError) -> Data { (try? json(error.body)) ?? Data("{}".utf8) }
 
     static func failure(_ error: StripeError) -> Response { response(error.status, errorData(error)) }
 
-    static func response(_ status: Int, _ body: Data) -> Response {
-        Response(
-            status: .init(code: status), headers: [.contentType: "application/json"],
-            body: .init(byteBuffer: ByteBuffer(bytes: body)))
-    }
+    static func response(_ status: Int, _ body: Data) -> Response { SimulatorHTTP.response(status, body) }
 
     static func form(_ request: Request) async -> [(String, String)] {
-        var request = request
-        guard let buffer = try? await request.collectBody(upTo: 1 << 20) else { return [] }
-        return FormText.decode(String(buffer: buffer))
+        FormText.decode(String(decoding: await SimulatorHTTP.body(request), as: UTF8.self))
     }
 
-    static func randomToken() -> String {
-        var generator = SystemRandomNumberGenerator()
-        let alphabet = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
-        return String((0..<32).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &generator)] })
-    }
-}
-
-extension HTTPFields {
-    /// The caller's `Idempotency-Key`, if it sent one.
-    var idempotencyKey: String? { HTTPField.Name("Idempotency-Key").flatMap { self[$0] } }
+    static func randomToken() -> String { SimulatorHTTP.token() }
 }

@@ -1,0 +1,190 @@
+import Foundation
+import Hummingbird
+import NIOCore
+import SheenModel
+import SheenWebhooks
+
+/// A local Tap (test mode): `POST /v2/charges`, `GET /v2/charges/{id}`, `POST /v2/charges/list`. A charge starts
+/// INITIATED with a `transaction.url` to pay at; in test mode the simulator completes it by itself after
+/// `completeAfter` (or at once when the URL is opened), then posts the charge to `post.url` signed with `hashstring`.
+/// A repeated `reference.idempotent` answers the charge it first made.
+public struct TapSimulator: Sendable {
+    public static let secretKey = "sk_test_sheenTapSimulator000000"
+    public static let publishableKey = "pk_test_sheenTapSimulator000000"
+
+    public let store: SimulatorStore<TapWorld>
+    public let faults: Faults
+    public let requests = RequestCounter()
+    public let dispatcher: WebhookDispatcher
+    public let completeAfter: Duration
+    public let now: @Sendable () -> Date
+
+    /// The sources a charge may name (research/providers.md §2), besides `tok_…` and `auth_…` ids.
+    static let sources: Set<String> = [
+        "src_all", "src_card", "src_kw.knet", "src_sa.mada", "src_bh.benefit", "src_benefitpay", "src_qa.qpay",
+        "src_om.omannet", "src_omannet", "src_eg.fawry", "src_sa.stcpay", "src_apple_pay", "src_google_pay",
+    ]
+
+    public init(
+        stateFile: String? = nil, faults: Faults = Faults(), dispatcher: WebhookDispatcher = WebhookDispatcher(),
+        completeAfter: Duration = .milliseconds(150), now: @escaping @Sendable () -> Date = { Date() }
+    ) throws {
+        store = try SimulatorStore(file: stateFile, initial: TapWorld())
+        self.faults = faults
+        self.dispatcher = dispatcher
+        self.completeAfter = completeAfter
+        self.now = now
+    }
+
+    public func router() -> Router<BasicRequestContext> {
+        let router = Router()
+        router.post("v2/charges") { request, _ in
+            let body = await SimulatorHTTP.body(request)
+            let host = request.head.authority ?? "127.0.0.1"
+            return await handle(request) { key in try await create(body, key: key, host: host) }
+        }
+        router.get("v2/charges/:id") { request, context in
+            let id = context.parameters.get("id") ?? ""
+            return await handle(request) { _ in
+                try await completeDue()
+                guard let charge = await store.read({ $0.charges[id] }) else { throw TapError.notFound(id) }
+                return (200, try SimulatorHTTP.encoded(charge))
+            }
+        }
+        router.post("v2/charges/list") { request, _ in
+            let body = await SimulatorHTTP.body(request)
+            return await handle(request) { _ in
+                try await completeDue()
+                let object = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] ?? [:]
+                let limit = min(50, max(1, Int("\(object["limit"] ?? 25)") ?? 25))
+                let charges = await store.read { world in
+                    world.charges.values.sorted { ($0.transaction.created, $0.id) > ($1.transaction.created, $1.id) }
+                }
+                return (
+                    200,
+                    try SimulatorHTTP.encoded(
+                        ChargeList(
+                            count: charges.count, has_more: charges.count > limit, charges: Array(charges.prefix(limit))
+                        ))
+                )
+            }
+        }
+        // The page `transaction.url` points at: in test mode, opening it pays.
+        router.get("sandbox/tap/pay/:id") { _, context in
+            let id = context.parameters.get("id") ?? ""
+            try await completeDue(force: id)
+            return Response(
+                status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
+                body: .init(
+                    byteBuffer: ByteBuffer(
+                        string: "<!doctype html><p>Test payment \(id) completed. You can close this page.</p>")))
+        }
+        return router
+    }
+
+    // MARK: Operations
+
+    func create(_ body: Data, key: String, host: String) async throws -> (Int, Data) {
+        guard let object = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] else {
+            throw TapError.invalid("1100", "Invalid JSON request body")
+        }
+        let request = try ChargeRequest(object)
+        let date = now()
+        let (charge, fresh) = try await store.mutate { world -> (TapWorld.Charge, Bool) in
+            if let idempotent = request.idempotent, let id = world.idempotent["\(key):\(idempotent)"],
+                let existing = world.charges[id]
+            {
+                return (existing, false)
+            }
+            let id = world.newID("chg", at: date)
+            let created = String(Int64(date.timeIntervalSince1970 * 1000))
+            let charge = TapWorld.Charge(
+                id: id, status: "INITIATED", amount: request.amount, currency: request.currency,
+                threeDSecure: request.threeDSecure, description: request.description, metadata: request.metadata,
+                transaction: .init(
+                    created: created, url: "http://\(host)/sandbox/tap/pay/\(id)", amount: request.amount,
+                    currency: request.currency),
+                reference: .init(
+                    transaction: request.transaction, order: request.order, idempotent: request.idempotent),
+                response: .init(code: "100", message: "Initiated"), customer: request.customer,
+                source: .init(id: request.source), redirect: .init(status: "PENDING", url: request.redirect),
+                post: request.post.map { .init(status: "PENDING", url: $0) })
+            world.charges[id] = charge
+            world.keys[id] = key
+            if let idempotent = request.idempotent { world.idempotent["\(key):\(idempotent)"] = id }
+            world.record("charge.created", id, key: request.idempotent, at: date)
+            return (charge, true)
+        }
+        if fresh {
+            let delay = completeAfter
+            Task {
+                try? await Task.sleep(for: delay)
+                try? await completeDue()
+            }
+            if let hold = faults.hold(for: "/v2/charges") { try? await Task.sleep(for: hold) }
+        }
+        return (200, try SimulatorHTTP.encoded(charge))
+    }
+
+    /// Completes every INITIATED charge older than `completeAfter` (and `force` at once): CAPTURED, with gateway
+    /// and payment references, then its webhook. Run on every read too, so a restarted simulator catches up.
+    func completeDue(force: String? = nil) async throws {
+        let date = now()
+        let completed = try await store.mutate { world -> [(TapWorld.Charge, String)] in
+            var done: [(TapWorld.Charge, String)] = []
+            for (id, charge) in world.charges where charge.status == "INITIATED" {
+                let created = Date(timeIntervalSince1970: (Double(charge.transaction.created) ?? 0) / 1000)
+                let due =
+                    date.timeIntervalSince(created) * 1000 >= Double(completeAfter.components.seconds * 1000)
+                    + Double(completeAfter.components.attoseconds) / 1e15
+                guard due || id == force else { continue }
+                var captured = charge
+                captured.status = "CAPTURED"
+                captured.response = .init(code: "000", message: "Captured")
+                captured.reference.gateway = "sim_gw_\(world.counter)\(id.suffix(6))"
+                captured.reference.payment = String(
+                    Int64(date.timeIntervalSince1970 * 1000) * 10 + Int64(world.counter))
+                captured.redirect.status = "SUCCESS"
+                world.charges[id] = captured
+                world.record("charge.captured", id, key: charge.reference.idempotent, at: date)
+                done.append((captured, world.keys[id] ?? ""))
+            }
+            return done
+        }
+        for (charge, key) in completed { deliver(charge, key: key) }
+    }
+
+    func deliver(_ charge: TapWorld.Charge, key: String) {
+        guard let url = charge.post?.url, let body = try? SimulatorHTTP.encoded(charge) else { return }
+        let store = store
+        let now = now
+        dispatcher.deliver(body, to: url, scheme: .tap, secret: key, copies: faults.plan.duplicateWebhooks ? 2 : 1) {
+            delivered, _ in
+            _ = try? await store.mutate { world in
+                world.record(
+                    delivered ? "webhook.delivered" : "webhook.failed", charge.id, key: charge.status, at: now())
+            }
+        }
+    }
+
+    // MARK: Plumbing
+
+    func handle(_ request: Request, _ operation: @Sendable (String) async throws -> (Int, Data)) async -> Response {
+        switch await SimulatorHTTP.prelude(faults, requests) {
+        case .rateLimited: return TapError.rateLimited.response
+        case .serverError: return TapError.serverError.response
+        case nil: break
+        }
+        guard let key = SimulatorHTTP.bearer(request) else { return TapError.unauthorized.response }
+        if key.hasPrefix("sk_live_") { return TapError.environmentMismatch.response }
+        guard key.hasPrefix("sk_test_"), key.count >= 16 else { return TapError.unauthorized.response }
+        do {
+            let (status, body) = try await operation(key)
+            return SimulatorHTTP.response(status, body)
+        } catch let error as TapError {
+            return error.response
+        } catch {
+            return TapError.serverError.response
+        }
+    }
+}
