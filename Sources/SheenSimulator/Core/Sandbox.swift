@@ -21,6 +21,13 @@ public struct Sandbox: Sendable {
         Provider(
             id: "tap", credentials: ["secret_key": TapSimulator.secretKey, "public_key": TapSimulator.publishableKey],
             make: { file, faults in try TapSimulator(stateFile: file, faults: faults).router() }),
+        Provider(
+            id: "tabby",
+            credentials: [
+                "secret_key": TabbySimulator.secretKey, "public_key": TabbySimulator.publicKey,
+                "merchant_code": TabbySimulator.merchantCode,
+            ],
+            make: { file, faults in try TabbySimulator(stateFile: file, faults: faults).router() }),
     ]
 
     public static let defaultPortBase = 4010
