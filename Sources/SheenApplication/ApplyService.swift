@@ -61,6 +61,7 @@ public struct ApplyService: Sendable {
         runners.register(
             SheenDataRunner(latency: settings.stepLatency, ledgerPath: settings.dataLedgerPath), for: "sheen.data")
         runners.register(WebhookReceiverRunner(), for: "recipe.webhook-receiver")
+        runners.register(DomainRunner(), for: "recipe.domain")
         ProviderAdapters.register(into: &runners, catalog: catalog)
         return runners
     }

@@ -69,7 +69,7 @@ struct ApplyCommandTests {
         process.environment = ProcessInfo.processInfo.environment.merging(["CI": "1"]) { _, new in new }
         let output = Pipe()
         process.standardOutput = output
-        try await process.run()
+        try process.run()
         // Interrupt once steps are running, however slow the machine is to start.
         var text = SheenBinary.read(output, until: "[2/")
         kill(process.processIdentifier, SIGINT)

@@ -36,7 +36,7 @@ struct CrashRecoveryTests {
             process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
             process.standardOutput = output ?? FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
-            try await process.run()
+            try process.run()
             return process
         }
 

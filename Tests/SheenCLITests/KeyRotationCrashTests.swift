@@ -51,7 +51,7 @@ struct KeyRotationCrashTests {
         process.environment = environment
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
-        try await process.run()
+        try process.run()
         var mixed = false
         for _ in 0..<2_000 {
             let usage = try await store.keyUsage()

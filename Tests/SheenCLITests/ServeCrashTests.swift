@@ -27,7 +27,7 @@ struct ServeCrashTests {
         let out = Pipe()
         process.standardOutput = out
         process.standardError = FileHandle.nullDevice
-        try await process.run()
+        try process.run()
         let text = SheenBinary.read(out, until: "/v1/webhooks/")
         let port = text.components(separatedBy: "127.0.0.1:").dropFirst().first.flatMap {
             Int($0.prefix { $0.isNumber })

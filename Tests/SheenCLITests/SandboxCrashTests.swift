@@ -1,0 +1,126 @@
+import Foundation
+import SheenAuth
+import SheenSimulator
+import Testing
+
+/// The adapters' crash promise: `sheen apply` SIGKILLed while a simulator holds its answer after committing the side
+/// effect (the worst moment: the provider acted, Sheen never heard), then `sheen resume`, leaves exactly one side
+/// effect in the simulator's ledger, and the step succeeded. An `observe` that found nothing would show two.
+@Suite("Provider steps under SIGKILL", .serialized)
+struct SandboxCrashTests {
+    /// One step kind to kill: its recipe and market, the simulator, and how to count its side effect.
+    struct Target: Sendable, CustomStringConvertible {
+        let kind: String
+        let recipe: String
+        let market: String
+        let provider: String
+        let credentials: [String: String]
+        let holdPath: String
+        let ledgerKind: String
+        var description: String { kind }
+    }
+
+    static let targets: [Target] = [
+        Target(
+            kind: "stripe.webhook-endpoint", recipe: "global-saas", market: "AE", provider: "stripe",
+            credentials: ["secret_key": StripeSimulator.secretKey, "publishable_key": StripeSimulator.publishableKey],
+            holdPath: "/v1/webhook_endpoints", ledgerKind: "webhook_endpoint.created"),
+        Target(
+            kind: "stripe.test-payment", recipe: "global-saas", market: "AE", provider: "stripe",
+            credentials: ["secret_key": StripeSimulator.secretKey, "publishable_key": StripeSimulator.publishableKey],
+            holdPath: "/v1/payment_intents", ledgerKind: "payment_intent.created"),
+        Target(
+            kind: "tap.test-charge", recipe: "arabic-ecommerce", market: "SA", provider: "tap",
+            credentials: ["secret_key": TapSimulator.secretKey, "public_key": TapSimulator.publishableKey],
+            holdPath: "/v2/charges", ledgerKind: "charge.created"),
+        Target(
+            kind: "tabby.register-webhook", recipe: "arabic-ecommerce", market: "SA", provider: "tabby",
+            credentials: [
+                "secret_key": TabbySimulator.secretKey, "public_key": TabbySimulator.publicKey,
+                "merchant_code": TabbySimulator.merchantCode,
+            ], holdPath: "/api/v1/webhooks", ledgerKind: "webhook.created"),
+    ]
+
+    /// Starts `target`'s simulator in this process, holding answers on its path; returns the server and a ledger
+    /// counter.
+    static func simulator(
+        _ target: Target, faults: Faults
+    ) async throws -> (
+        LoopbackServer, @Sendable () async -> [String]
+    ) {
+        switch target.provider {
+        case "stripe":
+            let simulator = try StripeSimulator(faults: faults)
+            return (
+                try await LoopbackServer.start(simulator.router()),
+                { await simulator.store.read { $0.ledger.map(\.kind) } }
+            )
+        case "tap":
+            let simulator = try TapSimulator(faults: faults)
+            return (
+                try await LoopbackServer.start(simulator.router()),
+                { await simulator.store.read { $0.ledger.map(\.kind) } }
+            )
+        default:
+            let simulator = try TabbySimulator(faults: faults)
+            return (
+                try await LoopbackServer.start(simulator.router()),
+                { await simulator.store.read { $0.ledger.map(\.kind) } }
+            )
+        }
+    }
+
+    @Test(
+        "killed while the provider holds its committed answer, resumed: one side effect, step done", arguments: targets)
+    func killAtTheWorstMoment(target: Target) async throws {
+        let faults = Faults(FaultPlan(holdAfterCommitMilliseconds: 60_000, holdPathPrefix: target.holdPath))
+        let (server, ledger) = try await Self.simulator(target, faults: faults)
+        defer { server.stop() }
+        let directory = try SheenBinary.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let environment = target.credentials.reduce(into: [
+            "SHEEN_KEYRING": directory.appendingPathComponent("k/keyring.json").path
+        ]) {
+            $0["SANDBOX_\($1.key.uppercased())"] = $1.value
+        }
+        _ = try await SheenBinary.run(["init", target.recipe, "--market", target.market], in: directory)
+        let file = directory.appendingPathComponent("sheen.yaml")
+        // Deliveries to port 9 fail; only registration and ledgers matter here.
+        try (try String(contentsOf: file, encoding: .utf8) + "\nwebhooks: { public_url: http://127.0.0.1:9 }\n")
+            .write(to: file, atomically: true, encoding: .utf8)
+        var connect = [
+            "connect", target.provider, "--env", "dev", "--sandbox", "--base-url", "http://127.0.0.1:\(server.port)",
+        ]
+        for field in target.credentials.keys.sorted() {
+            connect += ["--field", "\(field)=@env:SANDBOX_\(field.uppercased())"]
+        }
+        let connected = try await SheenBinary.run(connect, in: directory, environment: environment)
+        #expect(connected.status == 0, "\(connected.stderr)")
+
+        let process = Process()
+        process.executableURL = SheenBinary.url
+        process.arguments = ["apply", "--auto-approve", "--continue-on-error"]
+        process.currentDirectoryURL = directory
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // The side effect is committed and its answer held: kill now.
+        var committed = false
+        for _ in 0..<1500 where !committed {
+            committed = await ledger().contains(target.ledgerKind)
+            if !committed { try await Task.sleep(for: .milliseconds(20)) }
+        }
+        #expect(committed, "\(target.kind): the simulator never saw the call")
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        #expect(process.terminationReason == .uncaughtSignal)
+
+        faults.set(FaultPlan())
+        let resumed = try await SheenBinary.run(
+            ["resume", "--continue-on-error"], in: directory, environment: environment)
+        #expect(resumed.stdout.contains("✓ \(target.kind)"), "\(target.kind): \(resumed.stdout)\(resumed.stderr)")
+        let kinds = await ledger()
+        #expect(kinds.count { $0 == target.ledgerKind } == 1, "\(target.kind): \(kinds)")
+    }
+}
