@@ -1,0 +1,55 @@
+import Foundation
+import Testing
+
+@Suite("sheen sandbox serve, connect and ledger")
+struct SandboxCommandTests {
+    @Test(
+        "serve prints each simulator's base URL and credentials; connect points the project at them; ledger reads them")
+    func serveConnectLedger() async throws {
+        let directory = try SheenBinary.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let environment = ["SHEEN_KEYRING": directory.appendingPathComponent("k/keyring.json").path]
+        _ = try await SheenBinary.run(["init", "global-saas", "--market", "AE"], in: directory)
+        let base = 42_000 + Int.random(in: 0..<2_000) * 3
+        let process = Process()
+        process.executableURL = SheenBinary.url
+        process.arguments = ["sandbox", "serve", "--port-base", "\(base)", "--json"]
+        process.currentDirectoryURL = directory
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer {
+            process.terminate()
+            process.waitUntilExit()
+        }
+        let printed = await Task.detached { SheenBinary.read(output, until: "\n}") }.value
+        let served = try #require(
+            try JSONSerialization.jsonObject(with: Data(printed.utf8)) as? [String: [String: Any]])
+        #expect(Set(served.keys) == ["stripe", "tap", "tabby"])
+        #expect(served["stripe"]?["base_url"] as? String == "http://127.0.0.1:\(base)")
+        #expect((served["tap"]?["credentials"] as? [String: String])?["secret_key"]?.hasPrefix("sk_test_") == true)
+
+        let connected = try await SheenBinary.run(
+            ["sandbox", "connect", "--port-base", "\(base)"], in: directory, environment: environment)
+        #expect(connected.status == 0, "\(connected.stderr)")
+        #expect(connected.stdout.contains("stripe/default (sandbox) → http://127.0.0.1:\(base)"))
+        let again = try await SheenBinary.run(
+            ["sandbox", "connect", "--port-base", "\(base)"], in: directory, environment: environment)
+        #expect(again.stdout.contains("kept stripe/default"))
+        let shown = try await SheenBinary.run(
+            ["connections", "show", "tabby", "--json"], in: directory, environment: environment)
+        let tabby = try #require(try JSONSerialization.jsonObject(with: Data(shown.stdout.utf8)) as? [String: Any])
+        #expect(tabby["sandbox"] as? Bool == true && tabby["base_url"] as? String == "http://127.0.0.1:\(base + 2)")
+
+        // The Stripe key check runs against the simulator, which records nothing for a read.
+        let applied = try await SheenBinary.run(
+            ["apply", "--auto-approve", "--continue-on-error"], in: directory, environment: environment)
+        #expect(applied.stdout.contains("✓ stripe.verify-key"), "\(applied.stdout)")
+        let ledger = try await SheenBinary.run(["sandbox", "ledger", "--json"], in: directory)
+        let entries = try #require(try JSONSerialization.jsonObject(with: Data(ledger.stdout.utf8)) as? [String: [Any]])
+        #expect(Set(entries.keys) == ["stripe", "tap", "tabby"])
+        let unknown = try await SheenBinary.run(["sandbox", "ledger", "--provider", "paypal"], in: directory)
+        #expect(unknown.status != 0 && unknown.stderr.contains("no simulator for 'paypal'"))
+    }
+}
