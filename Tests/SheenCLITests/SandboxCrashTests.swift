@@ -39,6 +39,12 @@ struct SandboxCrashTests {
                 "secret_key": TabbySimulator.secretKey, "public_key": TabbySimulator.publicKey,
                 "merchant_code": TabbySimulator.merchantCode,
             ], holdPath: "/api/v1/webhooks", ledgerKind: "webhook.created"),
+        Target(
+            kind: "paymob.test-intention", recipe: "arabic-ecommerce", market: "EG", provider: "paymob",
+            credentials: [
+                "secret_key": PaymobSimulator.secretKey, "public_key": PaymobSimulator.publicKey,
+                "hmac_secret": PaymobSimulator.hmacSecret,
+            ], holdPath: "/v1/intention", ledgerKind: "intention.created"),
     ]
 
     /// Starts `target`'s simulator in this process, holding answers on its path; returns the server and a ledger
@@ -57,6 +63,12 @@ struct SandboxCrashTests {
             )
         case "tap":
             let simulator = try TapSimulator(faults: faults)
+            return (
+                try await LoopbackServer.start(simulator.router()),
+                { await simulator.store.read { $0.ledger.map(\.kind) } }
+            )
+        case "paymob":
+            let simulator = try PaymobSimulator(faults: faults)
             return (
                 try await LoopbackServer.start(simulator.router()),
                 { await simulator.store.read { $0.ledger.map(\.kind) } }

@@ -28,6 +28,13 @@ public struct Sandbox: Sendable {
                 "merchant_code": TabbySimulator.merchantCode,
             ],
             make: { file, faults in try TabbySimulator(stateFile: file, faults: faults).router() }),
+        Provider(
+            id: "paymob",
+            credentials: [
+                "secret_key": PaymobSimulator.secretKey, "public_key": PaymobSimulator.publicKey,
+                "hmac_secret": PaymobSimulator.hmacSecret,
+            ],
+            make: { file, faults in try PaymobSimulator(stateFile: file, faults: faults).router() }),
     ]
 
     public static let defaultPortBase = 4010
