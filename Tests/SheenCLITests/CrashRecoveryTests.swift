@@ -97,12 +97,13 @@ struct CrashRecoveryTests {
                 let crashed = try await SheenBinary.run(
                     ["apply", "--dag", "dag.json", "--auto-approve", "--parallelism", "3"], in: workspace.directory,
                     environment: workspace.environment.merging([variable: String(write)]) { _, new in new })
-                // Killed just before write N leaves at most N-1 entries; just after it, at least that write. (Numbers
-                // are taken at submission, so with steps running concurrently an earlier-numbered write may still
-                // be queued when a later one commits.)
+                // Killed just before write N leaves at most N-1 entries, give or take the other two steps running at
+                // parallelism 3: SIGKILL stops the threads on other cores a moment after the killing one, and a
+                // write they number in that moment can still commit (seen once on a loaded 2-core machine). Just
+                // after write N leaves at least that write.
                 try await workspace.verifyInterrupted(
                     (crashed.reason, crashed.status, nil), steps: ids.count,
-                    transitions: variable.contains("BEFORE") ? 0...(write - 1) : 1...20,
+                    transitions: variable.contains("BEFORE") ? 0...(write + 1) : 1...20,
                     context: "\(variable)=\(write)")
                 let resumed = try await SheenBinary.run(
                     ["resume", "--dag", "dag.json"], in: workspace.directory, environment: workspace.environment)

@@ -214,8 +214,12 @@ public struct StripeSimulator: Sendable {
                 status: 402, type: "card_error", code: decline.code, message: decline.message, param: nil,
                 declineCode: decline.decline_code)
         }
+        if let automatic = values["automatic_payment_methods[enabled]"]?.first {
+            intent.automatic_payment_methods.enabled = automatic == "true"
+        }
         if confirm {
             intent.amount_received = amount
+            intent.latest_charge = "ch_" + String(id.dropFirst(3))
             world.record("payment_intent.succeeded", id, key: key, at: date)
         }
         world.intents[id] = intent

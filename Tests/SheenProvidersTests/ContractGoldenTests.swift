@@ -1,0 +1,100 @@
+import AsyncHTTPClient
+import Foundation
+import SheenAuth
+import SheenSimulator
+import Testing
+
+/// The simulators must answer in the providers' published shapes: every field of a golden (`Fixtures/providers/`,
+/// copied from the provider's API reference) is in the simulator's answer with the same JSON type, for two different
+/// requests per call. A `null` in the golden accepts any value; an empty object accepts any object.
+@Suite("Contract goldens: simulator answers have the providers' published shapes")
+struct ContractGoldenTests {
+    static let fixtures = ProviderFixtures.repository.appendingPathComponent("Fixtures/providers")
+
+    static func golden(_ provider: String, _ name: String) throws -> Any {
+        try JSONSerialization.jsonObject(
+            with: Data(contentsOf: fixtures.appendingPathComponent("\(provider)/\(name).json")),
+            options: [.fragmentsAllowed])
+    }
+
+    /// Where `actual` departs from `golden`'s structure, as paths; empty when it conforms.
+    static func departures(_ actual: Any, from golden: Any, at path: String = "$") -> [String] {
+        switch golden {
+        case is NSNull:
+            return []
+        case let object as [String: Any]:
+            guard let actual = actual as? [String: Any] else { return ["\(path): not an object"] }
+            return object.keys.sorted().flatMap { key -> [String] in
+                guard let value = actual[key] else { return ["\(path).\(key): missing"] }
+                return departures(value, from: object[key] ?? NSNull(), at: "\(path).\(key)")
+            }
+        case let array as [Any]:
+            guard let actual = actual as? [Any] else { return ["\(path): not an array"] }
+            guard let first = array.first else { return [] }
+            return actual.enumerated().flatMap { departures($1, from: first, at: "\(path)[\($0)]") }
+        case let number as NSNumber:
+            let isBool = Self.isBoolean(number)
+            guard actual is NSNumber, !(actual is String) else { return ["\(path): not a number"] }
+            return Self.isBoolean(actual) == isBool ? [] : ["\(path): \(isBool ? "not a boolean" : "a boolean")"]
+        case is String:
+            return actual is String ? [] : ["\(path): not a string"]
+        default:
+            return []
+        }
+    }
+
+    /// JSON's `true` and `false` arrive as numbers of type char.
+    static func isBoolean(_ value: Any) -> Bool {
+        guard let number = value as? NSNumber else { return false }
+        return String(cString: number.objCType) == "c"
+    }
+
+    static func call(
+        _ base: String, _ method: String, _ path: String, form: [(String, String)] = []
+    ) async throws -> Any {
+        let (_, json, _) = try await StripeSimulatorTests.call(base, method, path, form: form)
+        return json
+    }
+
+    @Test("the departure check itself catches a missing field, a wrong type and a bad array element")
+    func checkerCatches() throws {
+        let golden: [String: Any] = ["a": 1, "b": "x", "c": [["d": true]], "e": NSNull()]
+        #expect(Self.departures(["a": 2, "b": "y", "c": [["d": false]], "e": "anything"], from: golden).isEmpty)
+        #expect(Self.departures(["a": "2", "b": "y", "c": [], "e": 1], from: golden) == ["$.a: not a number"])
+        #expect(
+            Self.departures(["a": 1, "c": [["d": 1]], "e": 1], from: golden) == [
+                "$.b: missing", "$.c[0].d: not a boolean",
+            ])
+    }
+
+    @Test(
+        "Stripe: webhook endpoints (created, listed) and payment intents (succeeded, declined) match the API reference")
+    func stripe() async throws {
+        let running = try await StripeAdapterTests.start()
+        defer { running.server.stop() }
+        let endpoint = try Self.golden("stripe", "webhook_endpoint")
+        for (url, events) in [
+            ("https://hooks.example.sa/a", ["payment_intent.succeeded"]), ("https://hooks.example.sa/b", ["*"]),
+        ] {
+            let created = try await Self.call(
+                running.base, "POST", "/v1/webhook_endpoints",
+                form: [("url", url)] + events.map { ("enabled_events[]", $0) })
+            #expect(Self.departures(created, from: endpoint).isEmpty, "\(Self.departures(created, from: endpoint))")
+        }
+        let list = try await Self.call(running.base, "GET", "/v1/webhook_endpoints?limit=10")
+        let listed = Self.departures(list, from: try Self.golden("stripe", "webhook_endpoint.list"))
+        #expect(listed.isEmpty, "\(listed)")
+        #expect(((list as? [String: Any])?["data"] as? [[String: Any]])?.allSatisfy { $0["secret"] == nil } == true)
+
+        let intent = try Self.golden("stripe", "payment_intent")
+        let created = try await Self.call(
+            running.base, "POST", "/v1/payment_intents", form: StripeSimulatorTests.payment)
+        #expect(Self.departures(created, from: intent).isEmpty, "\(Self.departures(created, from: intent))")
+        let id = try #require((created as? [String: Any])?["id"] as? String)
+        let unconfirmed = try await Self.call(
+            running.base, "POST", "/v1/payment_intents", form: [("amount", "1000"), ("currency", "kwd")])
+        #expect(Self.departures(unconfirmed, from: intent).isEmpty, "\(Self.departures(unconfirmed, from: intent))")
+        let retrieved = try await Self.call(running.base, "GET", "/v1/payment_intents/\(id)")
+        #expect(Self.departures(retrieved, from: intent).isEmpty)
+    }
+}
