@@ -15,19 +15,13 @@ import Testing
 
 @Suite("Paymob adapter and simulator over loopback HTTP")
 struct PaymobTests {
-    struct Running {
-        let simulator: PaymobSimulator
-        let server: LoopbackServer
-        var base: String { "http://127.0.0.1:\(server.port)" }
-    }
-
     static func start(
         faults: FaultPlan = FaultPlan(), completeAfter: Duration = .milliseconds(100)
     ) async throws
-        -> Running
+        -> Simulated<PaymobSimulator>
     {
         let simulator = try PaymobSimulator(faults: Faults(faults), completeAfter: completeAfter)
-        return Running(simulator: simulator, server: try await LoopbackServer.start(simulator.router()))
+        return try await .serve(simulator, simulator.router())
     }
 
     static func context(

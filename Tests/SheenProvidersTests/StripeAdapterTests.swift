@@ -10,16 +10,11 @@ import Testing
 
 @Suite("Stripe adapter against the Stripe simulator, over loopback HTTP")
 struct StripeAdapterTests {
-    /// A running simulator and the base URL adapters reach it at.
-    struct Running {
-        let simulator: StripeSimulator
-        let server: LoopbackServer
-        var base: String { "http://127.0.0.1:\(server.port)" }
-    }
-
-    static func start(faults: FaultPlan = FaultPlan(), stateFile: String? = nil) async throws -> Running {
+    static func start(
+        faults: FaultPlan = FaultPlan(), stateFile: String? = nil
+    ) async throws -> Simulated<StripeSimulator> {
         let simulator = try StripeSimulator(stateFile: stateFile, faults: Faults(faults))
-        return Running(simulator: simulator, server: try await LoopbackServer.start(simulator.router()))
+        return try await .serve(simulator, simulator.router())
     }
 
     /// What a connection's store received from `save`.

@@ -16,15 +16,9 @@ import Testing
 
 @Suite("Tabby adapter and simulator over loopback HTTP")
 struct TabbyTests {
-    struct Running {
-        let simulator: TabbySimulator
-        let server: LoopbackServer
-        var base: String { "http://127.0.0.1:\(server.port)" }
-    }
-
-    static func start(faults: FaultPlan = FaultPlan()) async throws -> Running {
+    static func start(faults: FaultPlan = FaultPlan()) async throws -> Simulated<TabbySimulator> {
         let simulator = try TabbySimulator(faults: Faults(faults))
-        return Running(simulator: simulator, server: try await LoopbackServer.start(simulator.router()))
+        return try await .serve(simulator, simulator.router())
     }
 
     static let url = "https://hooks.example.sa/v1/webhooks/tabby/default"

@@ -15,19 +15,13 @@ import Testing
 
 @Suite("Tap adapter and simulator over loopback HTTP")
 struct TapTests {
-    struct Running {
-        let simulator: TapSimulator
-        let server: LoopbackServer
-        var base: String { "http://127.0.0.1:\(server.port)" }
-    }
-
     static func start(
         faults: FaultPlan = FaultPlan(), completeAfter: Duration = .milliseconds(100)
     ) async throws
-        -> Running
+        -> Simulated<TapSimulator>
     {
         let simulator = try TapSimulator(faults: Faults(faults), completeAfter: completeAfter)
-        return Running(simulator: simulator, server: try await LoopbackServer.start(simulator.router()))
+        return try await .serve(simulator, simulator.router())
     }
 
     static func context(

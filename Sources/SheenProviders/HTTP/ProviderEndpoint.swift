@@ -23,6 +23,28 @@ public enum ProviderEndpoint {
         return base
     }
 
+    /// The receiver URL the planner gave a step that registers or names a webhook (`webhook_url`); without one, a
+    /// failure that says what to set. `provider` names who needs it.
+    public static func webhookURL(_ context: StepContext, provider: String) throws(StepFailure) -> String {
+        guard let url = context.inputs["webhook_url"], !url.isEmpty else {
+            throw StepFailure(
+                .invalid,
+                message:
+                    "\(provider) delivers its webhooks to a public URL: set webhooks.public_url in sheen.yaml, then run 'sheen plan'"
+            )
+        }
+        return url
+    }
+
+    /// Runs a delete; the object being gone already (404) is what a delete wants.
+    public static func deleting(_ body: () async throws -> Void) async throws {
+        do {
+            try await body()
+        } catch let failure as StepFailure {
+            guard case .http(404, _) = failure.kind else { throw failure }
+        }
+    }
+
     /// `market_hosts` (`SA=https://ksa.paymob.com,EG=…`) for the step's first market that has one.
     static func marketHost(_ context: StepContext) -> String? {
         guard let hosts = context.inputs["market_hosts"] else { return nil }

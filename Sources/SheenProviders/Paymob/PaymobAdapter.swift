@@ -33,13 +33,7 @@ struct PaymobTestIntentionRunner: StepRunner {
     }
 
     func create(_ context: StepContext) async throws -> StepResult {
-        guard let url = context.inputs["webhook_url"], !url.isEmpty else {
-            throw StepFailure(
-                .invalid,
-                message:
-                    "Paymob posts the transaction to a public URL: set webhooks.public_url in sheen.yaml, then run 'sheen plan'"
-            )
-        }
+        let url = try ProviderEndpoint.webhookURL(context, provider: "Paymob")
         guard let currency = ProviderEndpoint.testCurrency(context, accepted: currencies, fallbacks: ["EGP"]),
             let exponent = currency.exponent
         else { throw StepFailure(.invalid, message: "Paymob takes none of this project's currencies") }

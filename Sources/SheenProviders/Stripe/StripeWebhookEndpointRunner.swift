@@ -66,23 +66,11 @@ struct StripeWebhookEndpointRunner: StepRunner {
 
     func delete(_ context: StepContext) async throws {
         guard let id = context.externalID else { return }
-        do {
-            try await StripeAPI.open(context).delete("/v1/webhook_endpoints/\(id)")
-        } catch let failure as StepFailure {
-            // Already gone is what delete wants.
-            guard case .http(404, _) = failure.kind else { throw failure }
-        }
+        try await ProviderEndpoint.deleting { try await StripeAPI.open(context).delete("/v1/webhook_endpoints/\(id)") }
     }
 
     static func url(_ context: StepContext) throws(StepFailure) -> String {
-        guard let url = context.inputs["webhook_url"], !url.isEmpty else {
-            throw StepFailure(
-                .invalid,
-                message:
-                    "Stripe needs a public URL to deliver webhooks to: set webhooks.public_url in sheen.yaml, then run 'sheen plan'"
-            )
-        }
-        return url
+        try ProviderEndpoint.webhookURL(context, provider: "Stripe")
     }
 
     /// Identifies the secret without revealing it: 64 bits of its SHA-256.

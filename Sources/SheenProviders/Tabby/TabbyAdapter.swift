@@ -52,22 +52,11 @@ struct TabbyRegisterWebhookRunner: StepRunner {
 
     func delete(_ context: StepContext) async throws {
         guard let id = context.externalID else { return }
-        do {
-            try await TabbyAPI.open(context).delete(id)
-        } catch let failure as StepFailure {
-            guard case .http(404, _) = failure.kind else { throw failure }
-        }
+        try await ProviderEndpoint.deleting { try await TabbyAPI.open(context).delete(id) }
     }
 
     static func url(_ context: StepContext) throws(StepFailure) -> String {
-        guard let url = context.inputs["webhook_url"], !url.isEmpty else {
-            throw StepFailure(
-                .invalid,
-                message:
-                    "Tabby needs a public URL to deliver webhooks to: set webhooks.public_url in sheen.yaml, then run 'sheen plan'"
-            )
-        }
-        return url
+        try ProviderEndpoint.webhookURL(context, provider: "Tabby")
     }
 
     /// 256 random bits, hex: a header value any HTTP stack passes through untouched.

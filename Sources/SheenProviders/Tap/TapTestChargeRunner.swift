@@ -27,13 +27,7 @@ struct TapTestChargeRunner: StepRunner {
     }
 
     func create(_ context: StepContext) async throws -> StepResult {
-        guard let url = context.inputs["webhook_url"], !url.isEmpty else {
-            throw StepFailure(
-                .invalid,
-                message:
-                    "Tap posts the charge result to a public URL: set webhooks.public_url in sheen.yaml, then run 'sheen plan'"
-            )
-        }
+        let url = try ProviderEndpoint.webhookURL(context, provider: "Tap")
         guard let currency = ProviderEndpoint.testCurrency(context, accepted: currencies) else {
             throw StepFailure(.invalid, message: "Tap takes none of this project's currencies")
         }
