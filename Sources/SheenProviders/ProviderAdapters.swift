@@ -4,11 +4,40 @@ import SheenModel
 /// Every provider adapter Sheen ships, registered for the providers the catalog has.
 public enum ProviderAdapters {
     public static func register(into runners: inout RunnerRegistry, catalog: Catalog) {
-        if let stripe = catalog.providers["stripe"] { StripeAdapter.register(into: &runners, manifest: stripe) }
-        if let tap = catalog.providers["tap"] { TapAdapter.register(into: &runners, manifest: tap) }
-        if let paymob = catalog.providers["paymob"] { PaymobAdapter.register(into: &runners, manifest: paymob) }
+        var adapters = RunnerRegistry()
+        defer {
+            for provider in catalog.sortedProviders {
+                for step in provider.provisioning {
+                    guard let runner = adapters.runner(for: step.kind) else { continue }
+                    runners.register(ManifestDefaults(inner: runner, baseURLs: provider.baseURLs), for: step.kind)
+                }
+            }
+        }
+        if let stripe = catalog.providers["stripe"] { StripeAdapter.register(into: &adapters, manifest: stripe) }
+        if let tap = catalog.providers["tap"] { TapAdapter.register(into: &adapters, manifest: tap) }
+        if let paymob = catalog.providers["paymob"] { PaymobAdapter.register(into: &adapters, manifest: paymob) }
         if let tabby = catalog.providers["tabby"] {
-            TabbyAdapter.register(into: &runners, secretField: tabby.webhooks?.secretField)
+            TabbyAdapter.register(into: &adapters, secretField: tabby.webhooks?.secretField)
         }
     }
+}
+
+/// A provider's runners, given the manifest's base URL for the environment when the step's inputs have none:
+/// `sheen destroy` works from the journal, which keeps no inputs.
+struct ManifestDefaults: StepRunner {
+    let inner: any StepRunner
+    let baseURLs: [DeploymentEnvironment: String]
+
+    func prepared(_ context: StepContext) -> StepContext {
+        var context = context
+        if context.inputs["base_url"] == nil, let base = baseURLs[context.environment] {
+            context.inputs["base_url"] = base
+        }
+        return context
+    }
+
+    func observe(_ context: StepContext) async throws -> StepResult? { try await inner.observe(prepared(context)) }
+    func create(_ context: StepContext) async throws -> StepResult { try await inner.create(prepared(context)) }
+    func update(_ context: StepContext) async throws -> StepResult { try await inner.update(prepared(context)) }
+    func delete(_ context: StepContext) async throws { try await inner.delete(prepared(context)) }
 }

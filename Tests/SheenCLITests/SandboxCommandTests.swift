@@ -53,4 +53,50 @@ struct SandboxCommandTests {
         let unknown = try await SheenBinary.run(["sandbox", "ledger", "--provider", "paypal"], in: directory)
         #expect(unknown.status != 0 && unknown.stderr.contains("no simulator for 'paypal'"))
     }
+
+    @Test(
+        "against the sandbox, apply registers Stripe's endpoint and pays; destroy deletes the endpoint and leaves the payment"
+    )
+    func applyThenDestroy() async throws {
+        let directory = try SheenBinary.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let environment = ["SHEEN_KEYRING": directory.appendingPathComponent("k/keyring.json").path]
+        _ = try await SheenBinary.run(["init", "global-saas", "--market", "AE"], in: directory)
+        let file = directory.appendingPathComponent("sheen.yaml")
+        try (try String(contentsOf: file, encoding: .utf8) + "\nwebhooks: { public_url: http://127.0.0.1:9 }\n")
+            .write(to: file, atomically: true, encoding: .utf8)
+        let base = 46_000 + Int.random(in: 0..<1_000) * 4
+        let process = Process()
+        process.executableURL = SheenBinary.url
+        process.arguments = ["sandbox", "serve", "--provider", "stripe", "--port-base", "\(base)"]
+        process.currentDirectoryURL = directory
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer {
+            process.terminate()
+            process.waitUntilExit()
+        }
+        _ = await Task.detached { SheenBinary.read(output, until: "Ctrl-C") }.value
+        let connected = try await SheenBinary.run(
+            ["sandbox", "connect", "--provider", "stripe", "--port-base", "\(base)"], in: directory,
+            environment: environment)
+        #expect(connected.status == 0, "\(connected.stderr)")
+        let applied = try await SheenBinary.run(
+            ["apply", "--auto-approve", "--continue-on-error"], in: directory, environment: environment)
+        for kind in ["stripe.verify-key", "stripe.webhook-endpoint", "stripe.test-payment"] {
+            #expect(applied.stdout.contains("✓ \(kind)"), "\(kind): \(applied.stdout)")
+        }
+        let destroyed = try await SheenBinary.run(
+            ["destroy", "--auto-approve"], in: directory, environment: environment)
+        #expect(destroyed.stdout.contains("stripe.webhook-endpoint"), "\(destroyed.stdout)\(destroyed.stderr)")
+        let ledger = try await SheenBinary.run(["sandbox", "ledger", "--provider", "stripe", "--json"], in: directory)
+        let kinds =
+            (try JSONSerialization.jsonObject(with: Data(ledger.stdout.utf8)) as? [String: [[String: Any]]])?[
+                "stripe"]?.compactMap { $0["kind"] as? String } ?? []
+        #expect(kinds.filter { $0 == "webhook_endpoint.created" }.count == 1)
+        #expect(kinds.filter { $0 == "webhook_endpoint.deleted" }.count == 1)
+        #expect(kinds.filter { $0 == "payment_intent.succeeded" }.count == 1)
+    }
 }

@@ -25,9 +25,12 @@ struct DestroyCommand: AsyncParsableCommand {
         let language = global.language
         let store = try engine.openStore(language: language)
         let scope = try input.scope(global: global)
+        // The catalog gives the adapters that delete what they made; without one (a neutral DAG's scope) only the
+        // built-in runners are there, which is all such a scope has.
+        let catalog = (try? CatalogSession(options: global).catalog) ?? Catalog()
         let service = ApplyService(
-            store: store, catalog: Catalog(), settings: engine.settings,
-            connections: .deferred(store: store, catalog: Catalog()))
+            store: store, catalog: catalog, settings: engine.settings,
+            connections: .deferred(store: store, catalog: catalog))
         let reporter = ProgressReporter(mode: ProgressReporter.mode(json: global.json), language: language)
         let engine = engine
         let outcome = try await reportingApplicationErrors(language: language) {

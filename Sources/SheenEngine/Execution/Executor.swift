@@ -195,10 +195,16 @@ public struct Executor: Sendable {
     public func destroy(scope: StoreScope, fence: LockFence? = nil) async throws -> ExecutionReport {
         let started = ContinuousClock.now
         let callsBefore = await callCounter.value
-        let states = try await store.steps(in: scope)
+        var states = try await store.steps(in: scope)
+        var report = ExecutionReport()
+        // A step never attempted, or refused before any call (no adapter), made nothing: its record goes, no call.
+        for state in states where !state.created && Self.madeNothing(state) {
+            try await store.remove(state.stepID, in: scope, at: clock.now(), fence: fence)
+            report.unchanged += 1
+        }
+        states.removeAll { !$0.created && Self.madeNothing($0) }
         let previous = Dictionary(uniqueKeysWithValues: states.map { ($0.stepID, $0) })
         events(.started(total: states.count, toRun: states.count))
-        var report = ExecutionReport()
         for level in Set(states.map(\.level)).sorted(by: >) {
             let batch = states.filter { $0.level == level }.map { state in
                 Plan.Node(
@@ -213,6 +219,12 @@ public struct Executor: Sendable {
         report.duration = ContinuousClock.now - started
         events(.finished(report))
         return report
+    }
+
+    /// Skipped or pending steps never ran, and a step refused as unsupported never called anyone.
+    static func madeNothing(_ state: StepState) -> Bool {
+        state.status == .skipped || state.status == .pending
+            || (state.status == .failed && state.errorClass == "unsupported")
     }
 
     private func delete(
