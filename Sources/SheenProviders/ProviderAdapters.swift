@@ -5,19 +5,17 @@ import SheenModel
 public enum ProviderAdapters {
     public static func register(into runners: inout RunnerRegistry, catalog: Catalog) {
         var adapters = RunnerRegistry()
-        defer {
-            for provider in catalog.sortedProviders {
-                for step in provider.provisioning {
-                    guard let runner = adapters.runner(for: step.kind) else { continue }
-                    runners.register(ManifestDefaults(inner: runner, baseURLs: provider.baseURLs), for: step.kind)
-                }
-            }
-        }
         if let stripe = catalog.providers["stripe"] { StripeAdapter.register(into: &adapters, manifest: stripe) }
         if let tap = catalog.providers["tap"] { TapAdapter.register(into: &adapters, manifest: tap) }
         if let paymob = catalog.providers["paymob"] { PaymobAdapter.register(into: &adapters, manifest: paymob) }
         if let tabby = catalog.providers["tabby"] {
             TabbyAdapter.register(into: &adapters, secretField: tabby.webhooks?.secretField)
+        }
+        for provider in catalog.sortedProviders {
+            for step in provider.provisioning {
+                guard let runner = adapters.runner(for: step.kind) else { continue }
+                runners.register(ManifestDefaults(inner: runner, baseURLs: provider.baseURLs), for: step.kind)
+            }
         }
     }
 }

@@ -2,12 +2,11 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
-import ServiceLifecycle
 import SheenApplication
+import SheenAuth
 import SheenModel
 import SheenWebhooks
 import Synchronization
-import UnixSignals
 
 /// `sheen serve`: receives provider webhooks at `POST /v1/webhooks/{provider}/{connection}`, acknowledges each only
 /// after it is durably stored, processes stored events in the background, purges what has outlived its retention,
@@ -128,56 +127,35 @@ public struct WebhookServer: Sendable {
     }
 
     /// Listens on `host:port` (0: any free port), processes and purges in the background, and returns once the port
-    /// is bound. A graceful shutdown (`Running.stop()`, or SIGTERM or SIGINT when `stopOnSignals`) stops accepting, answers the requests in
-    /// flight (each only after its commit), then stops processing.
+    /// is bound. A graceful shutdown (`Running.stop()`, or SIGTERM or SIGINT when `stopOnSignals`) stops accepting,
+    /// answers the requests in flight (each only after its commit), then stops processing.
     public func start(host: String, port: Int, stopOnSignals: Bool = false) async throws(ServeError) -> Running {
-        let base = publicURL ?? "http://\(host):\(port)"
         // The base URL needs the bound port when port 0 was asked for; the routes read it on each request.
-        let bound = BoundBase(base)
-        let (ports, announce) = AsyncStream.makeStream(of: Int.self)
-        let app = Application(
-            router: router(base: { bound.value }), configuration: .init(address: .hostname(host, port: port)),
-            services: [
-                ProcessingService(
-                    processor: processor, interval: processingInterval, retention: retention,
-                    purgeInterval: purgeInterval, metrics: metrics, logger: logger)
-            ],
-            onServerRunning: { channel in
-                announce.yield(channel.localAddress?.port ?? 0)
-                announce.finish()
-            }, logger: logger)
-        // The signals are trapped before the server binds: a stop asked for right after it announces itself is
-        // never lost.
-        let group = ServiceGroup(
-            configuration: .init(
-                services: [app], gracefulShutdownSignals: stopOnSignals ? [.sigterm, .sigint] : [], logger: logger))
-        let task = Task {
-            defer { announce.finish() }
-            try await group.run()
-        }
-        var bindPort = 0
-        for await value in ports { bindPort = value }
-        guard bindPort > 0 else {
-            task.cancel()
+        let bound = BoundBase(publicURL ?? "http://\(host):\(port)")
+        let processing = ProcessingService(
+            processor: processor, interval: processingInterval, retention: retention, purgeInterval: purgeInterval,
+            metrics: metrics, logger: logger)
+        let server: LoopbackServer
+        do {
+            server = try await LoopbackServer.start(
+                router(base: { bound.value }), host: host, port: port, services: [processing],
+                stopOnSignals: stopOnSignals, logger: logger)
+        } catch {
             throw .cannotListen(host: host, port: port)
         }
-        if publicURL == nil, port == 0 { bound.set("http://\(host):\(bindPort)") }
-        return Running(port: bindPort, group: group, task: task)
+        if publicURL == nil, port == 0 { bound.set("http://\(host):\(server.port)") }
+        return Running(server: server)
     }
 
     public struct Running: Sendable {
-        public let port: Int
-        let group: ServiceGroup
-        let task: Task<Void, any Error>
+        let server: LoopbackServer
+        public var port: Int { server.port }
 
         /// Stops accepting, lets in-flight requests finish, then stops processing.
-        public func stop() {
-            let group = group
-            Task { await group.triggerGracefulShutdown() }
-        }
+        public func stop() { server.stop() }
 
         /// Waits until the server has stopped.
-        public func wait() async { _ = await task.result }
+        public func wait() async { await server.wait() }
     }
 
     static func tooLarge(_ limit: Int) -> Response {

@@ -35,7 +35,7 @@ struct StripeAdapterTests {
                 return Credentials(values)
             })
         return StepContext(
-            stepID: kind.replacingOccurrences(of: "stripe.", with: "stripe."), kind: kind, provider: "stripe",
+            stepID: kind, kind: kind, provider: "stripe",
             environment: .dev, inputs: ["markets": "AE", "project": "souq"].merging(inputs) { _, new in new },
             connection: "stripe/default", inputHash: "h", idempotencyKey: idempotencyKey, externalID: externalID,
             clock: MockClock(), credentials: access)

@@ -45,7 +45,7 @@ struct TapTests {
         return runners
     }
 
-    @Test("verify-key lists with a test key; a live key meets Tap's 1101 environment mismatch")
+    @Test("verify-key lists with a test key; a live key for dev is refused before any call; Tap answers it 1101")
     func verifyKey() async throws {
         let running = try await Self.start()
         defer { running.server.stop() }
@@ -57,6 +57,7 @@ struct TapTests {
                 Self.context("tap.verify-key", base: running.base, key: "sk_live_0123456789abcdef"))
         }
         #expect(failure?.message.contains("live key") == true)
+        #expect(running.simulator.requests.value == 1)
     }
 
     @Test(
@@ -142,6 +143,7 @@ struct TapTests {
             let errors = json?["errors"] as? [[String: Any]]
             #expect(Int(response.status.code) == status, "\(body)")
             #expect(errors?.first?["code"] is String && errors?.first?["description"] is String, "\(body)")
+            if key?.hasPrefix("sk_live_") == true { #expect(errors?.first?["code"] as? String == "1101") }
         }
         var missing = HTTPClientRequest(url: running.base + "/v2/charges/chg_missing")
         missing.headers.add(name: "Authorization", value: "Bearer \(TapSimulator.secretKey)")

@@ -77,16 +77,10 @@ public struct ConnectionService: Sendable {
     public func storeIssuedSecret(
         _ value: String, field: String, of connection: Connection
     ) async throws(ConnectionError) {
-        struct Issued: CredentialReader {
-            let value: String
-            func environmentVariable(_ name: String) -> String? { value }
-            func contents(ofFile path: String) throws -> String { value }
-            func standardInput() throws -> String { value }
-            func prompt(_ label: String) -> String? { value }
-        }
         _ = try await rotate(
             project: connection.project, provider: connection.provider, alias: connection.alias,
-            environment: connection.environment, fields: [field: .environment("issued")], reader: Issued(value: value))
+            environment: connection.environment, fields: [field: .environment(field)],
+            reader: GivenValues(values: [field: value]))
     }
 
     /// The URL to register with `provider` for the connection `alias`: `base` + its receiver path, plus the

@@ -50,3 +50,14 @@ public protocol CredentialReader: Sendable {
     /// Asks for `label` without echo; `nil` when there is no terminal.
     func prompt(_ label: String) -> String?
 }
+
+/// Values Sheen already holds (a provider-issued secret, a simulator's test keys), handed to the connect and rotate
+/// paths, which read secrets only from references: each `@env:NAME` reads `values[NAME]`.
+struct GivenValues: CredentialReader {
+    let values: [String: String]
+
+    func environmentVariable(_ name: String) -> String? { values[name] }
+    func contents(ofFile path: String) throws -> String { "" }
+    func standardInput() throws -> String { "" }
+    func prompt(_ label: String) -> String? { nil }
+}

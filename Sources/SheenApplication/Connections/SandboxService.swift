@@ -38,20 +38,9 @@ public struct SandboxService: Sendable {
                     project: project, provider: id, environment: environment, sandbox: true, baseURL: baseURL,
                     fields: Dictionary(
                         uniqueKeysWithValues: simulated.credentials.keys.map { ($0, CredentialInput.environment($0)) })),
-                reader: SandboxCredentials(values: simulated.credentials))
+                reader: GivenValues(values: simulated.credentials))
             outcomes.append(.connected(reference: "\(id)/\(Connection.defaultAlias)", baseURL: baseURL))
         }
         return outcomes
     }
-}
-
-/// Hands each field its simulator's test value: the connect path reads secrets only from references, here one per
-/// field, named after it.
-struct SandboxCredentials: CredentialReader {
-    let values: [String: String]
-
-    func environmentVariable(_ name: String) -> String? { values[name] }
-    func contents(ofFile path: String) throws -> String { "" }
-    func standardInput() throws -> String { "" }
-    func prompt(_ label: String) -> String? { nil }
 }

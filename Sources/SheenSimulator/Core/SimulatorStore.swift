@@ -2,7 +2,7 @@ import Foundation
 
 /// A simulator's state: held in memory, written to its file (when it has one) after every change and before the
 /// change is answered, so a killed simulator restarts with every side effect it acknowledged or committed.
-public actor SimulatorStore<World: Codable & Sendable> {
+public actor SimulatorStore<World: SimulatorWorld> {
     public private(set) var world: World
     let file: URL?
 
@@ -47,5 +47,17 @@ public struct LedgerEntry: Codable, Sendable, Hashable {
         self.kind = kind
         self.id = id
         self.idempotencyKey = idempotencyKey
+    }
+}
+
+/// A simulator's state: whatever it models, plus the ledger of what it did.
+public protocol SimulatorWorld: Codable, Sendable {
+    var ledger: [LedgerEntry] { get set }
+}
+
+extension SimulatorWorld {
+    /// Appends a side effect to the ledger.
+    mutating func record(_ kind: String, _ id: String, key: String? = nil, at date: Date) {
+        ledger.append(LedgerEntry(sequence: ledger.count + 1, at: date, kind: kind, id: id, idempotencyKey: key))
     }
 }

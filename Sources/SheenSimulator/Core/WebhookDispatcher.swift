@@ -17,11 +17,13 @@ public struct WebhookDispatcher: Sendable {
         self.http = http
     }
 
-    /// Signs and sends `body` to `url` in the background; `outcome` is called with whether it was acknowledged.
-    public func deliver(
-        _ body: Data, to url: String, scheme: WebhookScheme, secret: String, copies: Int = 1,
-        outcome: @escaping @Sendable (_ delivered: Bool, _ attempts: Int) async -> Void
+    /// Signs and sends `body` to `url` in the background (twice when `duplicate`), and records each outcome in
+    /// `store`'s ledger as `webhook.delivered` or `webhook.failed` of `id`.
+    public func deliver<World: SimulatorWorld>(
+        _ body: Data, to url: String, scheme: WebhookScheme, secret: String, duplicate: Bool = false,
+        ledger store: SimulatorStore<World>, id: String, key: String?, now: @escaping @Sendable () -> Date
     ) {
+        let copies = duplicate ? 2 : 1
         let attempts = attempts
         let backoff = backoff
         let http = http
@@ -47,7 +49,8 @@ public struct WebhookDispatcher: Sendable {
                     }
                     if !delivered, tries < attempts { try? await Task.sleep(for: backoff * (1 << (tries - 1))) }
                 }
-                await outcome(delivered, tries)
+                let kind = delivered ? "webhook.delivered" : "webhook.failed"
+                _ = try? await store.mutate { world in world.record(kind, id, key: key, at: now()) }
             }
         }
     }

@@ -92,13 +92,12 @@ public struct PaymobSimulator: Sendable {
         guard problems.isEmpty, let amount else { throw PaymobError.invalid(problems) }
         let date = now()
         let reference = object["special_reference"] as? String
-        let (intention, fresh) = try await store.mutate { world -> (PaymobWorld.Intention, Bool) in
+        let intention = try await store.mutate { world -> PaymobWorld.Intention in
+            // Special references are unique per merchant: a reused one is refused, as Paymob refuses it.
             if let reference,
-                let existing = world.intentions.values.first(where: {
-                    $0.owner == owner && $0.special_reference == reference
-                })
+                world.intentions.values.contains(where: { $0.owner == owner && $0.special_reference == reference })
             {
-                return (existing, false)
+                throw PaymobError.invalid(["special_reference": ["special reference already exists"]])
             }
             let number = world.next()
             let intention = PaymobWorld.Intention(
@@ -109,18 +108,14 @@ public struct PaymobSimulator: Sendable {
                 created: ISO8601DateFormatter().string(from: date), owner: owner)
             world.intentions[intention.id] = intention
             world.record("intention.created", intention.id, key: reference, at: date)
-            return (intention, true)
+            return intention
         }
-        if fresh {
-            let delay = completeAfter
-            Task {
-                try? await Task.sleep(for: delay)
-                try? await payDue()
-            }
-            if let hold = faults.hold(for: "/v1/intention") { try? await Task.sleep(for: hold) }
+        let delay = completeAfter
+        Task {
+            try? await Task.sleep(for: delay)
+            try? await payDue()
         }
-        // Special references are unique per merchant: a repeat is refused, as Paymob refuses a reused one.
-        guard fresh else { throw PaymobError.invalid(["special_reference": ["special reference already exists"]]) }
+        if let hold = faults.hold(for: "/v1/intention") { try? await Task.sleep(for: hold) }
         return (201, try SimulatorHTTP.encoded(intention))
     }
 
@@ -161,16 +156,9 @@ public struct PaymobSimulator: Sendable {
             ],
         ]
         guard let body = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else { return }
-        let store = store
-        let now = now
         dispatcher.deliver(
-            body, to: url, scheme: .paymob, secret: Self.hmacSecret, copies: faults.plan.duplicateWebhooks ? 2 : 1
-        ) {
-            delivered, _ in
-            _ = try? await store.mutate { world in
-                world.record(delivered ? "webhook.delivered" : "webhook.failed", intention.id, key: nil, at: now())
-            }
-        }
+            body, to: url, scheme: .paymob, secret: Self.hmacSecret, duplicate: faults.plan.duplicateWebhooks,
+            ledger: store, id: intention.id, key: nil, now: now)
     }
 
     func handle(_ request: Request, _ operation: @Sendable (String) async throws -> (Int, Data)) async -> Response {

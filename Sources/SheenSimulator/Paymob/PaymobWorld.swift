@@ -10,7 +10,7 @@ import Foundation
 /// `billing_data` and `customer` (`id`, `client_secret`, `status`, `special_reference`, `intention_order_id`), the
 /// listing's `{count, next, previous, results}` envelope, the status `paid`, and the request fields
 /// `notification_url`, `redirection_url` and `special_reference`.
-public struct PaymobWorld: Codable, Sendable {
+public struct PaymobWorld: SimulatorWorld {
     public struct Intention: Codable, Sendable {
         public var id: String
         public var client_secret: String
@@ -36,10 +36,6 @@ public struct PaymobWorld: Codable, Sendable {
     mutating func next() -> Int {
         counter += 1
         return counter
-    }
-
-    mutating func record(_ kind: String, _ id: String, key: String?, at date: Date) {
-        ledger.append(LedgerEntry(sequence: ledger.count + 1, at: date, kind: kind, id: id, idempotencyKey: key))
     }
 }
 

@@ -230,7 +230,6 @@ public struct StripeSimulator: Sendable {
 
     /// Sends `type` about `object` to every endpoint subscribed to it.
     func emit(_ type: String, object: Data, world: StripeWorld) {
-        let copies = faults.plan.duplicateWebhooks ? 2 : 1
         for endpoint in world.endpoints.values.sorted(by: { $0.id < $1.id })
         where endpoint.status == "enabled"
             && (endpoint.enabled_events.contains(type) || endpoint.enabled_events.contains("*"))
@@ -245,14 +244,9 @@ public struct StripeSimulator: Sendable {
             guard let body = try? JSONSerialization.data(withJSONObject: event, options: [.sortedKeys]) else {
                 continue
             }
-            let store = store
-            let now = now
-            dispatcher.deliver(body, to: endpoint.url, scheme: .stripe, secret: endpoint.secret, copies: copies) {
-                delivered, _ in
-                _ = try? await store.mutate { world in
-                    world.record(delivered ? "webhook.delivered" : "webhook.failed", eventID, key: type, at: now())
-                }
-            }
+            dispatcher.deliver(
+                body, to: endpoint.url, scheme: .stripe, secret: endpoint.secret,
+                duplicate: faults.plan.duplicateWebhooks, ledger: store, id: eventID, key: type, now: now)
         }
     }
 

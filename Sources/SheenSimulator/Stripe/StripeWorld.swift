@@ -4,7 +4,7 @@
 import Foundation
 
 /// Everything the Stripe simulator knows, as Stripe's own objects (field names as the API spells them).
-public struct StripeWorld: Codable, Sendable {
+public struct StripeWorld: SimulatorWorld {
     public struct Account: Codable, Sendable {
         public var id: String
         public var object = "account"
@@ -119,10 +119,6 @@ public struct StripeWorld: Codable, Sendable {
     mutating func newID(_ prefix: String) -> String {
         counter += 1
         return "\(prefix)_sim\(String(format: "%08d", counter))"
-    }
-
-    mutating func record(_ kind: String, _ id: String, key: String?, at date: Date) {
-        ledger.append(LedgerEntry(sequence: ledger.count + 1, at: date, kind: kind, id: id, idempotencyKey: key))
     }
 }
 

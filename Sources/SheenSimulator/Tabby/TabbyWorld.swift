@@ -5,7 +5,7 @@ import Foundation
 
 /// Everything the Tabby simulator knows: registered webhooks, per merchant code and key (research/providers.md §4,
 /// docs.tabby.ai "Register a webhook": at most 4 per merchant code and key pair, per environment).
-public struct TabbyWorld: Codable, Sendable {
+public struct TabbyWorld: SimulatorWorld {
     public struct Webhook: Codable, Sendable {
         public struct Header: Codable, Sendable {
             public var title: String
@@ -29,9 +29,5 @@ public struct TabbyWorld: Codable, Sendable {
         counter += 1
         // Tabby's ids are UUIDs; a counter keeps the simulator's repeatable.
         return String(format: "00000000-0000-4000-8000-%012d", counter)
-    }
-
-    mutating func record(_ kind: String, _ id: String, at date: Date) {
-        ledger.append(LedgerEntry(sequence: ledger.count + 1, at: date, kind: kind, id: id))
     }
 }

@@ -133,11 +133,10 @@ public struct TapSimulator: Sendable {
         let completed = try await store.mutate { world -> [(TapWorld.Charge, String)] in
             var done: [(TapWorld.Charge, String)] = []
             for (id, charge) in world.charges where charge.status == "INITIATED" {
-                let created = Date(timeIntervalSince1970: (Double(charge.transaction.created) ?? 0) / 1000)
-                let due =
-                    date.timeIntervalSince(created) * 1000 >= Double(completeAfter.components.seconds * 1000)
-                    + Double(completeAfter.components.attoseconds) / 1e15
-                guard due || id == force else { continue }
+                // `transaction.created` is Unix milliseconds.
+                let waited = Duration.milliseconds(
+                    Int64(date.timeIntervalSince1970 * 1000) - (Int64(charge.transaction.created) ?? 0))
+                guard waited >= completeAfter || id == force else { continue }
                 var captured = charge
                 captured.status = "CAPTURED"
                 captured.response = .init(code: "000", message: "Captured")
@@ -156,15 +155,9 @@ public struct TapSimulator: Sendable {
 
     func deliver(_ charge: TapWorld.Charge, key: String) {
         guard let url = charge.post?.url, let body = try? SimulatorHTTP.encoded(charge) else { return }
-        let store = store
-        let now = now
-        dispatcher.deliver(body, to: url, scheme: .tap, secret: key, copies: faults.plan.duplicateWebhooks ? 2 : 1) {
-            delivered, _ in
-            _ = try? await store.mutate { world in
-                world.record(
-                    delivered ? "webhook.delivered" : "webhook.failed", charge.id, key: charge.status, at: now())
-            }
-        }
+        dispatcher.deliver(
+            body, to: url, scheme: .tap, secret: key, duplicate: faults.plan.duplicateWebhooks, ledger: store,
+            id: charge.id, key: charge.status, now: now)
     }
 
     // MARK: Plumbing

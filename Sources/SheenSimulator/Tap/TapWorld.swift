@@ -5,7 +5,7 @@ import Foundation
 
 /// Everything the Tap simulator knows, as Tap's charge objects (research/providers.md §2; the docs mirror
 /// skanderphilipp/tap-payment-guideline, reference/charges.md and docs/webhook.md).
-public struct TapWorld: Codable, Sendable {
+public struct TapWorld: SimulatorWorld {
     public struct Charge: Codable, Sendable {
         public struct Transaction: Codable, Sendable {
             public struct Expiry: Codable, Sendable {
@@ -85,10 +85,6 @@ public struct TapWorld: Codable, Sendable {
         counter += 1
         return
             "\(prefix)_TS\(String(format: "%02d", counter % 100))\(Int(date.timeIntervalSince1970))x\(String(format: "%06d", counter))"
-    }
-
-    mutating func record(_ kind: String, _ id: String, key: String?, at date: Date) {
-        ledger.append(LedgerEntry(sequence: ledger.count + 1, at: date, kind: kind, id: id, idempotencyKey: key))
     }
 }
 
