@@ -4,6 +4,21 @@ import Testing
 
 @Suite("sheen sandbox serve, connect and ledger")
 struct SandboxCommandTests {
+    /// Starts `sheen sandbox serve` with `arguments` in `directory` and returns it, with what it printed up to
+    /// `marker`. The caller terminates it.
+    static func serve(_ arguments: [String], in directory: URL, until marker: String) async throws -> (Process, String)
+    {
+        let process = Process()
+        process.executableURL = SheenBinary.url
+        process.arguments = ["sandbox", "serve"] + arguments
+        process.currentDirectoryURL = directory
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return (process, await Task.detached { SheenBinary.read(output, until: marker) }.value)
+    }
+
     @Test(
         "serve prints each simulator's base URL and credentials; connect points the project at them; ledger reads them")
     func serveConnectLedger() async throws {
@@ -12,19 +27,12 @@ struct SandboxCommandTests {
         let environment = ["SHEEN_KEYRING": directory.appendingPathComponent("k/keyring.json").path]
         _ = try await SheenBinary.run(["init", "global-saas", "--market", "AE"], in: directory)
         let base = 42_000 + Int.random(in: 0..<2_000) * 3
-        let process = Process()
-        process.executableURL = SheenBinary.url
-        process.arguments = ["sandbox", "serve", "--port-base", "\(base)", "--json"]
-        process.currentDirectoryURL = directory
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let (process, printed) = try await Self.serve(
+            ["--port-base", "\(base)", "--json"], in: directory, until: "\n}")
         defer {
             process.terminate()
             process.waitUntilExit()
         }
-        let printed = await Task.detached { SheenBinary.read(output, until: "\n}") }.value
         let served = try #require(
             try JSONSerialization.jsonObject(with: Data(printed.utf8)) as? [String: [String: Any]])
         #expect(Set(served.keys) == Set(Sandbox.providers.map(\.id)) && served.keys.contains("paymob"))
@@ -66,19 +74,12 @@ struct SandboxCommandTests {
         try (try String(contentsOf: file, encoding: .utf8) + "\nwebhooks: { public_url: http://127.0.0.1:9 }\n")
             .write(to: file, atomically: true, encoding: .utf8)
         let base = 46_000 + Int.random(in: 0..<1_000) * 4
-        let process = Process()
-        process.executableURL = SheenBinary.url
-        process.arguments = ["sandbox", "serve", "--provider", "stripe", "--port-base", "\(base)"]
-        process.currentDirectoryURL = directory
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let (process, _) = try await Self.serve(
+            ["--provider", "stripe", "--port-base", "\(base)"], in: directory, until: "Ctrl-C")
         defer {
             process.terminate()
             process.waitUntilExit()
         }
-        _ = await Task.detached { SheenBinary.read(output, until: "Ctrl-C") }.value
         let connected = try await SheenBinary.run(
             ["sandbox", "connect", "--provider", "stripe", "--port-base", "\(base)"], in: directory,
             environment: environment)

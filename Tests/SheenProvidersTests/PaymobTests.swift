@@ -87,11 +87,7 @@ struct PaymobTests {
         runner.interval = .milliseconds(100)
         let context = Self.context("paymob.test-intention", base: running.base)
         let failure = await #expect(throws: StepFailure.self) { _ = try await runner.create(context) }
-        guard case .waiting(let next) = failure?.kind else {
-            Issue.record("expected waiting, got \(String(describing: failure))")
-            return
-        }
-        let url = try #require(next.split(separator: " ").first { $0.hasPrefix("http") }.map(String.init))
+        let url = try #require(failure?.waitingURL)
         #expect(url.contains("/unifiedcheckout/?publicKey=") && url.contains("clientSecret=egy_csk_test_"))
         _ = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(5))
         #expect(try await runner.observe(context)?.outputs["status"] == "paid")

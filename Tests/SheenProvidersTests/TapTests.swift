@@ -91,11 +91,7 @@ struct TapTests {
         runner.interval = .milliseconds(100)
         let context = Self.context("tap.test-charge", base: running.base)
         let failure = await #expect(throws: StepFailure.self) { _ = try await runner.create(context) }
-        guard case .waiting(let next) = failure?.kind else {
-            Issue.record("expected a waiting step, got \(String(describing: failure))")
-            return
-        }
-        let url = try #require(next.split(separator: " ").first { $0.hasPrefix("http") }.map(String.init))
+        let url = try #require(failure?.waitingURL)
         #expect(url.contains("/sandbox/tap/pay/chg_"))
         // Paying on the page (the sandbox's stand-in for a person with a test card) completes the charge.
         _ = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(5))
