@@ -136,3 +136,94 @@ struct SandboxCrashTests {
         #expect(kinds.count { $0 == target.ledgerKind } == 1, "\(target.kind): \(kinds)")
     }
 }
+
+/// The same promise at instants nobody chose: `sheen apply` of arabic-ecommerce in Saudi Arabia, Kuwait and Egypt
+/// against the Tap, Paymob and Tabby simulators, SIGKILLed after a seeded random delay (before the journal opens,
+/// mid-call, mid-poll, between steps), then resumed to the end: each side effect exactly once. Each trial starts
+/// from nothing, so every instant falls inside a first apply.
+@Suite("Provider steps under SIGKILL at seeded random instants", .serialized)
+struct SandboxRandomKillTests {
+    static let credentials: [String: [String: String]] = [
+        "tap": ["secret_key": TapSimulator.secretKey, "public_key": TapSimulator.publishableKey],
+        "paymob": [
+            "secret_key": PaymobSimulator.secretKey, "public_key": PaymobSimulator.publicKey,
+            "hmac_secret": PaymobSimulator.hmacSecret,
+        ],
+        "tabby": [
+            "secret_key": TabbySimulator.secretKey, "public_key": TabbySimulator.publicKey,
+            "merchant_code": TabbySimulator.merchantCode,
+        ],
+    ]
+
+    /// The seeded instants, in milliseconds after `sheen apply` starts: spread over the whole of a first apply.
+    static let instants: [Int] = {
+        var random = SplitMix64(seed: 20_261_129)
+        return (0..<6).map { _ in Int(random.next() % 700) + 100 }
+    }()
+
+    @Test(
+        "killed at a seeded instant, resumed: one charge, one intention, one webhook registration", arguments: instants)
+    func randomKill(instant: Int) async throws {
+        // Latency spreads the apply over about a second, so the instants land inside it.
+        let faults = Faults(FaultPlan(latencyMilliseconds: 100))
+        let tap = try TapSimulator(faults: faults)
+        let paymob = try PaymobSimulator(faults: faults)
+        let tabby = try TabbySimulator(faults: faults)
+        let servers = [
+            ("tap", try await LoopbackServer.start(tap.router())),
+            ("paymob", try await LoopbackServer.start(paymob.router())),
+            ("tabby", try await LoopbackServer.start(tabby.router())),
+        ]
+        defer { for (_, server) in servers { server.stop() } }
+        let directory = try SheenBinary.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var environment = ["SHEEN_KEYRING": directory.appendingPathComponent("k/keyring.json").path]
+        for (provider, fields) in Self.credentials {
+            for (field, value) in fields {
+                environment["SANDBOX_\(provider.uppercased())_\(field.uppercased())"] = value
+            }
+        }
+        let initialised = try await SheenBinary.run(
+            ["init", "arabic-ecommerce", "--market", "SA", "--market", "KW", "--market", "EG"], in: directory)
+        #expect(initialised.status == 0, "\(initialised.stderr)")
+        let file = directory.appendingPathComponent("sheen.yaml")
+        try (try String(contentsOf: file, encoding: .utf8) + "\nwebhooks: { public_url: http://127.0.0.1:9 }\n")
+            .write(to: file, atomically: true, encoding: .utf8)
+        for (provider, server) in servers {
+            var connect = [
+                "connect", provider, "--env", "dev", "--sandbox", "--base-url", "http://127.0.0.1:\(server.port)",
+            ]
+            for field in (Self.credentials[provider] ?? [:]).keys.sorted() {
+                connect += ["--field", "\(field)=@env:SANDBOX_\(provider.uppercased())_\(field.uppercased())"]
+            }
+            let connected = try await SheenBinary.run(connect, in: directory, environment: environment)
+            #expect(connected.status == 0, "\(provider): \(connected.stderr)")
+        }
+
+        let process = Process()
+        process.executableURL = SheenBinary.url
+        process.arguments = ["apply", "--auto-approve", "--continue-on-error"]
+        process.currentDirectoryURL = directory
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        try await Task.sleep(for: .milliseconds(instant))
+        kill(process.processIdentifier, SIGKILL)
+        await Task.detached { process.waitUntilExit() }.value
+        let atKill = (await tap.store.read { $0.ledger.map(\.kind) }, await paymob.store.read { $0.ledger.map(\.kind) })
+
+        _ = try await SheenBinary.run(["resume", "--continue-on-error"], in: directory, environment: environment)
+        let created = (
+            await tap.store.read { $0.ledger.count { $0.kind == "charge.created" } },
+            await paymob.store.read { $0.ledger.count { $0.kind == "intention.created" } },
+            await tabby.store.read { $0.ledger.count { $0.kind == "webhook.created" } }
+        )
+        #expect(created == (1, 1, 1), "killed at \(instant) ms, ledgers then \(atKill)")
+        let state = try await SheenBinary.run(["state", "list"], in: directory, environment: environment)
+        let rows = state.stdout.split(separator: "\n")
+        for kind in ["tap.test-charge", "paymob.test-intention", "tabby.register-webhook"] {
+            #expect(rows.contains { $0.contains(kind) && $0.contains("succeeded") }, "\(state.stdout)")
+        }
+    }
+}
