@@ -145,7 +145,9 @@ public struct ApplyService: Sendable {
                 else { return .none }
                 return Self.access(to: connection, through: service)
             },
-            options: ExecutionOptions(parallelism: settings.parallelism, continueOnError: settings.continueOnError),
+            options: ExecutionOptions(
+                parallelism: settings.parallelism, stepTimeout: settings.stepTimeout,
+                continueOnError: settings.continueOnError),
             events: events)
     }
 
@@ -225,12 +227,15 @@ public struct ApplySettings: Sendable {
     /// The project's directory, where the `recipe.env-file` step writes `.env.<environment>`; `nil` leaves that step
     /// without a runner.
     public var projectDirectory: String?
+    /// How long one call may take before it counts as a timeout (then retried, observing first).
+    public var stepTimeout: Duration
 
     public init(
         parallelism: Int = 10, continueOnError: Bool = true, stepLatency: Duration = .zero,
-        dataLedgerPath: String? = nil, projectDirectory: String? = nil
+        dataLedgerPath: String? = nil, projectDirectory: String? = nil, stepTimeout: Duration = .seconds(600)
     ) {
         self.projectDirectory = projectDirectory
+        self.stepTimeout = stepTimeout
         self.parallelism = parallelism
         self.continueOnError = continueOnError
         self.stepLatency = stepLatency

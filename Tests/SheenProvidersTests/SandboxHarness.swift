@@ -81,9 +81,11 @@ struct SandboxHarness {
         return plan
     }
 
-    func apply(_ plan: Plan) async throws -> ExecutionReport {
+    func apply(_ plan: Plan, stepTimeout: Duration = .seconds(600)) async throws -> ExecutionReport {
         let bound = try await connections.connections(project: project, declared: [])
-        let service = ApplyService(store: store, catalog: ProviderFixtures.catalog, connections: connections)
+        let service = ApplyService(
+            store: store, catalog: ProviderFixtures.catalog, settings: ApplySettings(stepTimeout: stepTimeout),
+            connections: connections)
         return try await service.executor(environment: .dev, connections: bound, plan: plan).apply(plan, scope: scope)
     }
 

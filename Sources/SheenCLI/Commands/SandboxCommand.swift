@@ -44,7 +44,7 @@ struct SandboxCommand: AsyncParsableCommand {
         @Option(
             name: .long,
             help: ArgumentHelp(
-                "A JSON fault plan: rateLimited, serverErrors, holdAfterCommitMilliseconds, holdPathPrefix, latencyMilliseconds, errorRate, seed, duplicateWebhooks.",
+                "A JSON fault plan; any of: rateLimited, serverErrors, connectionResets, timeouts, stallMilliseconds, resetsAfterCommit, holdAfterCommitMilliseconds, holdPathPrefix, latencyMilliseconds, errorRate, seed, requestsPerSecond, duplicateWebhooks, webhookDelayMilliseconds.",
                 valueName: "file"))
         var faults: String?
 

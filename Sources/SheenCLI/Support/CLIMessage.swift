@@ -12,6 +12,7 @@ enum CLIMessage {
     case marketWithoutRecipe
     case planWithInputs
     case parallelismRange
+    case stepTimeoutRange
     case notATerminal
     case noSuchFile(String)
     case noSuchPath(String)
@@ -104,6 +105,10 @@ enum CLIMessage {
             t("--plan already says what to apply", "‎--plan يحدد ما سيُطبَّق")
         case .parallelismRange:
             t("--parallelism must be between 1 and 1000", "يجب أن تكون ‎--parallelism بين 1 و1000")
+        case .stepTimeoutRange:
+            t(
+                "--step-timeout must be between 1 and 86400 seconds",
+                "يجب أن تكون ‎--step-timeout بين 1 و86400 ثانية")
         case .notATerminal:
             t(
                 "not at a terminal: pass --auto-approve to proceed without confirmation",

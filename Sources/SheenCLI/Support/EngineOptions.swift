@@ -27,12 +27,22 @@ struct EngineOptions: ParsableArguments {
         help: "Keep running independent steps after a failure; dependents are skipped either way.")
     var continueOnError = true
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Seconds one provider call may take before it counts as timed out (then retried, looking up first).",
+            valueName: "seconds"))
+    var stepTimeout = 600
+
     @Option(name: .long, help: .hidden)
     var stepLatencyMs = 0
 
     func validate(language: Language) throws {
         guard (1...1000).contains(parallelism) else {
             throw ValidationError(CLIMessage.parallelismRange(language))
+        }
+        guard (1...86_400).contains(stepTimeout) else {
+            throw ValidationError(CLIMessage.stepTimeoutRange(language))
         }
     }
 
@@ -44,7 +54,8 @@ struct EngineOptions: ParsableArguments {
     var settings: ApplySettings {
         ApplySettings(
             parallelism: parallelism, continueOnError: continueOnError, stepLatency: .milliseconds(stepLatencyMs),
-            dataLedgerPath: ProcessInfo.processInfo.environment["SHEEN_DATA_LEDGER"])
+            dataLedgerPath: ProcessInfo.processInfo.environment["SHEEN_DATA_LEDGER"],
+            stepTimeout: .seconds(stepTimeout))
     }
 
     /// Asks on a terminal; refuses to guess elsewhere.

@@ -40,12 +40,25 @@ enum SimulatorHTTP {
         return String(value.dropFirst(7))
     }
 
-    /// Latency and counted faults before a request is looked at; the fault met, if any.
-    static func prelude(_ faults: Faults, _ requests: RequestCounter) async -> Faults.Injected? {
+    /// Latency, counted faults and the rate limit before a request is looked at; the fault met, if any. A timeout
+    /// stalls here before its connection is dropped.
+    static func prelude(
+        _ faults: Faults, _ requests: RequestCounter, documentedRate: Double? = nil
+    ) async -> Faults.Injected? {
         requests.increment()
         let plan = faults.plan
         if plan.latencyMilliseconds > 0 { try? await Task.sleep(for: .milliseconds(plan.latencyMilliseconds)) }
-        return faults.next()
+        let (fault, stall) = faults.next(documentedRate: documentedRate)
+        if let stall { try? await Task.sleep(for: stall) }
+        return fault
+    }
+
+    /// A response that never arrives: the status line goes out, then the connection is closed mid-answer, as a
+    /// reset or a proxy's idle cut looks to the caller.
+    static func dropped() -> Response {
+        Response(
+            status: .ok, headers: [.contentType: "application/json"],
+            body: ResponseBody(contentLength: 64) { _ in throw ConnectionDrop() })
     }
 }
 

@@ -17,17 +17,19 @@ public struct WebhookDispatcher: Sendable {
         self.http = http
     }
 
-    /// Signs and sends `body` to `url` in the background (twice when `duplicate`), and records each outcome in
-    /// `store`'s ledger as `webhook.delivered` or `webhook.failed` of `id`.
+    /// Signs and sends `body` to `url` in the background (late, or twice, when `faults` say so), and records each
+    /// outcome in `store`'s ledger as `webhook.delivered` or `webhook.failed` of `id`.
     public func deliver<World: SimulatorWorld>(
-        _ body: Data, to url: String, scheme: WebhookScheme, secret: String, duplicate: Bool = false,
+        _ body: Data, to url: String, scheme: WebhookScheme, secret: String, faults: FaultPlan = FaultPlan(),
         ledger store: SimulatorStore<World>, id: String, key: String?, now: @escaping @Sendable () -> Date
     ) {
-        let copies = duplicate ? 2 : 1
+        let copies = faults.duplicateWebhooks ? 2 : 1
+        let delay = Duration.milliseconds(faults.webhookDelayMilliseconds)
         let attempts = attempts
         let backoff = backoff
         let http = http
         Task {
+            if delay > .zero { try? await Task.sleep(for: delay) }
             for _ in 0..<copies {
                 var tries = 0
                 var delivered = false

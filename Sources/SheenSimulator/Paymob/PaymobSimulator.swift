@@ -115,7 +115,7 @@ public struct PaymobSimulator: Sendable {
             try? await Task.sleep(for: delay)
             try? await payDue()
         }
-        if let hold = faults.hold(for: "/v1/intention") { try? await Task.sleep(for: hold) }
+        try await faults.afterCommit(path: "/v1/intention")
         return (201, try SimulatorHTTP.encoded(intention))
     }
 
@@ -157,13 +157,14 @@ public struct PaymobSimulator: Sendable {
         ]
         guard let body = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else { return }
         dispatcher.deliver(
-            body, to: url, scheme: .paymob, secret: Self.hmacSecret, duplicate: faults.plan.duplicateWebhooks,
+            body, to: url, scheme: .paymob, secret: Self.hmacSecret, faults: faults.plan,
             ledger: store, id: intention.id, key: nil, now: now)
     }
 
     func handle(_ request: Request, _ operation: @Sendable (String) async throws -> (Int, Data)) async -> Response {
         switch await SimulatorHTTP.prelude(faults, requests) {
         case .rateLimited: return PaymobError(status: 429, body: ["detail": "Request was throttled."]).response
+        case .dropped: return SimulatorHTTP.dropped()
         case .serverError: return PaymobError(status: 500, body: ["detail": "Internal server error."]).response
         case nil: break
         }
@@ -179,6 +180,8 @@ public struct PaymobSimulator: Sendable {
             return SimulatorHTTP.response(status, body)
         } catch let error as PaymobError {
             return error.response
+        } catch is ConnectionDrop {
+            return SimulatorHTTP.dropped()
         } catch {
             return PaymobError(status: 500, body: ["detail": "Internal server error."]).response
         }

@@ -246,7 +246,7 @@ public struct StripeSimulator: Sendable {
             }
             dispatcher.deliver(
                 body, to: endpoint.url, scheme: .stripe, secret: endpoint.secret,
-                duplicate: faults.plan.duplicateWebhooks, ledger: store, id: eventID, key: type, now: now)
+                faults: faults.plan, ledger: store, id: eventID, key: type, now: now)
         }
     }
 
@@ -257,8 +257,10 @@ public struct StripeSimulator: Sendable {
         _ request: Request, form: [(String, String)], mutates: Bool = false,
         _ operation: @Sendable (inout StripeWorld, Date) throws -> (Int, Data)
     ) async -> Response {
-        switch await SimulatorHTTP.prelude(faults, requests) {
+        // Stripe documents 25 requests a second in test mode (research/providers.md §1).
+        switch await SimulatorHTTP.prelude(faults, requests, documentedRate: 25) {
         case .rateLimited: return Self.failure(StripeError.rateLimited)
+        case .dropped: return SimulatorHTTP.dropped()
         case .serverError:
             var response = Self.failure(StripeError.serverError)
             if let name = HTTPField.Name("Stripe-Should-Retry") { response.headers[name] = "true" }
@@ -310,13 +312,15 @@ public struct StripeSimulator: Sendable {
                 }
                 return (status, body, false, before, world)
             }
-            if mutates, !replayed, let hold = faults.hold(for: request.uri.path) { try? await Task.sleep(for: hold) }
             if !replayed { emitChanges(from: before, to: after) }
+            if mutates, !replayed { try await faults.afterCommit(path: request.uri.path) }
             var response = Self.response(status, body)
             if replayed, let name = HTTPField.Name("Idempotent-Replayed") { response.headers[name] = "true" }
             return response
         } catch let error as StripeError {
             return Self.failure(error)
+        } catch is ConnectionDrop {
+            return SimulatorHTTP.dropped()
         } catch {
             return Self.failure(StripeError.serverError)
         }

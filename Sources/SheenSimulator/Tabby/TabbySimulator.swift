@@ -75,13 +75,14 @@ public struct TabbySimulator: Sendable {
             world.record("webhook.created", webhook.id, at: date)
             return webhook
         }
-        if let hold = faults.hold(for: "/api/v1/webhooks") { try? await Task.sleep(for: hold) }
+        try await faults.afterCommit(path: "/api/v1/webhooks")
         return (200, try SimulatorHTTP.encoded(webhook))
     }
 
     func handle(_ request: Request, _ operation: @Sendable (String) async throws -> (Int, Data)) async -> Response {
         switch await SimulatorHTTP.prelude(faults, requests) {
         case .rateLimited: return TabbyError.rateLimited.response
+        case .dropped: return SimulatorHTTP.dropped()
         case .serverError: return TabbyError.serverError.response
         case nil: break
         }
@@ -96,6 +97,8 @@ public struct TabbySimulator: Sendable {
             return SimulatorHTTP.response(status, body)
         } catch let error as TabbyError {
             return error.response
+        } catch is ConnectionDrop {
+            return SimulatorHTTP.dropped()
         } catch {
             return TabbyError.serverError.response
         }

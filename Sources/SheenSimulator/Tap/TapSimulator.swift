@@ -121,7 +121,7 @@ public struct TapSimulator: Sendable {
                 try? await Task.sleep(for: delay)
                 try? await completeDue()
             }
-            if let hold = faults.hold(for: "/v2/charges") { try? await Task.sleep(for: hold) }
+            try await faults.afterCommit(path: "/v2/charges")
         }
         return (200, try SimulatorHTTP.encoded(charge))
     }
@@ -156,7 +156,7 @@ public struct TapSimulator: Sendable {
     func deliver(_ charge: TapWorld.Charge, key: String) {
         guard let url = charge.post?.url, let body = try? SimulatorHTTP.encoded(charge) else { return }
         dispatcher.deliver(
-            body, to: url, scheme: .tap, secret: key, duplicate: faults.plan.duplicateWebhooks, ledger: store,
+            body, to: url, scheme: .tap, secret: key, faults: faults.plan, ledger: store,
             id: charge.id, key: charge.status, now: now)
     }
 
@@ -165,6 +165,7 @@ public struct TapSimulator: Sendable {
     func handle(_ request: Request, _ operation: @Sendable (String) async throws -> (Int, Data)) async -> Response {
         switch await SimulatorHTTP.prelude(faults, requests) {
         case .rateLimited: return TapError.rateLimited.response
+        case .dropped: return SimulatorHTTP.dropped()
         case .serverError: return TapError.serverError.response
         case nil: break
         }
@@ -176,6 +177,8 @@ public struct TapSimulator: Sendable {
             return SimulatorHTTP.response(status, body)
         } catch let error as TapError {
             return error.response
+        } catch is ConnectionDrop {
+            return SimulatorHTTP.dropped()
         } catch {
             return TapError.serverError.response
         }

@@ -1,0 +1,184 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import SheenAuth
+import SheenEngine
+import SheenSimulator
+import SheenStore
+import Testing
+
+/// The simulators' fault knobs, and the engine riding each of them out: a rate limit, a connection reset before the
+/// call, a timeout, a connection dropped after the provider committed, an answer held past the step's deadline, and a
+/// late webhook.
+@Suite("Simulator faults: rate limits, resets, timeouts, late webhooks; the engine rides them out")
+struct FaultTests {
+    /// One provider's creating step, and how to count what it made.
+    struct Target: Sendable, CustomStringConvertible {
+        let provider: String
+        let recipe: String
+        let market: String
+        let kind: String
+        let path: String
+        let ledgerKind: String
+        var description: String { kind }
+        var credentials: [String: String] { Sandbox.provider(provider)?.credentials ?? [:] }
+    }
+
+    static let targets: [Target] = [
+        Target(
+            provider: "stripe", recipe: "global-saas", market: "AE", kind: "stripe.test-payment",
+            path: "/v1/payment_intents", ledgerKind: "payment_intent.created"),
+        Target(
+            provider: "tap", recipe: "arabic-ecommerce", market: "SA", kind: "tap.test-charge", path: "/v2/charges",
+            ledgerKind: "charge.created"),
+        Target(
+            provider: "paymob", recipe: "arabic-ecommerce", market: "EG", kind: "paymob.test-intention",
+            path: "/v1/intention", ledgerKind: "intention.created"),
+        Target(
+            provider: "tabby", recipe: "arabic-ecommerce", market: "SA", kind: "tabby.register-webhook",
+            path: "/api/v1/webhooks", ledgerKind: "webhook.created"),
+    ]
+
+    /// `target`'s simulator on loopback, with a reader of its ledger.
+    static func serve(
+        _ target: Target, faults: Faults
+    ) async throws -> (LoopbackServer, @Sendable () async -> [String]) {
+        switch target.provider {
+        case "stripe":
+            let simulator = try StripeSimulator(faults: faults)
+            return (try await .start(simulator.router()), { await simulator.store.read { $0.ledger.map(\.kind) } })
+        case "tap":
+            let simulator = try TapSimulator(faults: faults)
+            return (try await .start(simulator.router()), { await simulator.store.read { $0.ledger.map(\.kind) } })
+        case "paymob":
+            let simulator = try PaymobSimulator(faults: faults)
+            return (try await .start(simulator.router()), { await simulator.store.read { $0.ledger.map(\.kind) } })
+        default:
+            let simulator = try TabbySimulator(faults: faults)
+            return (try await .start(simulator.router()), { await simulator.store.read { $0.ledger.map(\.kind) } })
+        }
+    }
+
+    static func get(_ url: String, key: String, timeout: TimeAmount = .seconds(5)) async throws -> (Int, [String: Any])
+    {
+        var request = HTTPClientRequest(url: url)
+        request.headers.add(name: "Authorization", value: "Bearer \(key)")
+        let response = try await HTTPClient.shared.execute(request, timeout: timeout)
+        let body = try await response.body.collect(upTo: 1 << 20)
+        return (
+            Int(response.status.code),
+            (try? JSONSerialization.jsonObject(with: Data(body.readableBytesView))) as? [String: Any] ?? [:]
+        )
+    }
+
+    @Test("Stripe's documented 25 requests a second: a burst of 40 meets Stripe's rate_limit error, then it serves")
+    func documentedRateLimit() async throws {
+        let simulator = try StripeSimulator()
+        let server = try await LoopbackServer.start(simulator.router())
+        defer { server.stop() }
+        let url = "http://127.0.0.1:\(server.port)/v1/account"
+        // Each answer as its status and Stripe's error code.
+        let answers = try await withThrowingTaskGroup(of: (Int, String?).self) { group in
+            for _ in 0..<40 {
+                group.addTask {
+                    let (status, json) = try await Self.get(url, key: StripeSimulator.secretKey)
+                    return (status, (json["error"] as? [String: Any])?["code"] as? String)
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        let served = answers.count { $0.0 == 200 }
+        let limited = answers.filter { $0.0 == 429 }
+        #expect((25...27).contains(served), "\(served) served")
+        #expect(limited.count == 40 - served)
+        #expect(limited.allSatisfy { $0.1 == "rate_limit" })
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(try await Self.get(url, key: StripeSimulator.secretKey).0 == 200)
+    }
+
+    @Test("a rate set in the fault plan limits Tap, which publishes none, in Tap's error body")
+    func configuredRateLimit() async throws {
+        let simulator = try TapSimulator(faults: Faults(FaultPlan(requestsPerSecond: 4)))
+        let server = try await LoopbackServer.start(simulator.router())
+        defer { server.stop() }
+        let url = "http://127.0.0.1:\(server.port)/v2/charges/chg_none"
+        var statuses: [Int] = []
+        for _ in 0..<6 { statuses.append(try await Self.get(url, key: TapSimulator.secretKey).0) }
+        #expect(statuses == [404, 404, 404, 404, 429, 429])
+    }
+
+    @Test("a reset and a timeout lose the answer at the caller and change nothing; the next request is served")
+    func resetAndTimeout() async throws {
+        let simulator = try TapSimulator(
+            faults: Faults(FaultPlan(connectionResets: 1, timeouts: 1, stallMilliseconds: 1_500)))
+        let server = try await LoopbackServer.start(simulator.router())
+        defer { server.stop() }
+        let url = "http://127.0.0.1:\(server.port)/v2/charges/chg_none"
+        await #expect(throws: (any Error).self) { _ = try await Self.get(url, key: TapSimulator.secretKey) }
+        let started = ContinuousClock.now
+        await #expect(throws: (any Error).self) {
+            _ = try await Self.get(url, key: TapSimulator.secretKey, timeout: .milliseconds(500))
+        }
+        #expect(ContinuousClock.now - started < .seconds(1))
+        try await Task.sleep(for: .milliseconds(1_200))
+        #expect(try await Self.get(url, key: TapSimulator.secretKey).0 == 404)
+        #expect(await simulator.store.read { $0.ledger.isEmpty })
+    }
+
+    @Test(
+        "reset before the call, timed out, dropped after the commit: the engine retries, finds what was made, one side effect",
+        arguments: targets)
+    func ridesOutDrops(target: Target) async throws {
+        let faults = Faults(
+            FaultPlan(
+                connectionResets: 1, timeouts: 1, stallMilliseconds: 3_000, resetsAfterCommit: 1,
+                holdPathPrefix: target.path))
+        try await Self.launch(target, faults: faults, stepTimeout: .seconds(1))
+        let left = faults.plan
+        #expect((left.connectionResets, left.timeouts, left.resetsAfterCommit) == (0, 0, 0), "every fault was met")
+    }
+
+    @Test(
+        "the provider commits, then holds its answer past the step's deadline: retried by looking up, one side effect",
+        arguments: targets)
+    func ridesOutHeldAnswers(target: Target) async throws {
+        let faults = Faults(FaultPlan(holdAfterCommitMilliseconds: 3_000, holdPathPrefix: target.path))
+        try await Self.launch(target, faults: faults, stepTimeout: .seconds(1))
+    }
+
+    /// Applies `target`'s recipe through the engine against its simulator under `faults`: the step succeeds, and
+    /// the simulator made exactly one of what it creates.
+    static func launch(_ target: Target, faults: Faults, stepTimeout: Duration) async throws {
+        let (server, ledger) = try await serve(target, faults: faults)
+        defer { server.stop() }
+        let harness = try await SandboxHarness.start()
+        defer { harness.stop() }
+        try await harness.connect(
+            target.provider, base: "http://127.0.0.1:\(server.port)", credentials: target.credentials)
+        let plan = try await harness.plan(target.recipe, markets: [target.market], providers: [target.provider])
+        let report = try await harness.apply(plan, stepTimeout: stepTimeout)
+        #expect(report.ok, "\(target.kind): \(report.failed)")
+        // Found by looking up after the lost answer, not made again.
+        #expect(report.reconciled.contains(target.kind), "\(target.kind): reconciled \(report.reconciled)")
+        let kinds = await ledger()
+        #expect(kinds.count { $0 == target.ledgerKind } == 1, "\(target.kind): \(kinds)")
+    }
+
+    @Test("a webhook delivered late arrives after the apply finished, and is stored once")
+    func lateWebhook() async throws {
+        let simulator = try TapSimulator(faults: Faults(FaultPlan(webhookDelayMilliseconds: 2_000)))
+        let server = try await LoopbackServer.start(simulator.router())
+        defer { server.stop() }
+        let harness = try await SandboxHarness.start()
+        defer { harness.stop() }
+        try await harness.connect(
+            "tap", base: "http://127.0.0.1:\(server.port)", credentials: Sandbox.provider("tap")?.credentials ?? [:])
+        let plan = try await harness.plan("arabic-ecommerce", markets: ["SA"], providers: ["tap"])
+        #expect(try await harness.apply(plan).ok)
+        #expect(try await harness.events.events(provider: "tap", status: nil, limit: 10).isEmpty)
+        let stored = try await harness.events(of: "tap", count: 1)
+        #expect(stored.count == 1)
+        #expect(await simulator.store.read { $0.ledger.count { $0.kind == "webhook.delivered" } } == 1)
+    }
+}
