@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import SheenAuth
+import SheenEngine
 import SheenSimulator
 import Testing
 
@@ -96,5 +97,64 @@ struct ContractGoldenTests {
         #expect(Self.departures(unconfirmed, from: intent).isEmpty, "\(Self.departures(unconfirmed, from: intent))")
         let retrieved = try await Self.call(running.base, "GET", "/v1/payment_intents/\(id)")
         #expect(Self.departures(retrieved, from: intent).isEmpty)
+    }
+}
+
+extension ContractGoldenTests {
+    /// `departures` of `actual` from the golden `provider/name`, recorded as a test issue; `label` names the case.
+    static func conforms(_ actual: Any?, to provider: String, _ name: String, _ label: String) throws {
+        let golden = try golden(provider, name)
+        guard let actual else {
+            Issue.record("\(label): no body to compare with \(provider)/\(name)")
+            return
+        }
+        let found = departures(actual, from: golden)
+        #expect(found.isEmpty, "\(label) vs \(provider)/\(name): \(found)")
+    }
+
+    @Test(
+        "Tap: charge requests as sent carry the documented fields; SAR and KWD charges, retrieved and delivered, match the published charge; refusals match its error"
+    )
+    func tap() async throws {
+        let simulator = try TapSimulator(completeAfter: .milliseconds(50))
+        let running = try await Simulated.serve(simulator, simulator.router())
+        defer { running.server.stop() }
+        let wire = try await RecordingProxy.start(forwardingTo: running.base)
+        defer { wire.stop() }
+        let hooks = try await RecordingProxy.start(forwardingTo: nil)
+        defer { hooks.stop() }
+        let runner = try #require(TapTests.runners.runner(for: "tap.test-charge"))
+        var ids: [String] = []
+        for market in ["SA", "KW"] {
+            var context = TapTests.context(
+                "tap.test-charge", base: wire.base, markets: market, idempotencyKey: "golden-\(market)")
+            context.inputs["webhook_url"] = hooks.base + "/v1/webhooks/tap/default"
+            ids.append(try #require(try await runner.create(context).externalID))
+        }
+        let sent = wire.requests.filter { $0.method == "POST" && $0.path == "/v2/charges" }
+        #expect(sent.count == 2)
+        for request in sent { try Self.conforms(request.json, to: "tap", "charge.request", "sent charge") }
+
+        for id in ids {
+            let (status, charge) = try await FaultTests.get(
+                running.base + "/v2/charges/\(id)", key: TapSimulator.secretKey)
+            #expect(status == 200)
+            try Self.conforms(charge, to: "tap", "charge.captured", "retrieved \(id)")
+        }
+        for _ in 0..<100 where hooks.requests.count < 2 { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(hooks.requests.count == 2)
+        for delivery in hooks.requests {
+            try Self.conforms(delivery.json, to: "tap", "charge.captured", "delivered")
+            #expect(delivery.headers["hashstring"]?.count == 64)
+        }
+
+        let (missing, notFound) = try await FaultTests.get(
+            running.base + "/v2/charges/chg_missing", key: TapSimulator.secretKey)
+        #expect(missing == 404)
+        try Self.conforms(notFound, to: "tap", "error", "not found")
+        let (refused, unauthorized) = try await FaultTests.get(
+            running.base + "/v2/charges/\(ids[0])", key: "sk_live_0123456789abcdef")
+        #expect(refused == 401)
+        try Self.conforms(unauthorized, to: "tap", "error", "live key")
     }
 }

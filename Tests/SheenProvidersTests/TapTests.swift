@@ -100,6 +100,41 @@ struct TapTests {
         #expect(await running.simulator.store.read { $0.ledger.filter { $0.kind == "charge.created" }.count } == 1)
     }
 
+    @Test(
+        "Tap's published declining test cards, typed on the payment page, end the charge DECLINED, FAILED or TIMEDOUT and the step says so"
+    )
+    func declines() async throws {
+        let running = try await Self.start(completeAfter: .seconds(3600))
+        defer { running.server.stop() }
+        var runner = TapTestChargeRunner(currencies: [CurrencyCode(rawValue: "SAR")!])
+        runner.budget = .milliseconds(200)
+        runner.interval = .milliseconds(100)
+        let cards = [
+            ("1111110123456789", "12/27", "DECLINED"), ("4508750015741019", "05/22", "DECLINED"),
+            ("5123450000000008", "04/27", "FAILED"), ("4508750015741019", "08/28", "TIMEDOUT"),
+            ("4508750015741019", "01/39", "CAPTURED"),
+        ]
+        for (index, (card, expiry, status)) in cards.enumerated() {
+            let context = Self.context("tap.test-charge", base: running.base, idempotencyKey: "card-\(index)")
+            let waiting = await #expect(throws: StepFailure.self) { _ = try await runner.create(context) }
+            let url = try #require(waiting?.waitingURL)
+            _ = try await HTTPClient.shared.execute(
+                HTTPClientRequest(url: "\(url)?card=\(card)&expiry=\(expiry)"), timeout: .seconds(5))
+            if status == "CAPTURED" {
+                #expect(try await runner.observe(context)?.outputs["status"] == "CAPTURED")
+            } else {
+                let failure = await #expect(throws: StepFailure.self) { _ = try await runner.observe(context) }
+                #expect(failure?.message.contains("ended \(status)") == true, "\(card) \(expiry)")
+                #expect(failure?.isRetryable == false)
+            }
+        }
+        let outcomes = await running.simulator.store.read { $0.ledger.map(\.kind).filter { $0 != "charge.created" } }
+        #expect(
+            outcomes.sorted() == [
+                "charge.captured", "charge.declined", "charge.declined", "charge.failed", "charge.timedout",
+            ])
+    }
+
     static var valid: [String: Any] {
         [
             "amount": 1, "currency": "SAR", "customer": ["first_name": "A", "email": "a@example.com"],

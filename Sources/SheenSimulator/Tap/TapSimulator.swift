@@ -69,15 +69,20 @@ public struct TapSimulator: Sendable {
                 )
             }
         }
-        // The page `transaction.url` points at: in test mode, opening it pays.
-        router.get("sandbox/tap/pay/:id") { _, context in
+        // The page `transaction.url` points at: in test mode, opening it pays, with `?card=…&expiry=MM/YY` as a
+        // person would type one of Tap's test cards (the source's standard card otherwise).
+        router.get("sandbox/tap/pay/:id") { request, context in
             let id = context.parameters.get("id") ?? ""
-            try await completeDue(force: id)
+            let card = request.uri.queryParameters.get("card").map {
+                TapTestCard.typed($0, expiry: request.uri.queryParameters.get("expiry"))
+            }
+            try await completeDue(force: id, card: card)
+            guard let charge = await store.read({ $0.charges[id] }) else { return TapError.notFound(id).response }
+            // The id is echoed only once found, so nothing a caller typed reaches the page.
+            let page = "<!doctype html><p>Test payment \(charge.id): \(charge.status). You can close this page.</p>"
             return Response(
                 status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
-                body: .init(
-                    byteBuffer: ByteBuffer(
-                        string: "<!doctype html><p>Test payment \(id) completed. You can close this page.</p>")))
+                body: .init(byteBuffer: ByteBuffer(string: page)))
         }
         return router
     }
@@ -86,7 +91,7 @@ public struct TapSimulator: Sendable {
 
     func create(_ body: Data, key: String, host: String) async throws -> (Int, Data) {
         guard let object = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] else {
-            throw TapError.invalid("1100", "Invalid JSON request body")
+            throw TapError.invalid("2100", "Invalid JSON request")
         }
         let request = try ChargeRequest(object)
         let date = now()
@@ -97,18 +102,27 @@ public struct TapSimulator: Sendable {
                 return (existing, false)
             }
             let id = world.newID("chg", at: date)
-            let created = String(Int64(date.timeIntervalSince1970 * 1000))
+            let milliseconds = Int64(date.timeIntervalSince1970 * 1000)
+            var customer = request.customer
+            customer.id = world.newID("cus", at: date)
             let charge = TapWorld.Charge(
                 id: id, status: "INITIATED", amount: request.amount, currency: request.currency,
                 threeDSecure: request.threeDSecure, description: request.description, metadata: request.metadata,
                 transaction: .init(
-                    created: created, url: "http://\(host)/sandbox/tap/pay/\(id)", amount: request.amount,
-                    currency: request.currency),
+                    created: String(milliseconds), url: "http://\(host)/sandbox/tap/pay/\(id)",
+                    amount: request.amount, currency: request.currency),
                 reference: .init(
-                    transaction: request.transaction, order: request.order, idempotent: request.idempotent),
-                response: .init(code: "100", message: "Initiated"), customer: request.customer,
-                source: .init(id: request.source), redirect: .init(status: "PENDING", url: request.redirect),
-                post: request.post.map { .init(status: "PENDING", url: $0) })
+                    track: world.newID("tck", at: date), transaction: request.transaction, order: request.order,
+                    idempotent: request.idempotent),
+                response: .init(code: "100", message: "Initiated"), receipt: .init(id: world.receiptNumber(at: date)),
+                customer: customer, merchant: Self.merchant(for: request.currency), source: .init(id: request.source),
+                redirect: .init(status: "PENDING", url: request.redirect),
+                post: request.post.map { .init(attempt: 0, status: "PENDING", url: $0) },
+                activities: [
+                    .init(
+                        id: world.newID("activity", at: date), created: milliseconds, status: "INITIATED",
+                        currency: request.currency, amount: request.amount, remarks: "charge - created")
+                ])
             world.charges[id] = charge
             world.keys[id] = key
             if let idempotent = request.idempotent { world.idempotent["\(key):\(idempotent)"] = id }
@@ -126,9 +140,10 @@ public struct TapSimulator: Sendable {
         return (200, try SimulatorHTTP.encoded(charge))
     }
 
-    /// Completes every INITIATED charge older than `completeAfter` (and `force` at once): CAPTURED, with gateway
-    /// and payment references, then its webhook. Run on every read too, so a restarted simulator catches up.
-    func completeDue(force: String? = nil) async throws {
+    /// Completes every INITIATED charge older than `completeAfter` (and `force` at once, paid with `card`): paid
+    /// with the source's standard test card unless one was typed, ending in that card's outcome, then its webhook.
+    /// Run on every read too, so a restarted simulator catches up.
+    func completeDue(force: String? = nil, card typed: TapTestCard? = nil) async throws {
         let date = now()
         let completed = try await store.mutate { world -> [(TapWorld.Charge, String)] in
             var done: [(TapWorld.Charge, String)] = []
@@ -137,20 +152,51 @@ public struct TapSimulator: Sendable {
                 let waited = Duration.milliseconds(
                     Int64(date.timeIntervalSince1970 * 1000) - (Int64(charge.transaction.created) ?? 0))
                 guard waited >= completeAfter || id == force else { continue }
-                var captured = charge
-                captured.status = "CAPTURED"
-                captured.response = .init(code: "000", message: "Captured")
-                captured.reference.gateway = "sim_gw_\(world.counter)\(id.suffix(6))"
-                captured.reference.payment = String(
-                    Int64(date.timeIntervalSince1970 * 1000) * 10 + Int64(world.counter))
-                captured.redirect.status = "SUCCESS"
-                world.charges[id] = captured
-                world.record("charge.captured", id, key: charge.reference.idempotent, at: date)
-                done.append((captured, world.keys[id] ?? ""))
+                let card = (id == force ? typed : nil) ?? TapTestCard.standard(for: charge.source.id)
+                let paid = Self.paid(charge, with: card, world: &world, at: date)
+                world.charges[id] = paid
+                world.record("charge.\(paid.status.lowercased())", id, key: charge.reference.idempotent, at: date)
+                done.append((paid, world.keys[id] ?? ""))
             }
             return done
         }
         for (charge, key) in completed { deliver(charge, key: key) }
+    }
+
+    /// `charge` once paid with `card`: its final status and response, the gateway's references, the card and the
+    /// token that replaced the source, and the activity.
+    static func paid(
+        _ charge: TapWorld.Charge, with card: TapTestCard, world: inout TapWorld, at date: Date
+    ) -> TapWorld.Charge {
+        let outcome = card.outcome
+        let milliseconds = Int64(date.timeIntervalSince1970 * 1000)
+        var paid = charge
+        paid.status = outcome.status
+        paid.response = .init(code: outcome.code, message: outcome.message)
+        paid.gateway = .init(response: .init(code: outcome.code, message: outcome.message))
+        paid.security = .init(threeDSecure: .init(status: charge.threeDSecure ? "Y" : "N"))
+        paid.reference.gateway = "\(card.scheme.lowercased())_sim\(world.counter)\(charge.id.suffix(6))"
+        paid.reference.payment = String(milliseconds * 10 + Int64(world.counter % 10))
+        paid.reference.acquirer = String(format: "%012d", world.counter)
+        paid.card = .init(
+            id: world.newID("card", at: date), first_six: String(card.number.prefix(6)),
+            first_eight: String(card.number.prefix(8)), scheme: card.scheme, brand: card.brand,
+            last_four: String(card.number.suffix(4)))
+        paid.source = .init(
+            object: "token", type: "CARD_NOT_PRESENT", payment_type: "DEBIT", payment_method: card.scheme,
+            channel: "INTERNET", id: world.newID("tok", at: date))
+        paid.post?.attempt = 1
+        paid.activities.append(
+            .init(
+                id: world.newID("activity", at: date), created: milliseconds, status: outcome.status,
+                currency: charge.currency, amount: charge.amount, remarks: "charge - \(outcome.status.lowercased())"))
+        return paid
+    }
+
+    /// The merchant account a test key belongs to, in the charge's currency's country.
+    static func merchant(for currency: String) -> TapWorld.Charge.Merchant {
+        let country = ["SAR": "SA", "KWD": "KW", "BHD": "BH", "AED": "AE", "QAR": "QA", "OMR": "OM", "EGP": "EG"]
+        return .init(country: country[currency] ?? "SA", currency: currency, id: "25000001")
     }
 
     func deliver(_ charge: TapWorld.Charge, key: String) {
@@ -171,7 +217,7 @@ public struct TapSimulator: Sendable {
         }
         guard let key = SimulatorHTTP.bearer(request) else { return TapError.unauthorized.response }
         if key.hasPrefix("sk_live_") { return TapError.environmentMismatch.response }
-        guard key.hasPrefix("sk_test_"), key.count >= 16 else { return TapError.unauthorized.response }
+        guard key.hasPrefix("sk_test_"), key.count >= 16 else { return TapError.invalidKey.response }
         do {
             let (status, body) = try await operation(key)
             return SimulatorHTTP.response(status, body)
