@@ -158,3 +158,52 @@ extension ContractGoldenTests {
         try Self.conforms(unauthorized, to: "tap", "error", "live key")
     }
 }
+
+extension ContractGoldenTests {
+    @Test(
+        "Paymob: intention requests as sent match the SDK's example; the signed callbacks of two payments match the published transaction"
+    )
+    func paymob() async throws {
+        let running = try await PaymobTests.start()
+        defer { running.server.stop() }
+        let wire = try await RecordingProxy.start(forwardingTo: running.base)
+        defer { wire.stop() }
+        let hooks = try await RecordingProxy.start(forwardingTo: nil)
+        defer { hooks.stop() }
+        let runner = try #require(PaymobTests.runners.runner(for: "paymob.test-intention"))
+        for key in ["golden-1", "golden-2"] {
+            var context = PaymobTests.context("paymob.test-intention", base: wire.base, idempotencyKey: key)
+            context.inputs["webhook_url"] = hooks.base + "/v1/webhooks/paymob/default"
+            _ = try await runner.create(context)
+        }
+        let sent = wire.requests.filter { $0.method == "POST" && $0.path.hasPrefix("/v1/intention") }
+        #expect(sent.count == 2)
+        for request in sent { try Self.conforms(request.json, to: "paymob", "intention.request", "sent intention") }
+        for _ in 0..<100 where hooks.requests.count < 2 { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(hooks.requests.count == 2)
+        for delivery in hooks.requests {
+            try Self.conforms(delivery.json, to: "paymob", "transaction.callback", "delivered callback")
+        }
+    }
+
+    @Test("Tabby: webhook registrations as sent, for two connections, match the documented body")
+    func tabby() async throws {
+        let running = try await TabbyTests.start()
+        defer { running.server.stop() }
+        let wire = try await RecordingProxy.start(forwardingTo: running.base)
+        defer { wire.stop() }
+        let runner = try #require(TabbyTests.runners.runner(for: "tabby.register-webhook"))
+        for connection in ["default", "second"] {
+            var context = TabbyTests.context(
+                "tabby.register-webhook", base: wire.base, saved: StripeAdapterTests.Saved())
+            context.inputs["webhook_url"] = "https://hooks.example.sa/v1/webhooks/tabby/\(connection)"
+            _ = try await runner.create(context)
+        }
+        let sent = wire.requests.filter { $0.method == "POST" && $0.path == "/api/v1/webhooks" }
+        #expect(sent.count == 2)
+        for request in sent {
+            try Self.conforms(request.json, to: "tabby", "webhook.request", "sent registration")
+            #expect(request.headers["x-merchant-code"] == TabbySimulator.merchantCode)
+        }
+    }
+}

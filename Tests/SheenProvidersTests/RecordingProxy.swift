@@ -13,6 +13,7 @@ final class RecordingProxy: Sendable {
     struct Seen: Sendable {
         let method: String
         let path: String
+        /// Names lowercased.
         let headers: [String: String]
         let body: Data
 
@@ -43,7 +44,7 @@ final class RecordingProxy: Sendable {
         var request = request
         let body = Data(try await request.collectBody(upTo: 1 << 20).readableBytesView)
         var headers: [String: String] = [:]
-        for field in request.headers { headers[field.name.canonicalName] = field.value }
+        for field in request.headers { headers[field.name.canonicalName.lowercased()] = field.value }
         seen.withLock {
             $0.append(Seen(method: request.method.rawValue, path: request.uri.path, headers: headers, body: body))
         }

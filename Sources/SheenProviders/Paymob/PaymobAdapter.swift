@@ -53,7 +53,7 @@ struct PaymobTestIntentionRunner: StepRunner {
             "amount": amount, "currency": currency.rawValue, "payment_methods": ["card"], "items": [item],
             "billing_data": billing,
             "customer": person, "special_reference": context.idempotencyKey, "notification_url": url,
-            "redirection_url": url,
+            "redirection_url": url, "delivery_needed": false,
         ])
         return try await settle(intention, api: api, context: context)
     }

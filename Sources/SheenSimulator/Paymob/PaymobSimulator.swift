@@ -150,7 +150,10 @@ public struct PaymobSimulator: Sendable {
                 "created_at": ISO8601DateFormatter().string(from: date), "error_occured": false,
                 "has_parent_transaction": false, "integration_id": 4_000_001, "is_3d_secure": true, "is_auth": false,
                 "is_capture": false, "is_refunded": false, "is_standalone_payment": true, "is_voided": false,
-                "order": ["id": intention.intention_order_id], "owner": 1188, "pending": false,
+                "order": [
+                    "id": intention.intention_order_id, "amount_cents": intention.amount,
+                    "paid_amount_cents": intention.amount, "payment_method": "tbc",
+                ], "owner": 1188, "pending": false, "redirect_url": NSNull(), "data": ["bill_reference": 0],
                 "source_data": ["pan": "2346", "sub_type": "MasterCard", "type": "card"], "success": true,
                 "special_reference": intention.special_reference ?? "",
             ],
