@@ -9,7 +9,8 @@ public enum ProviderAdapters {
         if let tap = catalog.providers["tap"] { TapAdapter.register(into: &adapters, manifest: tap) }
         if let paymob = catalog.providers["paymob"] { PaymobAdapter.register(into: &adapters, manifest: paymob) }
         if let tabby = catalog.providers["tabby"] {
-            TabbyAdapter.register(into: &adapters, secretField: tabby.webhooks?.secretField)
+            TabbyAdapter.register(
+                into: &adapters, secretField: tabby.webhooks?.secretField, currencies: tabby.currencies)
         }
         for provider in catalog.sortedProviders {
             for step in provider.provisioning {

@@ -40,6 +40,12 @@ struct SandboxCrashTests {
                 "merchant_code": TabbySimulator.merchantCode,
             ], holdPath: "/api/v1/webhooks", ledgerKind: "webhook.created"),
         Target(
+            kind: "tabby.test-checkout", recipe: "arabic-ecommerce", market: "SA", provider: "tabby",
+            credentials: [
+                "secret_key": TabbySimulator.secretKey, "public_key": TabbySimulator.publicKey,
+                "merchant_code": TabbySimulator.merchantCode,
+            ], holdPath: "/api/v2/checkout", ledgerKind: "checkout.created"),
+        Target(
             kind: "paymob.test-intention", recipe: "arabic-ecommerce", market: "EG", provider: "paymob",
             credentials: [
                 "secret_key": PaymobSimulator.secretKey, "public_key": PaymobSimulator.publicKey,
@@ -162,7 +168,8 @@ struct SandboxRandomKillTests {
     }()
 
     @Test(
-        "killed at a seeded instant, resumed: one charge, one intention, one webhook registration", arguments: instants)
+        "killed at a seeded instant, resumed: one charge, one intention, one webhook registration, one checkout captured once",
+        arguments: instants)
     func randomKill(instant: Int) async throws {
         // Latency spreads the apply over about a second, so the instants land inside it.
         let faults = Faults(FaultPlan(latencyMilliseconds: 100))
@@ -217,12 +224,14 @@ struct SandboxRandomKillTests {
         let created = (
             await tap.store.read { $0.ledger.count { $0.kind == "charge.created" } },
             await paymob.store.read { $0.ledger.count { $0.kind == "intention.created" } },
-            await tabby.store.read { $0.ledger.count { $0.kind == "webhook.created" } }
+            await tabby.store.read { $0.ledger.count { $0.kind == "webhook.created" } },
+            await tabby.store.read { $0.ledger.count { $0.kind == "checkout.created" } },
+            await tabby.store.read { $0.ledger.count { $0.kind == "payment.captured" } }
         )
-        #expect(created == (1, 1, 1), "killed at \(instant) ms, ledgers then \(atKill)")
+        #expect(created == (1, 1, 1, 1, 1), "killed at \(instant) ms, ledgers then \(atKill)")
         let state = try await SheenBinary.run(["state", "list"], in: directory, environment: environment)
         let rows = state.stdout.split(separator: "\n")
-        for kind in ["tap.test-charge", "paymob.test-intention", "tabby.register-webhook"] {
+        for kind in ["tap.test-charge", "paymob.test-intention", "tabby.register-webhook", "tabby.test-checkout"] {
             #expect(rows.contains { $0.contains(kind) && $0.contains("succeeded") }, "\(state.stdout)")
         }
     }

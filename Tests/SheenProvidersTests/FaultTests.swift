@@ -38,6 +38,9 @@ struct FaultTests {
         Target(
             provider: "tabby", recipe: "arabic-ecommerce", market: "SA", kind: "tabby.register-webhook",
             path: "/api/v1/webhooks", ledgerKind: "webhook.created"),
+        Target(
+            provider: "tabby", recipe: "arabic-ecommerce", market: "SA", kind: "tabby.test-checkout",
+            path: "/api/v2/checkout", ledgerKind: "checkout.created"),
     ]
 
     /// `target`'s simulator on loopback, with a reader of its ledger.

@@ -9,7 +9,8 @@ import Testing
 @Suite("Every payments and BNPL step of arabic-ecommerce (SA, KW, EG) against the simulators")
 struct PaymentsApplyTests {
     @Test(
-        "Tap charges SA and KW, Paymob EG, Tabby registers; each webhook is stored; a second apply calls no simulator")
+        "Tap charges SA and KW, Paymob EG, Tabby registers and checks out; each webhook is stored; a second apply calls nothing"
+    )
     func arabicEcommerce() async throws {
         let tap = try TapSimulator()
         let paymob = try PaymobSimulator()
@@ -40,7 +41,7 @@ struct PaymentsApplyTests {
         let plan = try await harness.plan("arabic-ecommerce", markets: ["SA", "KW", "EG"], providers: providers)
         #expect(
             Set(plan.steps.map(\.kind)).isSuperset(of: [
-                "tap.test-charge", "paymob.test-intention", "tabby.register-webhook",
+                "tap.test-charge", "paymob.test-intention", "tabby.register-webhook", "tabby.test-checkout",
             ]))
         let report = try await harness.apply(plan)
         #expect(report.ok, "\(report.failed)")
@@ -50,6 +51,7 @@ struct PaymentsApplyTests {
         #expect(charges.count == 1 && charges.first?.status == "CAPTURED")
         #expect(await paymob.store.read { $0.intentions.values.map(\.status) } == ["paid"])
         #expect(await tabby.store.read { $0.webhooks.count } == 1)
+        #expect(await tabby.store.read { $0.payments.values.map(\.status) } == ["CLOSED"])
         #expect(try await harness.events(of: "tap", count: 1).count == 1)
         #expect(try await harness.events(of: "paymob", count: 1).count == 1)
 

@@ -137,13 +137,20 @@ struct TabbyTests {
             ])
         let plan = try await harness.plan("arabic-ecommerce", markets: ["SA"], providers: ["tabby"])
         #expect(
-            Set(plan.steps.map(\.kind)) == ["tabby.verify-key", "tabby.register-webhook", "recipe.webhook-receiver"])
+            Set(plan.steps.map(\.kind)) == [
+                "tabby.verify-key", "tabby.register-webhook", "tabby.test-checkout", "recipe.webhook-receiver",
+            ])
         // Planned against Tabby's Saudi host; the sandbox connection's base URL wins.
         #expect(plan.steps.first { $0.kind == "tabby.verify-key" }?.inputs["market_hosts"] == "SA=https://api.tabby.sa")
         let report = try await harness.apply(plan)
         #expect(report.ok, "\(report.failed)")
         let registered = try #require(await running.simulator.store.read { $0.webhooks.values.first })
         #expect(registered.url == "http://127.0.0.1:\(harness.receiver.port)/v1/webhooks/tabby/default")
+        // The test checkout's authorization and closing reach the receiver with the sealed header, and are stored.
+        let payment = try #require(await running.simulator.store.read { $0.payments.values.first })
+        #expect(payment.status == "CLOSED")
+        let stored = try await harness.events(of: "tabby", count: 2)
+        #expect(stored.count == 2 && stored.allSatisfy { $0.event.objectID == payment.id })
 
         var delivery = try await WebhookVerifier().sign(
             body: Data(#"{"id":"pay_1","status":"authorized"}"#.utf8), scheme: .tabby, secret: registered.header.value)

@@ -50,6 +50,33 @@ struct TabbyAPI: Sendable {
         ).decode(TabbyWebhook.self, provider: "tabby")
     }
 
+    func checkout(_ body: [String: any Sendable]) async throws(StepFailure) -> TabbySession {
+        let data = try? JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])
+        return try await client.send(ProviderRequest(.post, "/api/v2/checkout", body: .json(data ?? Data())))
+            .decode(TabbySession.self, provider: "tabby")
+    }
+
+    func payment(_ id: String) async throws(StepFailure) -> TabbyPayment {
+        try await client.send(ProviderRequest(.get, "/api/v2/payments/\(id)")).decode(
+            TabbyPayment.self, provider: "tabby")
+    }
+
+    /// The most recent payments. The listing's envelope (`payments`) is unconfirmed.
+    func payments() async throws(StepFailure) -> [TabbyPayment] {
+        struct Page: Decodable { var payments: [TabbyPayment] }
+        return try await client.send(ProviderRequest(.get, "/api/v2/payments", query: [("limit", "100")]))
+            .decode(Page.self, provider: "tabby").payments
+    }
+
+    /// Captures `amount`; Tabby treats a repeated `reference_id` as the same capture.
+    func capture(_ id: String, amount: String, reference: String) async throws(StepFailure) -> TabbyPayment {
+        let data = try? JSONSerialization.data(
+            withJSONObject: ["amount": amount, "reference_id": reference], options: [.sortedKeys])
+        return try await client.send(
+            ProviderRequest(.post, "/api/v2/payments/\(id)/captures", body: .json(data ?? Data()))
+        ).decode(TabbyPayment.self, provider: "tabby")
+    }
+
     func delete(_ id: String) async throws(StepFailure) {
         _ = try await client.send(ProviderRequest(.delete, "/api/v1/webhooks/\(id)", headers: merchantHeader))
     }

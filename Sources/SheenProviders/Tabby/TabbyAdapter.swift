@@ -1,5 +1,6 @@
 import Foundation
 import SheenEngine
+import SheenModel
 
 /// `tabby.verify-key`: listing the merchant's webhooks needs a valid key and merchant code, and changes nothing.
 struct TabbyVerifyKeyRunner: StepRunner {
@@ -72,7 +73,10 @@ struct TabbyRegisterWebhookRunner: StepRunner {
 
 /// Tabby's step kinds and their runners.
 public enum TabbyAdapter {
-    public static func register(into runners: inout RunnerRegistry, secretField: String?) {
+    public static func register(
+        into runners: inout RunnerRegistry, secretField: String?, currencies: [CurrencyCode]
+    ) {
+        runners.register(TabbyTestCheckoutRunner(currencies: currencies), for: "tabby.test-checkout")
         runners.register(TabbyVerifyKeyRunner(), for: "tabby.verify-key")
         runners.register(
             TabbyRegisterWebhookRunner(header: "X-Tabby-Signature", secretField: secretField ?? "webhook_secret"),

@@ -4,7 +4,8 @@ import Hummingbird
 import NIOCore
 
 /// A local Tabby (test keys): the webhook registry under `/api/v1/webhooks`, keyed by the `X-Merchant-Code` header
-/// and the secret key, at most 4 per pair, answering the registered header back in every listing.
+/// and the secret key, at most 4 per pair, answering the registered header back in every listing; and checkout
+/// sessions, payments and captures (`TabbyPayments.swift`).
 public struct TabbySimulator: Sendable {
     public static let secretKey = "sk_test_sheenTabbySimulator00000"
     public static let publicKey = "pk_test_sheenTabbySimulator00000"
@@ -14,15 +15,18 @@ public struct TabbySimulator: Sendable {
     public let store: SimulatorStore<TabbyWorld>
     public let faults: Faults
     public let requests = RequestCounter()
+    public let dispatcher: WebhookDispatcher
+    public let completeAfter: Duration
     public let now: @Sendable () -> Date
 
     public init(
-        stateFile: String? = nil, faults: Faults = Faults(), now: @escaping @Sendable () -> Date = { Date() }
-    )
-        throws
-    {
+        stateFile: String? = nil, faults: Faults = Faults(), dispatcher: WebhookDispatcher = WebhookDispatcher(),
+        completeAfter: Duration = .milliseconds(150), now: @escaping @Sendable () -> Date = { Date() }
+    ) throws {
         store = try SimulatorStore(file: stateFile, initial: TabbyWorld())
         self.faults = faults
+        self.dispatcher = dispatcher
+        self.completeAfter = completeAfter
         self.now = now
     }
 
@@ -50,6 +54,7 @@ public struct TabbySimulator: Sendable {
                 return (200, Data("{}".utf8))
             }
         }
+        paymentRoutes(router)
         return router
     }
 
@@ -79,7 +84,11 @@ public struct TabbySimulator: Sendable {
         return (200, try SimulatorHTTP.encoded(webhook))
     }
 
-    func handle(_ request: Request, _ operation: @Sendable (String) async throws -> (Int, Data)) async -> Response {
+    /// Answers `request` after faults and auth; `operation` gets whose it is: `merchant_code:key` where the API takes
+    /// the `X-Merchant-Code` header (webhooks), the key alone elsewhere.
+    func handle(
+        _ request: Request, merchantHeader: Bool = true, _ operation: @Sendable (String) async throws -> (Int, Data)
+    ) async -> Response {
         switch await SimulatorHTTP.prelude(faults, requests) {
         case .rateLimited: return TabbyError.rateLimited.response
         case .dropped: return SimulatorHTTP.dropped()
@@ -89,11 +98,10 @@ public struct TabbySimulator: Sendable {
         guard let key = SimulatorHTTP.bearer(request), key.hasPrefix("sk_test_"), key.count >= 16 else {
             return TabbyError.notAuthorized.response
         }
-        guard let code = HTTPField.Name("X-Merchant-Code").flatMap({ request.headers[$0] }), !code.isEmpty else {
-            return TabbyError.badData("X-Merchant-Code header is required").response
-        }
+        let code = HTTPField.Name("X-Merchant-Code").flatMap { request.headers[$0] } ?? ""
+        if merchantHeader, code.isEmpty { return TabbyError.badData("X-Merchant-Code header is required").response }
         do {
-            let (status, body) = try await operation("\(code):\(key)")
+            let (status, body) = try await operation(merchantHeader ? "\(code):\(key)" : key)
             return SimulatorHTTP.response(status, body)
         } catch let error as TabbyError {
             return error.response
@@ -120,6 +128,7 @@ struct TabbyError: Error, Sendable {
     static func badData(_ message: String) -> TabbyError { TabbyError(status: 400, type: "bad_data", message: message) }
     static let notAuthorized = TabbyError(status: 401, type: "not_authorized", message: "invalid or missing secret key")
     static let notFound = TabbyError(status: 404, type: "not_found", message: "webhook not found")
+    static let paymentNotFound = TabbyError(status: 404, type: "not_found", message: "payment not found")
     static let rateLimited = TabbyError(status: 429, type: "too_many_requests", message: "too many requests")
     static let serverError = TabbyError(status: 500, type: "internal", message: "internal error")
 }

@@ -19,7 +19,44 @@ public struct TabbyWorld: SimulatorWorld {
         var owner: String
     }
 
+    /// A payment as the Payments API shows it (docs.tabby.ai "Retrieve a payment"), created with its checkout
+    /// session.
+    public struct Payment: Codable, Sendable {
+        public struct Buyer: Codable, Sendable {
+            public var name: String
+            public var email: String
+            public var phone: String
+        }
+        public struct Order: Codable, Sendable {
+            public var reference_id: String
+        }
+        public struct Capture: Codable, Sendable {
+            public var id: String
+            public var amount: String
+            public var reference_id: String
+            public var created_at: String
+        }
+        public var id: String
+        public var created_at: String
+        public var expires_at: String
+        /// CREATED, AUTHORIZED, CLOSED, REJECTED, EXPIRED.
+        public var status: String
+        public var is_test = true
+        public var amount: String
+        public var currency: String
+        public var description: String
+        public var buyer: Buyer
+        public var order: Order
+        public var captures: [Capture] = []
+        public var refunds: [Capture] = []
+        /// The checkout session it was created with, and the page the buyer pays on.
+        var session: String
+        var webURL: String
+        var owner: String
+    }
+
     public var webhooks: [String: Webhook] = [:]
+    public var payments: [String: Payment] = [:]
     public var ledger: [LedgerEntry] = []
     public var counter = 0
 
