@@ -173,7 +173,9 @@ let package = Package(
 
         // MARK: Tests
 
-        .testTarget(name: "SheenModelTests", dependencies: ["SheenModel"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SheenModelTests", dependencies: ["SheenModel"], resources: [.copy("Vectors")],
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "SheenSecretsTests", dependencies: ["SheenSecrets", "SheenModel"], swiftSettings: swiftSettings),
         .testTarget(

@@ -1,3 +1,4 @@
+import Foundation
 import SheenModel
 import SheenPlanner
 import Testing
@@ -222,5 +223,46 @@ struct CatalogFactsTests {
         #expect(try applies(["US", "GB"], arabicTemplates: false) == false)
         #expect(try applies(["US", "AE"], arabicTemplates: false) == true)
         #expect(try applies(["US", "GB"], arabicTemplates: true) == true)
+    }
+}
+
+@Suite("Project settings handed to test steps")
+struct LaunchSettingsPlanTests {
+    let builder = PlanBuilder(catalog: PlannerFixtures.catalog)
+
+    static func connection(_ provider: String, sandbox: Bool) -> Connection {
+        Connection(
+            id: "\(provider)-1", project: "souq", provider: provider, environment: .dev, sandbox: sandbox,
+            baseURL: sandbox ? "http://127.0.0.1:4999" : nil, createdAt: Date(), updatedAt: Date())
+    }
+
+    @Test("set in the project: each needing step gets the value; the plan lists it with its steps")
+    func fromProject() throws {
+        var request = try PlannerFixtures.request("arabic-ecommerce", markets: ["SA"])
+        let phone = try PhoneNumber.parse("٠٥١٢٣٤٥٦٧٨", region: CountryCode(rawValue: "SA")).get()
+        request.launch = LaunchSettings(ownerPhone: phone)
+        let plan = try builder.plan(request, state: InMemoryStateSnapshot())
+        #expect(plan.nodes.first { $0.kind == "unifonic.test-otp" }?.inputs["owner.phone"] == "+966512345678")
+        let use = try #require(plan.settings.first { $0.key == .ownerPhone })
+        #expect(use.source == .project && use.steps == ["unifonic.test-otp"] && use.value == "+966512345678")
+        // Left out with a real connection: listed as missing, and the step has no value to use.
+        let shipping = try #require(plan.settings.first { $0.key == .shipFrom })
+        #expect(shipping.source == .missing && shipping.value == nil)
+        #expect(plan.nodes.first { $0.kind == "aramex.test-label" }?.inputs["shipping.from"] == nil)
+    }
+
+    @Test("left out with a sandbox connection: the market's test values, marked as the sandbox's")
+    func fromSandbox() throws {
+        var request = try PlannerFixtures.request("arabic-ecommerce", markets: ["EG"])
+        request.connections = [Self.connection("aramex", sandbox: true), Self.connection("infobip", sandbox: false)]
+        let plan = try builder.plan(request, state: InMemoryStateSnapshot())
+        let label = try #require(plan.nodes.first { $0.kind == "aramex.test-label" })
+        let from = try #require(label.inputs["shipping.from"].flatMap(LaunchSettings.decodeAddress))
+        #expect(from.country.rawValue == "EG" && from.phone.e164 == "+201001234567" && from.city == "Cairo")
+        #expect(plan.settings.first { $0.key == .shipFrom }?.source == .sandbox)
+        #expect(plan.settings.first { $0.key == .whatsappSender }?.source == .missing)
+        // The JSON plan carries the same, and reads back.
+        let (read, _) = try PlanDocumentTests.roundTrip(plan)
+        #expect(read.settings == plan.settings)
     }
 }

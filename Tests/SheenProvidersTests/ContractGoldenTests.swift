@@ -207,3 +207,55 @@ extension ContractGoldenTests {
         }
     }
 }
+
+extension ContractGoldenTests {
+    /// The parameter names of a golden form (`name=value` per line).
+    static func formNames(_ provider: String, _ name: String) throws -> Set<String> {
+        let text = try String(contentsOf: fixtures.appendingPathComponent("\(provider)/\(name).txt"), encoding: .utf8)
+        return Set(text.split(separator: "\n").compactMap { $0.split(separator: "=").first.map(String.init) })
+    }
+
+    /// The parameter names of a form-encoded body, decoded.
+    static func formNames(of body: Data) -> Set<String> {
+        Set(
+            String(decoding: body, as: UTF8.self).split(separator: "&").compactMap {
+                $0.split(separator: "=").first.flatMap { String($0).removingPercentEncoding }
+            })
+    }
+
+    @Test("Stripe: webhook endpoint and payment requests as sent carry the API reference's parameters, form-encoded")
+    func stripeRequests() async throws {
+        let running = try await StripeAdapterTests.start()
+        defer { running.server.stop() }
+        let wire = try await RecordingProxy.start(forwardingTo: running.base)
+        defer { wire.stop() }
+        for (index, market) in ["AE", "KW"].enumerated() {
+            let inputs = ["markets": market, "webhook_url": "https://hooks.example.sa/v1/webhooks/stripe/\(index)"]
+            _ = try await StripeAdapterTests.runner("stripe.webhook-endpoint").create(
+                StripeAdapterTests.context(
+                    "stripe.webhook-endpoint", base: wire.base, inputs: inputs, idempotencyKey: "hook-\(index)"))
+            _ = try await StripeAdapterTests.runner("stripe.test-payment").create(
+                StripeAdapterTests.context(
+                    "stripe.test-payment", base: wire.base, inputs: inputs, idempotencyKey: "pay-\(index)"))
+        }
+        let endpoints = wire.requests.filter { $0.method == "POST" && $0.path == "/v1/webhook_endpoints" }
+        let payments = wire.requests.filter { $0.method == "POST" && $0.path == "/v1/payment_intents" }
+        #expect(endpoints.count == 2 && payments.count == 2)
+        let endpointNames = try Self.formNames("stripe", "webhook_endpoint.request")
+        let paymentNames = try Self.formNames("stripe", "payment_intent.request")
+        for request in endpoints + payments {
+            #expect(request.headers["content-type"] == "application/x-www-form-urlencoded")
+        }
+        for request in endpoints {
+            #expect(
+                endpointNames.subtracting(Self.formNames(of: request.body)).isEmpty,
+                "\(Self.formNames(of: request.body))")
+        }
+        for request in payments {
+            #expect(
+                paymentNames.subtracting(Self.formNames(of: request.body)).isEmpty,
+                "\(Self.formNames(of: request.body))")
+            #expect(request.headers["idempotency-key"]?.isEmpty == false)
+        }
+    }
+}

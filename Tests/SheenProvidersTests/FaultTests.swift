@@ -130,13 +130,17 @@ struct FaultTests {
         let server = try await LoopbackServer.start(simulator.router())
         defer { server.stop() }
         let url = "http://127.0.0.1:\(server.port)/v2/charges/chg_none"
-        await #expect(throws: (any Error).self) { _ = try await Self.get(url, key: TapSimulator.secretKey) }
-        let started = ContinuousClock.now
-        await #expect(throws: (any Error).self) {
-            _ = try await Self.get(url, key: TapSimulator.secretKey, timeout: .milliseconds(500))
+        // The reset: the connection closes before a whole answer arrives.
+        let reset = await #expect(throws: (any Error).self) {
+            _ = try await Self.get(url, key: TapSimulator.secretKey)
         }
-        #expect(ContinuousClock.now - started < .seconds(1))
-        try await Task.sleep(for: .milliseconds(1_200))
+        #expect(reset != nil && (reset as? HTTPClientError) != .deadlineExceeded)
+        // The stall outlasts the caller's deadline, whatever the machine's load.
+        let timeout = await #expect(throws: HTTPClientError.self) {
+            _ = try await Self.get(url, key: TapSimulator.secretKey, timeout: .milliseconds(300))
+        }
+        #expect(timeout == .deadlineExceeded)
+        try await Task.sleep(for: .milliseconds(1_500))
         #expect(try await Self.get(url, key: TapSimulator.secretKey).0 == 404)
         #expect(await simulator.store.read { $0.ledger.isEmpty })
     }
@@ -194,6 +198,12 @@ struct FaultTests {
         #expect(try await harness.events.events(provider: "tap", status: nil, limit: 10).isEmpty)
         let stored = try await harness.events(of: "tap", count: 1)
         #expect(stored.count == 1)
-        #expect(await simulator.store.read { $0.ledger.count { $0.kind == "webhook.delivered" } } == 1)
+        // The simulator records the delivery once the receiver has answered it.
+        var delivered = 0
+        for _ in 0..<100 where delivered == 0 {
+            delivered = await simulator.store.read { $0.ledger.count { $0.kind == "webhook.delivered" } }
+            if delivered == 0 { try await Task.sleep(for: .milliseconds(20)) }
+        }
+        #expect(delivered == 1)
     }
 }

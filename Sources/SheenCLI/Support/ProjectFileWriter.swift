@@ -1,3 +1,4 @@
+import Foundation
 import SheenModel
 
 /// Renders a commented `sheen.yaml` that teaches each key while being valid as written.
@@ -55,7 +56,10 @@ struct ProjectFileWriter {
             "# providers with a region there may hold data; for NCA-scope or health data).",
             "# residency: { countries: [\(markets.first?.rawValue ?? "SA")], level: preferred }",
             "",
-            "# Pin a provider to a slot, or to one market of a per-market slot (payments.EG: paymob).",
+        ]
+        lines += launchSettings()
+        lines += [
+            "# Pin a provider to a slot, or to one market of a per-market slot (payments.EG: paymob)."
         ]
         for slot in recipe.slots {
             let candidates = catalog.sortedProviders
@@ -77,5 +81,35 @@ struct ProjectFileWriter {
             "",
         ]
         return lines.joined(separator: "\n")
+    }
+
+    /// `owner:`, `senders:` and `shipping:`, commented, with examples in the first market; the sandbox fills in test
+    /// values for whichever are left out.
+    func launchSettings() -> [String] {
+        let market = markets.first ?? CountryCode(rawValue: "SA")!
+        let phone = PhoneNumber.example(in: market)?.e164 ?? "+966512345678"
+        let from = LaunchSettings.sandboxValue(.shipFrom, market: market).flatMap(LaunchSettings.decodeAddress)
+        let to = LaunchSettings.sandboxValue(.shipTo, market: market).flatMap(LaunchSettings.decodeAddress)
+        func address(_ key: String, _ value: LaunchSettings.Address?) -> String {
+            guard let value else { return "#   \(key): {}" }
+            return
+                "#   \(key): { name: \(value.name), phone: \"\(value.phone.e164)\", address: \(value.line1), city: \(value.city), country: \(value.country.rawValue) }"
+        }
+        return [
+            "# Who receives the launch's test OTP and WhatsApp message: a mobile in international form (+\(phone.dropFirst(1).prefix(3))…);",
+            "# a national number is read in the first market, and Arabic-Indic digits are fine.",
+            "# owner: { phone: \"\(phone)\", email: owner@example.com }",
+            "",
+            "# The senders your messaging providers approved: an SMS sender ID (1–11 letters or digits) and the",
+            "# WhatsApp Business number.",
+            "# senders: { sms: \(String(ProjectFileWriter.sanitizedName(name).filter(\.isLetter).prefix(11)).capitalized), whatsapp: \"\(phone)\", email: launch@example.com }",
+            "",
+            "# The test shipment's two ends. With sandbox connections, 'sheen apply' uses test values for anything",
+            "# left out here; with real ones, the steps that need a value say so.",
+            "# shipping:",
+            address("from", from),
+            address("to", to),
+            "",
+        ]
     }
 }

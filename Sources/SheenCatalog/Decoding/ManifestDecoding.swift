@@ -264,6 +264,19 @@ extension DocumentDecoder {
         let dependsOn = reader.references("depends_on") ?? []
         let evidences = reader.references("evidences") ?? []
         let environments = reader.environments("environments") ?? []
+        var needs: [LaunchSettings.Key] = []
+        for (needNode, needPath) in reader.list("needs") ?? [] {
+            guard let text = string(needNode, path: needPath) else { continue }
+            guard let key = LaunchSettings.Key(rawValue: text) else {
+                let allowed = LaunchSettings.Key.allCases.map(\.rawValue)
+                report(
+                    .invalidChoice(
+                        path: needPath, value: text, allowed: allowed,
+                        suggestion: Suggestion.closest(to: text, in: allowed)), at: needNode)
+                continue
+            }
+            needs.append(key)
+        }
         var outputs: [StepTemplate.Output] = []
         for (outputNode, outputPath) in reader.list("outputs") ?? [] {
             if case .scalar = outputNode, let name = string(outputNode, path: outputPath) {
@@ -279,8 +292,10 @@ extension DocumentDecoder {
             }
         }
         guard let id, let kind else { return nil }
-        return StepTemplate(
+        var step = StepTemplate(
             id: id, kind: kind, title: title, dependsOn: dependsOn, outputs: outputs, evidences: evidences,
             environments: environments, location: location(of: node))
+        step.needs = needs
+        return step
     }
 }

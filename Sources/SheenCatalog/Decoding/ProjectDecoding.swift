@@ -50,11 +50,76 @@ extension DocumentDecoder {
             }
             reader.finish()
         }
+        let launch = launchSettings(file, market: markets.first)
         guard let name, let recipe else { return nil }
-        return Project(
+        var project = Project(
             name: name, recipe: recipe, markets: markets, currencies: currencies, environments: environments,
             domain: domain, residency: residency, pins: pins, disabledSlots: disabled, variables: variables,
             connections: connections, webhookPublicURL: publicURL, location: file.location)
+        project.launch = launch
+        return project
+    }
+
+    /// `owner:`, `senders:` and `shipping:`; a number written nationally is read in the first market.
+    private func launchSettings(_ file: MappingReader, market: CountryCode?) -> LaunchSettings {
+        var settings = LaunchSettings()
+        if let owner = file.mapping("owner") {
+            settings.ownerPhone = phone(owner, "phone", market: market)
+            settings.ownerEmail = email(owner, "email")
+            owner.finish()
+        }
+        if let senders = file.mapping("senders") {
+            if let node = senders.value("sms"), let value = string(node, path: senders.child("sms")) {
+                if LaunchSettings.isValidSenderID(value) {
+                    settings.smsSender = value
+                } else {
+                    report(.invalidSenderID(path: senders.child("sms"), value: value), at: node)
+                }
+            }
+            settings.whatsappSender = phone(senders, "whatsapp", market: market)
+            settings.emailFrom = email(senders, "email")
+            senders.finish()
+        }
+        if let shipping = file.mapping("shipping") {
+            settings.shipFrom = address(shipping, "from", market: market)
+            settings.shipTo = address(shipping, "to", market: market)
+            shipping.finish()
+        }
+        return settings
+    }
+
+    private func phone(_ reader: MappingReader, _ key: String, market: CountryCode?) -> PhoneNumber? {
+        guard let node = reader.value(key), let text = string(node, path: reader.child(key)) else { return nil }
+        switch PhoneNumber.parse(text, region: market) {
+        case .success(let number): return number
+        case .failure(let problem):
+            report(.invalidPhone(path: reader.child(key), problem: problem), at: node)
+            return nil
+        }
+    }
+
+    private func email(_ reader: MappingReader, _ key: String) -> String? {
+        guard let node = reader.value(key), let text = string(node, path: reader.child(key)) else { return nil }
+        let parts = text.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !text.contains(" ") else {
+            report(.invalidEmail(path: reader.child(key), value: text), at: node)
+            return nil
+        }
+        return text
+    }
+
+    private func address(_ reader: MappingReader, _ key: String, market: CountryCode?) -> LaunchSettings.Address? {
+        guard let fields = reader.mapping(key) else { return nil }
+        defer { fields.finish() }
+        let name = fields.string("name", required: true)
+        let number = fields.required("phone") == nil ? nil : phone(fields, "phone", market: market)
+        let line1 = fields.string("address", required: true)
+        let city = fields.string("city", required: true)
+        let country = fields.required("country").flatMap { self.market($0, path: fields.child("country")) }
+        let postal = fields.string("postal_code")
+        guard let name, let number, let line1, let city, let country else { return nil }
+        return LaunchSettings.Address(
+            name: name, phone: number, line1: line1, city: city, country: country, postalCode: postal)
     }
 
     private func declaredConnection(_ node: Node, path: String) -> Project.DeclaredConnection? {

@@ -45,6 +45,9 @@ public enum CatalogProblem: Sendable, Hashable {
     case localSchemeCurrency(method: String, required: [String], found: [String])
     case invalidPattern(path: String, reason: String)
     case invalidURL(path: String, value: String)
+    case invalidPhone(path: String, problem: PhoneNumber.Problem)
+    case invalidSenderID(path: String, value: String)
+    case invalidEmail(path: String, value: String)
     case unknownURLField(path: String, field: String, fields: [String])
     case invalidAmount(path: String, value: String, currency: String, exponent: Int)
     case stepKindPrefix(kind: String, expected: String)
@@ -110,6 +113,9 @@ public enum CatalogProblem: Sendable, Hashable {
         case .localSchemeCurrency: "payment-method-scheme-currency"
         case .invalidPattern: "invalid-pattern"
         case .invalidURL: "invalid-url"
+        case .invalidPhone: "invalid-phone"
+        case .invalidSenderID: "invalid-sender-id"
+        case .invalidEmail: "invalid-email"
         case .unknownURLField: "unknown-url-field"
         case .invalidAmount: "invalid-amount"
         case .stepKindPrefix: "step-kind-prefix"
@@ -235,6 +241,16 @@ public enum CatalogProblem: Sendable, Hashable {
             t("'\(path)' is not a valid regular expression: \(reason)", "'\(path)' ليس تعبيرًا نمطيًا صالحًا: \(reason)")
         case .invalidURL(let path, let value):
             t("'\(path)' is '\(value)', which is not an https URL", "قيمة '\(path)' هي '\(value)' وليست عنوان https")
+        case .invalidPhone(let path, let problem):
+            t("'\(path)': \(problem.message(.en))", "'\(path)': \(problem.message(.ar))")
+        case .invalidSenderID(let path, let value):
+            t(
+                "'\(path)' is '\(value)', which is not an SMS sender ID",
+                "قيمة '\(path)' هي '\(value)' وليست اسم مرسل للرسائل القصيرة")
+        case .invalidEmail(let path, let value):
+            t(
+                "'\(path)' is '\(value)', which is not an email address",
+                "قيمة '\(path)' هي '\(value)' وليست بريدًا إلكترونيًا")
         case .unknownURLField(let path, let field, _):
             t(
                 "'\(path)' uses {\(field)}, which is not a non-secret credential field of this provider",
@@ -429,6 +445,16 @@ public enum CatalogProblem: Sendable, Hashable {
                 "اجعل currencies: [\(required.joined(separator: ", "))] لهذه الوسيلة")
         case .invalidPattern:
             t("patterns use ICU regular-expression syntax, e.g. '^sk_test_'", "الأنماط بصيغة ICU، مثل '^sk_test_'")
+        case .invalidPhone:
+            t(
+                "write the mobile in international form, e.g. +966512345678 (Arabic-Indic digits are fine)",
+                "اكتب رقم الجوال بالصيغة الدولية، مثل ‎+966512345678 (تُقبل الأرقام العربية الهندية)")
+        case .invalidSenderID:
+            t(
+                "use the sender ID registered with your SMS provider: 1–11 letters or digits, with at least one letter",
+                "استخدم اسم المرسل المسجل لدى مزوّد الرسائل: من 1 إلى 11 حرفًا أو رقمًا، فيه حرف واحد على الأقل")
+        case .invalidEmail:
+            t("write an address like owner@example.sa", "اكتب عنوانًا مثل owner@example.sa")
         case .invalidURL:
             t(
                 "write a full https:// URL (http:// is accepted only for localhost)",

@@ -26,6 +26,8 @@ public struct StepTemplate: Sendable, Hashable {
     public var evidences: [Reference]
     /// Environments the step runs in; empty means all.
     public var environments: [DeploymentEnvironment]
+    /// Project settings the step is handed as inputs (`owner.phone`, `senders.sms`, `shipping.from`…).
+    public var needs: [LaunchSettings.Key] = []
     public var location: SourceLocation?
 
     public init(

@@ -35,6 +35,8 @@ public struct Project: Sendable, Hashable {
     public var connections: [DeclaredConnection]
     /// `webhooks.public_url`: the base URL providers call to reach `sheen serve` (they refuse loopback addresses).
     public var webhookPublicURL: String?
+    /// `owner:`, `senders:` and `shipping:`: what the launch's test steps send to and from.
+    public var launch = LaunchSettings()
     public var location: SourceLocation?
 
     /// One `connections:` entry of `sheen.yaml`.

@@ -24,6 +24,14 @@ extension PlanDocument {
         var rate_budget: [RateBudget]
         var missing_connections: [MissingConnection]?
         var webhooks: [Webhook]?
+        var settings: [Setting]?
+    }
+
+    private struct Setting: Decodable {
+        var key: String
+        var value: String?
+        var source: String
+        var steps: [String]
     }
 
     private struct Webhook: Decodable {
@@ -205,6 +213,12 @@ extension PlanDocument {
                 Plan.WebhookEndpoint(
                     provider: $0.provider, alias: $0.alias, scheme: $0.scheme, registration: $0.registration,
                     url: $0.url, tokenInURL: $0.token_in_url)
+            },
+            settings: (document.settings ?? []).compactMap { setting in
+                guard let key = LaunchSettings.Key(rawValue: setting.key),
+                    let source = Plan.SettingUse.Source(rawValue: setting.source)
+                else { return nil }
+                return Plan.SettingUse(key: key, value: setting.value, source: source, steps: setting.steps)
             })
     }
 }

@@ -78,6 +78,14 @@ public struct PlanDocument: Sendable, Decodable {
             "rate_budget": .array(plan.rateBudgets.map(Self.rateBudget)),
             "missing_connections": .array(plan.missingConnections.map(Self.missingConnection)),
             "webhooks": .array(plan.webhooks.map(Self.webhook)),
+            "settings": .array(plan.settings.map(Self.setting)),
+        ])
+    }
+
+    static func setting(_ use: Plan.SettingUse) -> JSONValue {
+        .object([
+            "key": .string(use.key.rawValue), "value": .optional(use.value), "source": .string(use.source.rawValue),
+            "steps": .strings(use.steps),
         ])
     }
 

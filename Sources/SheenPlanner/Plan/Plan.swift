@@ -114,6 +114,32 @@ public struct Plan: Sendable {
     public var missingConnections: [MissingConnection] = []
     /// Where each provider connection delivers its webhooks.
     public var webhooks: [WebhookEndpoint] = []
+    /// The project settings the plan's test steps use, and where each value comes from.
+    public var settings: [SettingUse] = []
+
+    /// One project setting (`owner.phone`…) some steps need.
+    public struct SettingUse: Sendable, Hashable {
+        public enum Source: String, Sendable, Hashable {
+            /// Written in `sheen.yaml`.
+            case project
+            /// Left out, and filled with a test value because the steps run against the sandbox.
+            case sandbox
+            /// Left out: the steps that need it will fail until it is set.
+            case missing
+        }
+
+        public var key: LaunchSettings.Key
+        public var value: String?
+        public var source: Source
+        public var steps: [String]
+
+        public init(key: LaunchSettings.Key, value: String?, source: Source, steps: [String]) {
+            self.key = key
+            self.value = value
+            self.source = source
+            self.steps = steps
+        }
+    }
 
     /// The receiver URL of one provider connection, as it must be registered with the provider.
     public struct WebhookEndpoint: Sendable, Hashable {

@@ -33,6 +33,7 @@ public struct PlanBuilder: Sendable {
         var evidence: [String: [String]] = [:]
         var missing: [Plan.MissingConnection] = []
         var webhooks: [Plan.WebhookEndpoint] = []
+        var settings: [LaunchSettings.Key: Plan.SettingUse] = [:]
         for id in providerOrder {
             guard let provider = catalog.providers[id] else { continue }
             let steps = provider.provisioning.filter {
@@ -87,6 +88,22 @@ public struct PlanBuilder: Sendable {
                     let registers = step.dependsOn.contains { $0.id == Self.webhookReceiverStep }
                     let endpoint: [String: String] =
                         registers && provider.webhooks != nil ? webhookURL.map { ["webhook_url": $0] } ?? [:] : [:]
+                    // Project settings the step needs; a sandbox connection gets test values for any left out.
+                    var needed: [String: String] = [:]
+                    for key in step.needs {
+                        let written = request.launch.value(key)
+                        let filled =
+                            written == nil && binding.connection?.sandbox == true
+                            ? markets.first.flatMap { LaunchSettings.sandboxValue(key, market: $0) } : nil
+                        if let value = written ?? filled { needed[key.rawValue] = value }
+                        var use =
+                            settings[key]
+                            ?? Plan.SettingUse(
+                                key: key, value: written ?? filled,
+                                source: written != nil ? .project : filled != nil ? .sandbox : .missing, steps: [])
+                        use.steps.append(nodeID)
+                        settings[key] = use
+                    }
                     var dependencies = step.dependsOn.compactMap { reference -> String? in
                         if reference.id.hasPrefix("recipe.") { return reference.id }
                         return present.contains(reference.id) ? "\(id).\(reference.id)\(suffix)" : nil
@@ -100,7 +117,8 @@ public struct PlanBuilder: Sendable {
                             "base_url": provider.baseURLs[environment] ?? "",
                             "markets": markets.map(\.rawValue).joined(separator: ","), "project": request.projectName,
                         ].merging(Self.hostInputs(provider, markets: markets)) { first, _ in first }
-                            .merging(bound) { first, _ in first }.merging(endpoint) { first, _ in first },
+                            .merging(bound) { first, _ in first }.merging(endpoint) { first, _ in first }
+                            .merging(needed) { first, _ in first },
                         outputs: step.outputs, connection: reference)
                     ids.append(nodeID)
                     for item in step.evidences { evidence[item.id, default: []].append(nodeID) }
@@ -182,7 +200,8 @@ public struct PlanBuilder: Sendable {
             currencies: request.currencies, resolutions: resolutions, nodes: nodes,
             criticalPath: GraphDrafts.criticalPath(nodes), checklist: checklist, costs: costs,
             rateBudgets: rateBudgets(nodes, providers: providerOrder, environment: environment),
-            stateFingerprint: state.fingerprint, missingConnections: missing, webhooks: webhooks)
+            stateFingerprint: state.fingerprint, missingConnections: missing, webhooks: webhooks,
+            settings: LaunchSettings.Key.allCases.compactMap { settings[$0] })
     }
 
     /// The recipe step that exposes `sheen serve` to providers; provider steps depending on it register webhooks.

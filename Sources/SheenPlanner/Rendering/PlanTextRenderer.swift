@@ -43,6 +43,11 @@ public struct PlanTextRenderer: Sendable {
             lines.append(t("Webhooks", "الإشعارات"))
             lines += webhooks(plan)
         }
+        if !plan.settings.isEmpty {
+            lines.append("")
+            lines.append(t("Settings the test steps use", "الإعدادات التي تستخدمها خطوات الاختبار"))
+            lines += settings(plan)
+        }
         let excluded = plan.resolutions.filter { !$0.exclusions.isEmpty }
         if !excluded.isEmpty {
             lines.append("")
@@ -214,6 +219,34 @@ public struct PlanTextRenderer: Sendable {
             lines += plan.missingConnections.map { "    " + $0.command }
         }
         return lines
+    }
+
+    /// Each setting, its value and who uses it; a missing one says what to write in `sheen.yaml`.
+    private func settings(_ plan: Plan) -> [String] {
+        let width = plan.settings.map(\.key.rawValue.count).max() ?? 0
+        return plan.settings.map { use in
+            let key = use.key.rawValue.padding(toLength: width, withPad: " ", startingAt: 0)
+            let value =
+                switch use.source {
+                case .project: use.value.map { Self.shown($0) } ?? ""
+                case .sandbox:
+                    (use.value.map { Self.shown($0) } ?? "") + " "
+                        + t("(sandbox test value)", "(قيمة اختبار للبيئة التجريبية)")
+                case .missing: t("(not set)", "(غير مضبوط)")
+                }
+            let line = "  \(use.source == .missing ? "!" : " ") \(key)  \(value)  \(use.steps.joined(separator: ", "))"
+            guard use.source == .missing else { return line }
+            return line + "\n      "
+                + t(
+                    "set \(use.key.rawValue) in sheen.yaml (sheen init writes an example); sandbox connections use a test value",
+                    "اضبط \(use.key.rawValue) في sheen.yaml (يكتب sheen init مثالًا)؛ تستخدم اتصالات البيئة التجريبية قيمة اختبار"
+                )
+        }
+    }
+
+    /// An address input (`name|phone|…`) as a person reads it.
+    static func shown(_ value: String) -> String {
+        value.contains("|") ? value.split(separator: "|").filter { !$0.isEmpty }.joined(separator: ", ") : value
     }
 
     /// Each connection's receiver URL and who registers it; without `webhooks.public_url`, what to set.

@@ -17,6 +17,8 @@ public struct PlanRequest: Sendable {
     public var connections: [Connection] = []
     /// `webhooks.public_url`; the sandbox passes its loopback address.
     public var webhookPublicURL: String?
+    /// `owner:`, `senders:`, `shipping:`: what test steps send to and from.
+    public var launch = LaunchSettings()
 
     public init(
         projectName: String, recipe: Recipe, markets: [CountryCode], currencies: [CurrencyCode] = [],
@@ -49,6 +51,7 @@ public struct PlanRequest: Sendable {
             environment: environment, residency: project.residency, pins: project.pins.mapValues(\.id),
             disabledSlots: Set(project.disabledSlots.map(\.id)), domain: project.domain)
         webhookPublicURL = project.webhookPublicURL
+        launch = project.launch
         connections = project.connections.filter { $0.environment == environment }.map { declared in
             var connection = Connection(
                 id: "declared:\(declared.provider.id)/\(declared.alias)/\(environment.rawValue)", project: project.name,
