@@ -86,10 +86,12 @@ struct ProjectFileWriter {
     /// `owner:`, `senders:` and `shipping:`, commented, with examples in the first market; the sandbox fills in test
     /// values for whichever are left out.
     func launchSettings() -> [String] {
-        let market = markets.first ?? CountryCode(rawValue: "SA")!
-        let phone = PhoneNumber.example(in: market)?.e164 ?? "+966512345678"
-        let from = LaunchSettings.sandboxValue(.shipFrom, market: market).flatMap(LaunchSettings.decodeAddress)
-        let to = LaunchSettings.sandboxValue(.shipTo, market: market).flatMap(LaunchSettings.decodeAddress)
+        let market = markets.first ?? CountryCode(rawValue: "SA")
+        let phone = market.flatMap(PhoneNumber.example(in:))?.e164 ?? "+966512345678"
+        let from = market.flatMap { LaunchSettings.sandboxValue(.shipFrom, market: $0) }
+            .flatMap(LaunchSettings.decodeAddress)
+        let to = market.flatMap { LaunchSettings.sandboxValue(.shipTo, market: $0) }.flatMap(
+            LaunchSettings.decodeAddress)
         func address(_ key: String, _ value: LaunchSettings.Address?) -> String {
             guard let value else { return "#   \(key): {}" }
             return

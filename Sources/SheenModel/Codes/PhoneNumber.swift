@@ -85,8 +85,8 @@ public struct PhoneNumber: Sendable, Hashable, Codable, CustomStringConvertible 
             switch scalar.value {
             case 0x30...0x39: digits.unicodeScalars.append(scalar)
             // Arabic-Indic and Extended Arabic-Indic digits: the same ten, shifted.
-            case 0x660...0x669: digits.unicodeScalars.append(Unicode.Scalar(scalar.value - 0x660 + 0x30)!)
-            case 0x6F0...0x6F9: digits.unicodeScalars.append(Unicode.Scalar(scalar.value - 0x6F0 + 0x30)!)
+            case 0x660...0x669: digits.append(Character(String(scalar.value - 0x660)))
+            case 0x6F0...0x6F9: digits.append(Character(String(scalar.value - 0x6F0)))
             case 0x2B where digits.isEmpty && !international: international = true
             // Separators people type, and the direction marks an RTL editor leaves around a number.
             case 0x20, 0x2D, 0x2E, 0x28, 0x29, 0xA0, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069: continue

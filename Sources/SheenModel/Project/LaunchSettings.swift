@@ -85,7 +85,7 @@ public struct LaunchSettings: Sendable, Hashable {
     /// What the sandbox uses for `key` when the project leaves it out, in `market`: libphonenumber's example mobile,
     /// a test sender, addresses in the market's capital.
     public static func sandboxValue(_ key: Key, market: CountryCode) -> String? {
-        let phone = PhoneNumber.example(in: market) ?? PhoneNumber.example(in: CountryCode(rawValue: "SA")!)
+        let phone = PhoneNumber.example(in: market) ?? CountryCode(rawValue: "SA").flatMap(PhoneNumber.example(in:))
         let city = capitals[market.rawValue] ?? market.englishName
         switch key {
         case .ownerPhone, .whatsappSender: return phone?.e164
