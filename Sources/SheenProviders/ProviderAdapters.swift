@@ -12,6 +12,7 @@ public enum ProviderAdapters {
             TabbyAdapter.register(
                 into: &adapters, secretField: tabby.webhooks?.secretField, currencies: tabby.currencies)
         }
+        UnifonicAdapter.register(into: &adapters)
         for provider in catalog.sortedProviders {
             for step in provider.provisioning {
                 guard let runner = adapters.runner(for: step.kind) else { continue }

@@ -46,6 +46,10 @@ struct SandboxCrashTests {
                 "merchant_code": TabbySimulator.merchantCode,
             ], holdPath: "/api/v2/checkout", ledgerKind: "checkout.created"),
         Target(
+            kind: "unifonic.test-otp", recipe: "arabic-ecommerce", market: "SA", provider: "unifonic",
+            credentials: ["app_sid": UnifonicSimulator.appSid, "sender_id": UnifonicSimulator.senderID],
+            holdPath: "/rest/SMS/messages", ledgerKind: "message.sent"),
+        Target(
             kind: "paymob.test-intention", recipe: "arabic-ecommerce", market: "EG", provider: "paymob",
             credentials: [
                 "secret_key": PaymobSimulator.secretKey, "public_key": PaymobSimulator.publicKey,
@@ -75,6 +79,12 @@ struct SandboxCrashTests {
             )
         case "paymob":
             let simulator = try PaymobSimulator(faults: faults)
+            return (
+                try await LoopbackServer.start(simulator.router()),
+                { await simulator.store.read { $0.ledger.map(\.kind) } }
+            )
+        case "unifonic":
+            let simulator = try UnifonicSimulator(faults: faults)
             return (
                 try await LoopbackServer.start(simulator.router()),
                 { await simulator.store.read { $0.ledger.map(\.kind) } }

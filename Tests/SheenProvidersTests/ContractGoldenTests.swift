@@ -259,3 +259,51 @@ extension ContractGoldenTests {
         }
     }
 }
+
+extension ContractGoldenTests {
+    @Test("Unifonic: sends as recorded on the wire carry the documented form fields; every answer has the envelope")
+    func unifonic() async throws {
+        let running = try await UnifonicTests.start()
+        defer { running.server.stop() }
+        let wire = try await RecordingProxy.start(forwardingTo: running.base)
+        defer { wire.stop() }
+        let runners = UnifonicTests.runners
+        _ = try await runners.runner(for: "unifonic.verify-app")?.create(
+            UnifonicTests.context("unifonic.verify-app", base: wire.base))
+        _ = try await runners.runner(for: "unifonic.verify-sender")?.create(
+            UnifonicTests.context("unifonic.verify-sender", base: wire.base))
+        for (index, phone) in ["+966512345678", "+966551234567"].enumerated() {
+            _ = try await runners.runner(for: "unifonic.test-otp")?.create(
+                UnifonicTests.context("unifonic.test-otp", base: wire.base, phone: phone, key: "golden-\(index)"))
+        }
+        let sends = wire.requests.filter { $0.path == "/rest/SMS/messages" }
+        #expect(sends.count == 2)
+        let names = try Self.formNames("unifonic", "message.request")
+        for send in sends {
+            #expect(names.subtracting(Self.formNames(of: send.body)).isEmpty, "\(Self.formNames(of: send.body))")
+            #expect(send.headers["content-type"] == "application/x-www-form-urlencoded")
+        }
+        // Every answer, whatever the call, in the documented envelope.
+        for request in wire.requests {
+            let (_, answer) = try await UnifonicTests.post(
+                running.base, request.path,
+                FormText(String(decoding: request.body, as: UTF8.self)).pairs)
+            try Self.conforms(answer, to: "unifonic", "message", request.path)
+        }
+    }
+}
+
+/// A recorded form body, back as pairs.
+struct FormText {
+    let pairs: [(String, String)]
+
+    init(_ text: String) {
+        pairs = text.split(separator: "&").map { part in
+            let pieces = part.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let decode = { (value: Substring) in
+                value.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(value)
+            }
+            return (decode(pieces[0]), pieces.count > 1 ? decode(pieces[1]) : "")
+        }
+    }
+}

@@ -41,6 +41,9 @@ struct FaultTests {
         Target(
             provider: "tabby", recipe: "arabic-ecommerce", market: "SA", kind: "tabby.test-checkout",
             path: "/api/v2/checkout", ledgerKind: "checkout.created"),
+        Target(
+            provider: "unifonic", recipe: "arabic-ecommerce", market: "SA", kind: "unifonic.test-otp",
+            path: "/rest/SMS/messages", ledgerKind: "message.sent"),
     ]
 
     /// `target`'s simulator on loopback, with a reader of its ledger.
@@ -56,6 +59,9 @@ struct FaultTests {
             return (try await .start(simulator.router()), { await simulator.store.read { $0.ledger.map(\.kind) } })
         case "paymob":
             let simulator = try PaymobSimulator(faults: faults)
+            return (try await .start(simulator.router()), { await simulator.store.read { $0.ledger.map(\.kind) } })
+        case "unifonic":
+            let simulator = try UnifonicSimulator(faults: faults)
             return (try await .start(simulator.router()), { await simulator.store.read { $0.ledger.map(\.kind) } })
         default:
             let simulator = try TabbySimulator(faults: faults)

@@ -35,6 +35,10 @@ public struct Sandbox: Sendable {
                 "hmac_secret": PaymobSimulator.hmacSecret,
             ],
             make: { file, faults in try PaymobSimulator(stateFile: file, faults: faults).router() }),
+        Provider(
+            id: "unifonic",
+            credentials: ["app_sid": UnifonicSimulator.appSid, "sender_id": UnifonicSimulator.senderID],
+            make: { file, faults in try UnifonicSimulator(stateFile: file, faults: faults).router() }),
     ]
 
     public static let defaultPortBase = 4010
