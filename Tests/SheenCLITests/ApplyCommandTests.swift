@@ -94,22 +94,17 @@ struct ApplyCommandTests {
         let unattended = try await SheenBinary.run(["apply", "--dag", "dag.json"], in: directory)
         #expect(unattended.status == 2)
         #expect(unattended.stderr.contains("--auto-approve"))
-        // Unifonic's adapter comes with a later issue: with its connection made, its steps run and say so.
-        let environment = [
-            "CI": "1", "SHEEN_KEYRING": directory.appendingPathComponent("k/keyring.json").path,
-            "UNIFONIC_APP_SID": "AppSidFromTheDashboard1",
-        ]
+        // Sentry's adapter comes with a later issue: with its connection made, its step runs and says so.
+        let environment = ["CI": "1", "SHEEN_KEYRING": directory.appendingPathComponent("k/keyring.json").path]
         #expect(try await SheenBinary.run(["init", "saas-mena", "--market", "SA"], in: directory).status == 0)
         let connected = try await SheenBinary.run(
-            [
-                "connect", "unifonic", "--env", "dev", "--field", "app_sid=@env:UNIFONIC_APP_SID", "--field",
-                "sender_id=SOUQ",
-            ], in: directory, environment: environment)
+            ["connect", "sentry", "--env", "dev", "--field", "dsn=https://0123abcd@o1.ingest.sentry.io/42"],
+            in: directory, environment: environment)
         #expect(connected.status == 0, "\(connected.stderr)")
         let recipe = try await SheenBinary.run(
             ["apply", "--auto-approve", "--continue-on-error"], in: directory, environment: environment)
         #expect(recipe.status == 1)
-        #expect(recipe.stdout.contains("no adapter implements step kind 'unifonic."), "\(recipe.stdout)")
+        #expect(recipe.stdout.contains("no adapter implements step kind 'sentry."), "\(recipe.stdout)")
     }
 
     @Test(

@@ -50,6 +50,12 @@ struct SandboxCrashTests {
             credentials: ["app_sid": UnifonicSimulator.appSid, "sender_id": UnifonicSimulator.senderID],
             holdPath: "/rest/SMS/messages", ledgerKind: "message.sent"),
         Target(
+            kind: "resend.domain", recipe: "arabic-ecommerce", market: "SA", provider: "resend",
+            credentials: ["api_key": ResendSimulator.apiKey], holdPath: "/domains", ledgerKind: "domain.created"),
+        Target(
+            kind: "resend.webhook", recipe: "arabic-ecommerce", market: "SA", provider: "resend",
+            credentials: ["api_key": ResendSimulator.apiKey], holdPath: "/webhooks", ledgerKind: "webhook.created"),
+        Target(
             kind: "paymob.test-intention", recipe: "arabic-ecommerce", market: "EG", provider: "paymob",
             credentials: [
                 "secret_key": PaymobSimulator.secretKey, "public_key": PaymobSimulator.publicKey,
@@ -85,6 +91,12 @@ struct SandboxCrashTests {
             )
         case "unifonic":
             let simulator = try UnifonicSimulator(faults: faults)
+            return (
+                try await LoopbackServer.start(simulator.router()),
+                { await simulator.store.read { $0.ledger.map(\.kind) } }
+            )
+        case "resend":
+            let simulator = try ResendSimulator(faults: faults)
             return (
                 try await LoopbackServer.start(simulator.router()),
                 { await simulator.store.read { $0.ledger.map(\.kind) } }

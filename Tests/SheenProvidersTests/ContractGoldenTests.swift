@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import NIOHTTP1
 import SheenAuth
 import SheenEngine
 import SheenSimulator
@@ -305,5 +306,42 @@ struct FormText {
             }
             return (decode(pieces[0]), pieces.count > 1 ? decode(pieces[1]) : "")
         }
+    }
+}
+
+extension ContractGoldenTests {
+    @Test("Resend: domain and webhook requests as sent, and the simulator's answers, match the SDK's examples")
+    func resend() async throws {
+        let running = try await ResendTests.start()
+        defer { running.server.stop() }
+        let wire = try await RecordingProxy.start(forwardingTo: running.base)
+        defer { wire.stop() }
+        let runners = ResendTests.runners
+        for (index, domain) in ["souq.test", "dukkan.test"].enumerated() {
+            var hook = ResendTests.context("resend.webhook", base: wire.base)
+            hook.inputs["webhook_url"] = "https://hooks.example.sa/v1/webhooks/resend/\(index)"
+            _ = try await runners.runner(for: "resend.webhook")?.create(hook)
+            _ = try await runners.runner(for: "resend.domain")?.create(
+                ResendTests.context("resend.domain", base: wire.base, domain: domain))
+        }
+        let domains = wire.requests.filter { $0.method == "POST" && $0.path == "/domains" }
+        let webhooks = wire.requests.filter { $0.method == "POST" && $0.path == "/webhooks" }
+        #expect(domains.count == 2 && webhooks.count == 2)
+        for request in domains { try Self.conforms(request.json, to: "resend", "domain.request", "sent domain") }
+        for request in webhooks { try Self.conforms(request.json, to: "resend", "webhook.request", "sent webhook") }
+
+        for name in ["alpha.test", "beta.test"] {
+            let (status, answer, _) = try await ResendTests.send(
+                running.base, .POST, "/domains", #"{"name":"\#(name)","region":"eu-west-1"}"#)
+            #expect(status == 201)
+            try Self.conforms(answer, to: "resend", "domain", name)
+        }
+        for endpoint in ["https://a.example/hook", "https://b.example/hook"] {
+            let (_, answer, _) = try await ResendTests.send(
+                running.base, .POST, "/webhooks", #"{"endpoint":"\#(endpoint)","events":["email.sent"]}"#)
+            try Self.conforms(answer, to: "resend", "webhook", endpoint)
+        }
+        let (_, refused, _) = try await ResendTests.send(running.base, .POST, "/domains", "{}")
+        try Self.conforms(refused, to: "resend", "error", "refusal")
     }
 }

@@ -88,6 +88,16 @@ public struct PlanBuilder: Sendable {
                     let registers = step.dependsOn.contains { $0.id == Self.webhookReceiverStep }
                     let endpoint: [String: String] =
                         registers && provider.webhooks != nil ? webhookURL.map { ["webhook_url": $0] } ?? [:] : [:]
+                    // A step that waits on the recipe's domain is given it; in the sandbox, a reserved test name
+                    // stands in when the project has none (RFC 2606's `.test`).
+                    var domainInput: [String: String] = [:]
+                    if step.dependsOn.contains(where: { $0.id == Self.domainStep }) {
+                        if let domain = request.domain {
+                            domainInput["domain"] = domain
+                        } else if binding.connection?.sandbox == true {
+                            domainInput["domain"] = "\(request.projectName).test"
+                        }
+                    }
                     // Project settings the step needs; a sandbox connection gets test values for any left out.
                     var needed: [String: String] = [:]
                     for key in step.needs {
@@ -118,7 +128,7 @@ public struct PlanBuilder: Sendable {
                             "markets": markets.map(\.rawValue).joined(separator: ","), "project": request.projectName,
                         ].merging(Self.hostInputs(provider, markets: markets)) { first, _ in first }
                             .merging(bound) { first, _ in first }.merging(endpoint) { first, _ in first }
-                            .merging(needed) { first, _ in first },
+                            .merging(needed) { first, _ in first }.merging(domainInput) { first, _ in first },
                         outputs: step.outputs, connection: reference)
                     ids.append(nodeID)
                     for item in step.evidences { evidence[item.id, default: []].append(nodeID) }
@@ -206,6 +216,8 @@ public struct PlanBuilder: Sendable {
 
     /// The recipe step that exposes `sheen serve` to providers; provider steps depending on it register webhooks.
     static let webhookReceiverStep = "recipe.webhook-receiver"
+    /// The recipe step that checks the project's domain; provider steps depending on it are given the domain.
+    static let domainStep = "recipe.domain"
 
     /// `market_hosts` (`SA=https://ksa.paymob.com,EG=…`) when a market's calls go to a host of its own; absent
     /// otherwise, so plans of providers without market hosts keep their input hashes.

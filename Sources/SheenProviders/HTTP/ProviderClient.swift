@@ -76,13 +76,44 @@ public struct ProviderClient: Sendable {
             outgoing.headers.add(name: "Content-Type", value: type)
             outgoing.body = .bytes(ByteBuffer(bytes: body))
         }
-        let response: ProviderResponse
+        var response = try await execute(outgoing, request)
+        // A 429 with a short Retry-After was not processed, so sending it again is safe whatever the method: a step
+        // that makes several calls (create, then poll) rides out a per-second limit such as Resend's 2/s without
+        // failing the whole attempt. Longer waits go back to the engine's scheduler.
+        for _ in 0..<Self.rateLimitRetries {
+            guard response.status == 429, let value = response.header("Retry-After"),
+                let wait = RetryAfter.parse(value, now: Date()), wait <= Self.longestInlineWait
+            else { break }
+            do {
+                try await Task.sleep(for: wait)
+            } catch {
+                throw StepFailure(.network, message: "\(provider): cancelled while waiting out its rate limit")
+            }
+            response = try await execute(outgoing, request)
+        }
+        guard (200..<300).contains(response.status) else {
+            let detail = readError(response) ?? ProviderResponse.excerpt(response.body)
+            throw StepFailure(
+                .http(status: response.status, retryAfter: response.header("Retry-After")),
+                message:
+                    "\(provider) refused \(request.method.rawValue) \(request.path) with \(response.status): \(detail)")
+        }
+        return response
+    }
+
+    static let rateLimitRetries = 3
+    static let longestInlineWait: Duration = .seconds(5)
+
+    /// Sends `outgoing` once; transport errors become failures the engine classifies.
+    private func execute(
+        _ outgoing: HTTPClientRequest, _ request: ProviderRequest
+    ) async throws(StepFailure) -> ProviderResponse {
         do {
             let answer = try await http.execute(outgoing, timeout: timeout)
             let body = try await answer.body.collect(upTo: 8 << 20)
             var headers: [String: String] = [:]
             for field in answer.headers { headers[field.name.lowercased()] = field.value }
-            response = ProviderResponse(
+            return ProviderResponse(
                 status: Int(answer.status.code), headers: headers, body: Data(body.readableBytesView))
         } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout {
             throw StepFailure(
@@ -93,14 +124,6 @@ public struct ProviderClient: Sendable {
         } catch {
             throw StepFailure(.network, message: "\(provider) could not be reached at \(base): \(Self.describe(error))")
         }
-        guard (200..<300).contains(response.status) else {
-            let detail = readError(response) ?? ProviderResponse.excerpt(response.body)
-            throw StepFailure(
-                .http(status: response.status, retryAfter: response.header("Retry-After")),
-                message:
-                    "\(provider) refused \(request.method.rawValue) \(request.path) with \(response.status): \(detail)")
-        }
-        return response
     }
 
     /// One client for every provider call, for the life of the process. A refused connection or an unknown host

@@ -39,6 +39,9 @@ public struct Sandbox: Sendable {
             id: "unifonic",
             credentials: ["app_sid": UnifonicSimulator.appSid, "sender_id": UnifonicSimulator.senderID],
             make: { file, faults in try UnifonicSimulator(stateFile: file, faults: faults).router() }),
+        Provider(
+            id: "resend", credentials: ["api_key": ResendSimulator.apiKey],
+            make: { file, faults in try ResendSimulator(stateFile: file, faults: faults).router() }),
     ]
 
     public static let defaultPortBase = 4010

@@ -97,25 +97,32 @@ public final class Faults: Sendable {
         var plan: FaultPlan
         var random: SplitMix64
         var tokens: Double?
-        var refilled = ContinuousClock.now
+        var refilled: ContinuousClock.Instant
     }
 
     private let state: Mutex<State>
+    /// The rate limit's clock; tests freeze it so a burst meets the limit whatever the machine's load.
+    private let clock: @Sendable () -> ContinuousClock.Instant
 
-    public init(_ plan: FaultPlan = FaultPlan()) {
-        state = Mutex(State(plan: plan, random: SplitMix64(seed: plan.seed)))
+    public init(
+        _ plan: FaultPlan = FaultPlan(), clock: @escaping @Sendable () -> ContinuousClock.Instant = { .now }
+    ) {
+        state = Mutex(State(plan: plan, random: SplitMix64(seed: plan.seed), refilled: clock()))
+        self.clock = clock
     }
 
     public var plan: FaultPlan { state.withLock { $0.plan } }
 
     public func set(_ plan: FaultPlan) {
-        state.withLock { $0 = State(plan: plan, random: SplitMix64(seed: plan.seed)) }
+        let now = clock()
+        state.withLock { $0 = State(plan: plan, random: SplitMix64(seed: plan.seed), refilled: now) }
     }
 
     /// The fault this request meets, if any, under the provider's `documentedRate` (requests per second, when it
     /// publishes one); counted faults are used up, and a request the bucket lets through takes a token.
     func next(documentedRate: Double?) -> (Injected?, stall: Duration?) {
-        state.withLock { value in
+        let now = clock()
+        return state.withLock { value in
             if value.plan.connectionResets > 0 {
                 value.plan.connectionResets -= 1
                 return (.dropped, nil)
@@ -136,7 +143,6 @@ public final class Faults: Sendable {
             if let rate = value.plan.requestsPerSecond ?? documentedRate, rate > 0 {
                 // A bucket of one second's requests, refilled continuously.
                 let capacity = max(1, rate)
-                let now = ContinuousClock.now
                 let elapsed = now - value.refilled
                 let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
                 let tokens = min(capacity, (value.tokens ?? capacity) + seconds * rate)
