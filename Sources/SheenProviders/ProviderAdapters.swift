@@ -13,6 +13,7 @@ public enum ProviderAdapters {
                 into: &adapters, secretField: tabby.webhooks?.secretField, currencies: tabby.currencies)
         }
         UnifonicAdapter.register(into: &adapters)
+        AramexAdapter.register(into: &adapters)
         if let resend = catalog.providers["resend"] { ResendAdapter.register(into: &adapters, manifest: resend) }
         for provider in catalog.sortedProviders {
             for step in provider.provisioning {

@@ -56,6 +56,10 @@ struct SandboxCrashTests {
             kind: "resend.webhook", recipe: "arabic-ecommerce", market: "SA", provider: "resend",
             credentials: ["api_key": ResendSimulator.apiKey], holdPath: "/webhooks", ledgerKind: "webhook.created"),
         Target(
+            kind: "aramex.test-label", recipe: "arabic-ecommerce", market: "EG", provider: "aramex",
+            credentials: AramexSimulator.credentials, holdPath: "/ShippingAPI.V2/Shipping",
+            ledgerKind: "shipment.created"),
+        Target(
             kind: "paymob.test-intention", recipe: "arabic-ecommerce", market: "EG", provider: "paymob",
             credentials: [
                 "secret_key": PaymobSimulator.secretKey, "public_key": PaymobSimulator.publicKey,
@@ -97,6 +101,12 @@ struct SandboxCrashTests {
             )
         case "resend":
             let simulator = try ResendSimulator(faults: faults)
+            return (
+                try await LoopbackServer.start(simulator.router()),
+                { await simulator.store.read { $0.ledger.map(\.kind) } }
+            )
+        case "aramex":
+            let simulator = try AramexSimulator(faults: faults)
             return (
                 try await LoopbackServer.start(simulator.router()),
                 { await simulator.store.read { $0.ledger.map(\.kind) } }

@@ -345,3 +345,28 @@ extension ContractGoldenTests {
         try Self.conforms(refused, to: "resend", "error", "refusal")
     }
 }
+
+extension ContractGoldenTests {
+    @Test("Aramex: shipments as sent match the community sample; the simulator's answers have the clients' shape")
+    func aramex() async throws {
+        let running = try await AramexTests.start()
+        defer { running.server.stop() }
+        let wire = try await RecordingProxy.start(forwardingTo: running.base)
+        defer { wire.stop() }
+        let runner = try #require(AramexTests.runners.runner(for: "aramex.test-label"))
+        for (index, market) in ["SA", "EG"].enumerated() {
+            _ = try await runner.create(
+                AramexTests.context(
+                    "aramex.test-label", base: wire.base, to: AramexTests.address(market, name: "Buyer"),
+                    key: "golden-\(index)"))
+        }
+        let sent = wire.requests.filter { $0.path.hasSuffix("/CreateShipments") }
+        #expect(sent.count == 2)
+        for request in sent { try Self.conforms(request.json, to: "aramex", "shipment.request", "sent shipment") }
+        for request in sent {
+            let (_, answer) = try await AramexTests.post(
+                running.base, "/Shipping/Service_1_0.svc/json/CreateShipments", request.json as? [String: Any] ?? [:])
+            try Self.conforms(answer, to: "aramex", "shipment", "answer")
+        }
+    }
+}

@@ -54,6 +54,9 @@ struct FaultTests {
         Target(
             provider: "resend", recipe: "arabic-ecommerce", market: "SA", kind: "resend.webhook", path: "/webhooks",
             ledgerKind: "webhook.created", stepTimeout: .seconds(4)),
+        Target(
+            provider: "aramex", recipe: "arabic-ecommerce", market: "EG", kind: "aramex.test-label",
+            path: "/ShippingAPI.V2/Shipping", ledgerKind: "shipment.created"),
     ]
 
     /// `target`'s simulator on loopback, with a reader of its ledger.
@@ -75,6 +78,9 @@ struct FaultTests {
             return (try await .start(simulator.router()), { await simulator.store.read { $0.ledger.map(\.kind) } })
         case "resend":
             let simulator = try ResendSimulator(faults: faults)
+            return (try await .start(simulator.router()), { await simulator.store.read { $0.ledger.map(\.kind) } })
+        case "aramex":
+            let simulator = try AramexSimulator(faults: faults)
             return (try await .start(simulator.router()), { await simulator.store.read { $0.ledger.map(\.kind) } })
         default:
             let simulator = try TabbySimulator(faults: faults)

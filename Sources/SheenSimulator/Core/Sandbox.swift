@@ -42,6 +42,9 @@ public struct Sandbox: Sendable {
         Provider(
             id: "resend", credentials: ["api_key": ResendSimulator.apiKey],
             make: { file, faults in try ResendSimulator(stateFile: file, faults: faults).router() }),
+        Provider(
+            id: "aramex", credentials: AramexSimulator.credentials,
+            make: { file, faults in try AramexSimulator(stateFile: file, faults: faults).router() }),
     ]
 
     public static let defaultPortBase = 4010
