@@ -4,6 +4,7 @@ import SheenModel
 import SheenPlanner
 import SheenProviders
 import SheenSecrets
+import SheenWebhooks
 
 /// The apply, resume and destroy use cases, for every entry point (a project, a recipe, a neutral DAG, a saved plan)
 /// and every front end (the CLI today, the HTTP server later): it takes the apply lock, plans against the recorded
@@ -40,30 +41,46 @@ public struct ApplyService: Sendable {
     /// bound to a connection that does not exist, and its credential check says how to add one.
     public var connections: ConnectionService?
 
+    /// `events` is where `sheen serve` stores webhooks: steps read reviews from it that only notifications carry
+    /// (why Meta rejected a WhatsApp template).
     public init(
         store: any StateStore, catalog: Catalog, settings: ApplySettings = ApplySettings(),
         runners: RunnerRegistry? = nil, clock: any EngineClock = SystemClock(), lockTTL: Duration = .seconds(60),
-        connections: ConnectionService? = nil
+        connections: ConnectionService? = nil, events: (any EventStore)? = nil
     ) {
         self.connections = connections
         self.store = store
         self.catalog = catalog
         self.settings = settings
-        self.runners = runners ?? Self.builtInRunners(settings, catalog: catalog)
+        self.runners = runners ?? Self.builtInRunners(settings, catalog: catalog, events: events)
         self.clock = clock
         self.lockTTL = lockTTL
     }
 
     /// The runners Sheen ships with: `sheen.data` for neutral DAGs, and the provider adapters for the catalog's
     /// providers.
-    public static func builtInRunners(_ settings: ApplySettings, catalog: Catalog = Catalog()) -> RunnerRegistry {
+    public static func builtInRunners(
+        _ settings: ApplySettings, catalog: Catalog = Catalog(), events: (any EventStore)? = nil
+    ) -> RunnerRegistry {
         var runners = RunnerRegistry()
         runners.register(
             SheenDataRunner(latency: settings.stepLatency, ledgerPath: settings.dataLedgerPath), for: "sheen.data")
         runners.register(WebhookReceiverRunner(), for: "recipe.webhook-receiver")
         runners.register(DomainRunner(), for: "recipe.domain")
-        ProviderAdapters.register(into: &runners, catalog: catalog)
+        ProviderAdapters.register(into: &runners, catalog: catalog, reviews: events.map(Self.templateReviews))
         return runners
+    }
+
+    /// The latest stored review of a WhatsApp template and language (Infobip's `TEMPLATE_STATUS_UPDATE`, normalised
+    /// with the template as the object and `STATUS[:REASON]` as the status).
+    static func templateReviews(_ events: any EventStore) -> TemplateReviews {
+        TemplateReviews { name, language in
+            let stored = (try? await events.events(provider: "infobip", status: nil, limit: 500)) ?? []
+            return stored.filter {
+                $0.event.type == "TEMPLATE_STATUS_UPDATE" && $0.event.objectID == "\(name)/\(language)"
+            }
+            .max { $0.id < $1.id }?.event.status
+        }
     }
 
     // MARK: Use cases

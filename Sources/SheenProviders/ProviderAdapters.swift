@@ -3,7 +3,8 @@ import SheenModel
 
 /// Every provider adapter Sheen ships, registered for the providers the catalog has.
 public enum ProviderAdapters {
-    public static func register(into runners: inout RunnerRegistry, catalog: Catalog) {
+    /// `reviews` reads the template reviews `sheen serve` stored (their reasons are only in the notifications).
+    public static func register(into runners: inout RunnerRegistry, catalog: Catalog, reviews: TemplateReviews? = nil) {
         var adapters = RunnerRegistry()
         if let stripe = catalog.providers["stripe"] { StripeAdapter.register(into: &adapters, manifest: stripe) }
         if let tap = catalog.providers["tap"] { TapAdapter.register(into: &adapters, manifest: tap) }
@@ -14,6 +15,7 @@ public enum ProviderAdapters {
         }
         UnifonicAdapter.register(into: &adapters)
         AramexAdapter.register(into: &adapters)
+        InfobipAdapter.register(into: &adapters, reviews: reviews)
         if let resend = catalog.providers["resend"] { ResendAdapter.register(into: &adapters, manifest: resend) }
         for provider in catalog.sortedProviders {
             for step in provider.provisioning {

@@ -85,7 +85,7 @@ struct SandboxHarness {
         let bound = try await connections.connections(project: project, declared: [])
         let service = ApplyService(
             store: store, catalog: ProviderFixtures.catalog, settings: ApplySettings(stepTimeout: stepTimeout),
-            connections: connections)
+            connections: connections, events: events)
         return try await service.executor(environment: .dev, connections: bound, plan: plan).apply(plan, scope: scope)
     }
 

@@ -92,7 +92,8 @@ struct ApplyFlow {
         var settings = engine.settings
         settings.projectDirectory = input.dag == nil ? input.projectDirectory : nil
         let service = ApplyService(
-            store: store, catalog: catalog, settings: settings, connections: .deferred(store: store, catalog: catalog))
+            store: store, catalog: catalog, settings: settings, connections: .deferred(store: store, catalog: catalog),
+            events: SQLiteEventStore(store))
         let reporter = ProgressReporter(mode: ProgressReporter.mode(json: global.json), language: language)
         let json = global.json
         let engine = engine

@@ -277,6 +277,7 @@ extension DocumentDecoder {
             }
             needs.append(key)
         }
+        let templates = reader.choice("templates", as: Recipe.MessageTemplate.Channel.self)
         var outputs: [StepTemplate.Output] = []
         for (outputNode, outputPath) in reader.list("outputs") ?? [] {
             if case .scalar = outputNode, let name = string(outputNode, path: outputPath) {
@@ -296,6 +297,7 @@ extension DocumentDecoder {
             id: id, kind: kind, title: title, dependsOn: dependsOn, outputs: outputs, evidences: evidences,
             environments: environments, location: location(of: node))
         step.needs = needs
+        step.templates = templates
         return step
     }
 }

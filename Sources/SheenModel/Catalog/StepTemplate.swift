@@ -28,6 +28,8 @@ public struct StepTemplate: Sendable, Hashable {
     public var environments: [DeploymentEnvironment]
     /// Project settings the step is handed as inputs (`owner.phone`, `senders.sms`, `shipping.from`…).
     public var needs: [LaunchSettings.Key] = []
+    /// The recipe's templates of this channel, handed to the step as its `templates` input (WhatsApp submissions).
+    public var templates: Recipe.MessageTemplate.Channel?
     public var location: SourceLocation?
 
     public init(

@@ -90,13 +90,17 @@ public struct PlanBuilder: Sendable {
                         registers && provider.webhooks != nil ? webhookURL.map { ["webhook_url": $0] } ?? [:] : [:]
                     // A step that waits on the recipe's domain is given it; in the sandbox, a reserved test name
                     // stands in when the project has none (RFC 2606's `.test`).
-                    var domainInput: [String: String] = [:]
+                    var extraInputs: [String: String] = [:]
                     if step.dependsOn.contains(where: { $0.id == Self.domainStep }) {
                         if let domain = request.domain {
-                            domainInput["domain"] = domain
+                            extraInputs["domain"] = domain
                         } else if binding.connection?.sandbox == true {
-                            domainInput["domain"] = "\(request.projectName).test"
+                            extraInputs["domain"] = "\(request.projectName).test"
                         }
+                    }
+                    if let channel = step.templates {
+                        extraInputs["templates"] = TemplateInput.encode(
+                            request.recipe.templates.filter { $0.channel == channel })
                     }
                     // Project settings the step needs; a sandbox connection gets test values for any left out.
                     var needed: [String: String] = [:]
@@ -128,7 +132,7 @@ public struct PlanBuilder: Sendable {
                             "markets": markets.map(\.rawValue).joined(separator: ","), "project": request.projectName,
                         ].merging(Self.hostInputs(provider, markets: markets)) { first, _ in first }
                             .merging(bound) { first, _ in first }.merging(endpoint) { first, _ in first }
-                            .merging(needed) { first, _ in first }.merging(domainInput) { first, _ in first },
+                            .merging(needed) { first, _ in first }.merging(extraInputs) { first, _ in first },
                         outputs: step.outputs, connection: reference)
                     ids.append(nodeID)
                     for item in step.evidences { evidence[item.id, default: []].append(nodeID) }

@@ -45,6 +45,13 @@ public struct Sandbox: Sendable {
         Provider(
             id: "aramex", credentials: AramexSimulator.credentials,
             make: { file, faults in try AramexSimulator(stateFile: file, faults: faults).router() }),
+        Provider(
+            id: "infobip",
+            credentials: [
+                "api_key": InfobipSimulator.apiKey, "base_url": "https://sandbox.api.infobip.com",
+                "whatsapp_sender": InfobipSimulator.sender,
+            ],
+            make: { file, faults in try InfobipSimulator(stateFile: file, faults: faults).router() }),
     ]
 
     public static let defaultPortBase = 4010

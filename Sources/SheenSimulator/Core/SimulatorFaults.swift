@@ -33,13 +33,20 @@ public struct FaultPlan: Codable, Sendable, Hashable {
     public var duplicateWebhooks: Bool
     /// Deliver each webhook this late.
     public var webhookDelayMilliseconds: Int
+    /// How long a review (a WhatsApp template's by Meta) takes; `nil` keeps the simulator's own.
+    public var reviewDelayMilliseconds: Int?
+    /// Reviews that end in a rejection: `name/language` (or `name` for every language) to the reason given.
+    public var rejections: [String: String]
 
     public init(
         rateLimited: Int = 0, serverErrors: Int = 0, connectionResets: Int = 0, timeouts: Int = 0,
         stallMilliseconds: Int = 35_000, resetsAfterCommit: Int = 0, holdAfterCommitMilliseconds: Int = 0,
         holdPathPrefix: String? = nil, latencyMilliseconds: Int = 0, errorRate: Double = 0, seed: UInt64 = 1,
-        requestsPerSecond: Double? = nil, duplicateWebhooks: Bool = false, webhookDelayMilliseconds: Int = 0
+        requestsPerSecond: Double? = nil, duplicateWebhooks: Bool = false, webhookDelayMilliseconds: Int = 0,
+        reviewDelayMilliseconds: Int? = nil, rejections: [String: String] = [:]
     ) {
+        self.reviewDelayMilliseconds = reviewDelayMilliseconds
+        self.rejections = rejections
         self.rateLimited = rateLimited
         self.serverErrors = serverErrors
         self.connectionResets = connectionResets
@@ -76,7 +83,9 @@ public struct FaultPlan: Codable, Sendable, Hashable {
             errorRate: try value(.errorRate, defaults.errorRate), seed: try value(.seed, defaults.seed),
             requestsPerSecond: try container.decodeIfPresent(Double.self, forKey: .requestsPerSecond),
             duplicateWebhooks: try value(.duplicateWebhooks, defaults.duplicateWebhooks),
-            webhookDelayMilliseconds: try value(.webhookDelayMilliseconds, defaults.webhookDelayMilliseconds))
+            webhookDelayMilliseconds: try value(.webhookDelayMilliseconds, defaults.webhookDelayMilliseconds),
+            reviewDelayMilliseconds: try container.decodeIfPresent(Int.self, forKey: .reviewDelayMilliseconds),
+            rejections: try value(.rejections, defaults.rejections))
     }
 }
 

@@ -80,6 +80,15 @@ public enum EventNormalizer {
                 status: json?.at("data.status")?.text,
                 live: json?["live"].flatMap { if case .bool(let value) = $0 { value } else { nil } })
         case .urlToken:
+            // Infobip's WhatsApp template review (TEMPLATE_STATUS_UPDATE): the template and language are the object,
+            // the new status and Meta's reason (when it gave one) the status.
+            if let name = json?["messageTemplateName"]?.text, let language = json?["messageTemplateLanguage"]?.text {
+                let status = json?.at("change.newStatus")?.text
+                let reason = json?.at("change.reason")?.text.flatMap { $0 == "NONE" ? nil : $0 }
+                return event(
+                    json?.at("change.type")?.text, object: "\(name)/\(language)",
+                    status: status.map { status in reason.map { "\(status):\($0)" } ?? status }, byObject: true)
+            }
             return event(json?.at("results.0.status.name")?.text ?? json?["type"]?.text)
         }
     }
