@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import NIOCore
 import NIOHTTP1
 import SheenAuth
 import SheenEngine
@@ -368,5 +369,55 @@ extension ContractGoldenTests {
                 running.base, "/Shipping/Service_1_0.svc/json/CreateShipments", request.json as? [String: Any] ?? [:])
             try Self.conforms(answer, to: "aramex", "shipment", "answer")
         }
+    }
+}
+
+extension ContractGoldenTests {
+    @Test(
+        "Infobip: submissions as sent, templates, listings, refusals and review notifications match the client's models"
+    )
+    func infobip() async throws {
+        let hooks = try await RecordingProxy.start(forwardingTo: nil)
+        defer { hooks.stop() }
+        let running = try await InfobipTests.start(
+            faults: FaultPlan(rejections: ["shipping_update": "INVALID_FORMAT"]), reviewAfter: .milliseconds(50),
+            notifyURL: hooks.base + "/v1/webhooks/infobip/default?token=t")
+        defer { running.server.stop() }
+        let wire = try await RecordingProxy.start(forwardingTo: running.base)
+        defer { wire.stop() }
+        _ = try await InfobipTests.runners().runner(for: "infobip.submit-templates")?.create(
+            InfobipTests.context("infobip.submit-templates", base: wire.base))
+        let sent = wire.requests.filter { $0.method == "POST" }
+        #expect(sent.count == 4)
+        for request in sent { try Self.conforms(request.json, to: "infobip", "template.request", "sent template") }
+
+        for name in ["golden_one", "golden_two"] {
+            let (status, answer) = try await InfobipTests.submit(
+                running.base,
+                InfobipTests.template { template, _ in template["name"] = name })
+            #expect(status == 201)
+            try Self.conforms(answer, to: "infobip", "template", name)
+        }
+        let (_, refused) = try await InfobipTests.submit(
+            running.base, InfobipTests.template { t, _ in t["name"] = "Bad" })
+        try Self.conforms(refused, to: "infobip", "error", "refusal")
+
+        try await Task.sleep(for: .milliseconds(100))
+        var listing = HTTPClientRequest(url: running.base + "/whatsapp/2/senders/\(InfobipSimulator.sender)/templates")
+        listing.headers.add(name: "Authorization", value: "App \(InfobipSimulator.apiKey)")
+        let answer = try await HTTPClient.shared.execute(listing, timeout: .seconds(5))
+        let listed = try JSONSerialization.jsonObject(
+            with: Data(try await answer.body.collect(upTo: 1 << 20).readableBytesView))
+        try Self.conforms(listed, to: "infobip", "templates", "listing")
+        for _ in 0..<100 where hooks.requests.count < 6 { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(hooks.requests.count == 6)
+        for delivery in hooks.requests {
+            try Self.conforms(delivery.json, to: "infobip", "template-status-push", "notification")
+        }
+        #expect(
+            hooks.requests.contains {
+                ($0.json as? [String: Any]).flatMap { $0["change"] as? [String: Any] }?["reason"] as? String
+                    == "INVALID_FORMAT"
+            })
     }
 }
