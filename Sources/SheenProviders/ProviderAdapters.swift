@@ -16,6 +16,7 @@ public enum ProviderAdapters {
         UnifonicAdapter.register(into: &adapters)
         AramexAdapter.register(into: &adapters)
         InfobipAdapter.register(into: &adapters, reviews: reviews)
+        TwilioAdapter.register(into: &adapters)
         if let resend = catalog.providers["resend"] { ResendAdapter.register(into: &adapters, manifest: resend) }
         for provider in catalog.sortedProviders {
             for step in provider.provisioning {

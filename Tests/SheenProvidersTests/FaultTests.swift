@@ -27,6 +27,8 @@ struct FaultTests {
         var stepTimeout: Duration = .seconds(1)
         /// How many side effects the step makes (Infobip submits each template in each language).
         var count = 1
+        /// Slots pinned to the provider, for one no recipe picks by default (Twilio).
+        var pins: [String: String] = [:]
         var description: String { kind }
         var credentials: [String: String] { Sandbox.provider(provider)?.credentials ?? [:] }
     }
@@ -62,6 +64,9 @@ struct FaultTests {
         Target(
             provider: "infobip", recipe: "arabic-ecommerce", market: "SA", kind: "infobip.submit-templates",
             path: "/whatsapp/2/senders", ledgerKind: "template.submitted", count: 4),
+        Target(
+            provider: "twilio", recipe: "saas-mena", market: "AE", kind: "twilio.test-sms", path: "/2010-04-01",
+            ledgerKind: "message.created", pins: ["sms": "twilio"]),
     ]
 
     /// `target`'s simulator on loopback, with a reader of its ledger.
@@ -89,6 +94,9 @@ struct FaultTests {
             return (try await .start(simulator.router()), { await simulator.store.read { $0.ledger.map(\.kind) } })
         case "infobip":
             let simulator = try InfobipSimulator(faults: faults)
+            return (try await .start(simulator.router()), { await simulator.store.read { $0.ledger.map(\.kind) } })
+        case "twilio":
+            let simulator = try TwilioSimulator(faults: faults)
             return (try await .start(simulator.router()), { await simulator.store.read { $0.ledger.map(\.kind) } })
         default:
             let simulator = try TabbySimulator(faults: faults)
@@ -209,7 +217,8 @@ struct FaultTests {
         defer { harness.stop() }
         try await harness.connect(
             target.provider, base: "http://127.0.0.1:\(server.port)", credentials: target.credentials)
-        let plan = try await harness.plan(target.recipe, markets: [target.market], providers: [target.provider])
+        let plan = try await harness.plan(
+            target.recipe, markets: [target.market], providers: [target.provider], pins: target.pins)
         let report = try await harness.apply(plan, stepTimeout: stepTimeout)
         #expect(report.ok, "\(target.kind): \(report.failed)")
         // Found by looking up after the lost answer, not made again. A step making several objects finds the ones an

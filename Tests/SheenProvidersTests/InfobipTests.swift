@@ -106,7 +106,8 @@ struct InfobipTests {
         "template-status: waits while Meta reviews; then records every verdict, a rejection with Meta's reason and the fix in English and Arabic"
     )
     func status() async throws {
-        let running = try await Self.start(faults: FaultPlan(rejections: ["shipping_update/en": "INVALID_FORMAT"]))
+        // Meta takes its time until the test says otherwise, whatever the machine's load.
+        let running = try await Self.start(reviewAfter: .seconds(3600))
         defer { running.server.stop() }
         _ = try await Self.runners().runner(for: "infobip.submit-templates")?.create(
             Self.context("infobip.submit-templates", base: running.base))
@@ -115,6 +116,8 @@ struct InfobipTests {
             _ = try await waiting.create(Self.context("infobip.template-status", base: running.base))
         }
         #expect(early?.isWaiting == true && early?.message.contains("pending") == true)
+        running.simulator.faults.set(
+            FaultPlan(reviewDelayMilliseconds: 0, rejections: ["shipping_update/en": "INVALID_FORMAT"]))
 
         // The reason arrives with Infobip's notification, which sheen serve stores; here, a lookup standing in.
         let reviews = TemplateReviews { name, language in

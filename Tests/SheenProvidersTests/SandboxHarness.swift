@@ -57,8 +57,11 @@ struct SandboxHarness {
 
     var scope: StoreScope { StoreScope(project: project, environment: .dev) }
 
-    /// `recipe`'s plan for `markets` against the recorded state, cut down to `providers`' steps and the receiver.
-    func plan(_ recipe: String, markets: [String], providers: Set<String>) async throws -> Plan {
+    /// `recipe`'s plan for `markets` against the recorded state, cut down to `providers`' steps and the receiver;
+    /// `pins` choose a provider for a slot as `sheen.yaml`'s `pins:` does.
+    func plan(
+        _ recipe: String, markets: [String], providers: Set<String>, pins: [String: String] = [:]
+    ) async throws -> Plan {
         let bound = try await connections.connections(project: project, declared: [])
         var request = try #require(
             PlanRequest(
@@ -67,6 +70,7 @@ struct SandboxHarness {
                     currencies: [], environments: [.dev]),
                 environment: .dev, catalog: ProviderFixtures.catalog))
         request.connections = bound
+        request.pins = pins
         request.webhookPublicURL = "http://127.0.0.1:\(receiver.port)"
         var plan = try PlanBuilder(catalog: ProviderFixtures.catalog).plan(
             request, state: try await store.snapshot(scope))

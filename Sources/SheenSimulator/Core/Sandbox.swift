@@ -52,6 +52,13 @@ public struct Sandbox: Sendable {
                 "whatsapp_sender": InfobipSimulator.sender,
             ],
             make: { file, faults in try InfobipSimulator(stateFile: file, faults: faults).router() }),
+        Provider(
+            id: "twilio",
+            credentials: [
+                "account_sid": TwilioSimulator.accountSid, "auth_token": TwilioSimulator.authToken,
+                "sender": TwilioSimulator.number,
+            ],
+            make: { file, faults in try TwilioSimulator(stateFile: file, faults: faults).router() }),
     ]
 
     public static let defaultPortBase = 4010

@@ -40,7 +40,7 @@ public struct WebhookDispatcher: Sendable {
                             body: body, scheme: scheme, secret: secret, url: url)
                         var request = HTTPClientRequest(url: signed.url ?? url)
                         request.method = .POST
-                        request.headers.add(name: "Content-Type", value: "application/json")
+                        // The signer sets the content type (Twilio's callbacks are forms, the rest JSON).
                         for field in signed.headers.fields { request.headers.add(name: field.name, value: field.value) }
                         request.body = .bytes(ByteBuffer(bytes: signed.body))
                         let response = try await http.execute(request, timeout: .seconds(10))

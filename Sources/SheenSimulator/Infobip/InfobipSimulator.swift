@@ -196,7 +196,12 @@ public struct InfobipSimulator: Sendable {
             }
             return (done, world.notifyURL)
         }
-        guard let url else { return }
+        guard let url, var target = URLComponents(string: url) else { return }
+        // Infobip signs nothing: the dashboard's URL carries the connection's token, which the signer puts back.
+        let token = target.queryItems?.first { $0.name == "token" }?.value ?? ""
+        target.queryItems = target.queryItems?.filter { $0.name != "token" }
+        if target.queryItems?.isEmpty == true { target.queryItems = nil }
+        let bare = target.string ?? url
         for template in reviewed {
             let change: [String: any Sendable] = [
                 "type": "TEMPLATE_STATUS_UPDATE", "newStatus": template.status, "reason": template.reason ?? "NONE",
@@ -207,10 +212,9 @@ public struct InfobipSimulator: Sendable {
                 "timestamp": ISO8601DateFormatter().string(from: date), "change": change,
             ]
             guard let body = try? SimulatorHTTP.json(event) else { continue }
-            // Infobip signs nothing: the URL carries the connection's token.
             dispatcher.deliver(
-                body, to: url, scheme: .urlToken, secret: "", faults: faults.plan, ledger: store, id: template.id,
-                key: template.status, now: now)
+                body, to: bare, scheme: .urlToken, secret: token, faults: faults.plan, ledger: store,
+                id: template.id, key: template.status, now: now)
         }
     }
 
