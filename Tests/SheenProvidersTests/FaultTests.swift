@@ -65,6 +65,9 @@ struct FaultTests {
             provider: "infobip", recipe: "arabic-ecommerce", market: "SA", kind: "infobip.submit-templates",
             path: "/whatsapp/2/senders", ledgerKind: "template.submitted", count: 4),
         Target(
+            provider: "infobip", recipe: "arabic-ecommerce", market: "AE", kind: "infobip.test-sms",
+            path: "/sms/3/messages", ledgerKind: "sms.sent"),
+        Target(
             provider: "twilio", recipe: "saas-mena", market: "AE", kind: "twilio.test-sms", path: "/2010-04-01",
             ledgerKind: "message.created", pins: ["sms": "twilio"]),
     ]

@@ -132,6 +132,28 @@ struct InfobipTests {
         #expect(result.outputs["fix_ar"]?.contains("رأت Meta أن الصيغة غير صالحة") == true)
     }
 
+    @Test(
+        "test-sms: sent with the step's message id, delivered; a repeat is the same message; observe finds it in the logs"
+    )
+    func testSMS() async throws {
+        let running = try await Self.start()
+        defer { running.server.stop() }
+        let runner = try #require(Self.runners().runner(for: "infobip.test-sms"))
+        var context = Self.context("infobip.test-sms", base: running.base)
+        context.inputs["owner.phone"] = "+201001234567"
+        context.inputs["senders.sms"] = "SheenTest"
+        #expect(try await runner.observe(context) == nil)
+        let sent = try await runner.create(context)
+        #expect(sent.outputs["status"] == "DELIVERED")
+        _ = try await runner.create(context)
+        #expect(try await runner.observe(context)?.externalID == sent.externalID)
+        let messages = await running.simulator.store.read { Array($0.sms.values) }
+        #expect(messages.count == 1 && messages.first?.to == "201001234567" && messages.first?.sender == "SheenTest")
+        context.inputs["owner.phone"] = nil
+        let missing = await #expect(throws: StepFailure.self) { _ = try await runner.create(context) }
+        #expect(missing?.message.contains("owner.phone") == true)
+    }
+
     static func submit(_ base: String, _ body: [String: Any]) async throws -> (Int, [String: Any]) {
         var request = HTTPClientRequest(url: base + "/whatsapp/2/senders/\(InfobipSimulator.sender)/templates")
         request.method = .POST

@@ -278,6 +278,7 @@ extension DocumentDecoder {
             needs.append(key)
         }
         let templates = reader.choice("templates", as: Recipe.MessageTemplate.Channel.self)
+        let slots = reader.list("slots")?.compactMap { string($0.node, path: $0.path) } ?? []
         var outputs: [StepTemplate.Output] = []
         for (outputNode, outputPath) in reader.list("outputs") ?? [] {
             if case .scalar = outputNode, let name = string(outputNode, path: outputPath) {
@@ -298,6 +299,7 @@ extension DocumentDecoder {
             environments: environments, location: location(of: node))
         step.needs = needs
         step.templates = templates
+        step.slots = slots
         return step
     }
 }

@@ -30,6 +30,9 @@ public struct StepTemplate: Sendable, Hashable {
     public var needs: [LaunchSettings.Key] = []
     /// The recipe's templates of this channel, handed to the step as its `templates` input (WhatsApp submissions).
     public var templates: Recipe.MessageTemplate.Channel?
+    /// The recipe slots the step belongs to: planned only when the provider fills one of them (Infobip's test SMS
+    /// runs when Infobip is the SMS provider, not when it only sends WhatsApp). Empty means always.
+    public var slots: [String] = []
     public var location: SourceLocation?
 
     public init(

@@ -36,8 +36,10 @@ public struct PlanBuilder: Sendable {
         var settings: [LaunchSettings.Key: Plan.SettingUse] = [:]
         for id in providerOrder {
             guard let provider = catalog.providers[id] else { continue }
+            let filled = Set(resolutions.filter { $0.providers.contains(id) }.map(\.slot))
             let steps = provider.provisioning.filter {
-                $0.environments.isEmpty || $0.environments.contains(environment)
+                ($0.environments.isEmpty || $0.environments.contains(environment))
+                    && ($0.slots.isEmpty || !filled.isDisjoint(with: $0.slots))
             }
             let present = Set(steps.map(\.id))
             let bindings = ConnectionBinding.bind(

@@ -228,6 +228,81 @@ struct InfobipTemplateStatusRunner: StepRunner {
     }
 }
 
+/// `infobip.test-sms`: a test OTP by SMS to `owner.phone` from `senders.sms`, then its delivery report. Infobip lets
+/// the caller choose each message's id, so the step's key is the id: a retried send is the same message, and
+/// `observe` finds it in the logs. A sent SMS stays sent.
+struct InfobipTestSMSRunner: StepRunner {
+    var budget: Duration = .seconds(30)
+    var interval: Duration = .milliseconds(250)
+
+    static func messageID(_ context: StepContext) -> String { "sheen-\(context.idempotencyKey.prefix(24))" }
+
+    struct Report: Decodable {
+        struct Status: Decodable { var groupName: String? }
+        var messageId: String
+        var status: Status?
+    }
+    struct Reports: Decodable { var results: [Report]? }
+
+    func observe(_ context: StepContext) async throws -> StepResult? {
+        let api = try await InfobipAPI.open(context)
+        let logs = try await api.client.send(
+            ProviderRequest(.get, "/sms/3/logs", query: [("messageId", Self.messageID(context))])
+        ).decode(Reports.self, provider: "infobip")
+        guard logs.results?.contains(where: { $0.messageId == Self.messageID(context) }) == true else { return nil }
+        return try await settle(api: api, context: context)
+    }
+
+    func create(_ context: StepContext) async throws -> StepResult {
+        guard let phone = context.inputs[LaunchSettings.Key.ownerPhone.rawValue],
+            let number = try? PhoneNumber.parse(phone, region: nil).get()
+        else {
+            throw StepFailure(
+                .invalid,
+                message: "no phone to send the test OTP to: set owner.phone in sheen.yaml (e.g. +971501234567)")
+        }
+        guard let sender = context.inputs[LaunchSettings.Key.smsSender.rawValue] else {
+            throw StepFailure(
+                .invalid, message: "no SMS sender: set senders.sms in sheen.yaml (the ID Infobip registered)")
+        }
+        let api = try await InfobipAPI.open(context)
+        let code = String(format: "%06d", abs(context.idempotencyKey.hashValueStable) % 1_000_000)
+        let message: [String: any Sendable] = [
+            "sender": sender,
+            "destinations": [["to": number.digits, "messageId": Self.messageID(context)]],
+            "content": ["text": "Sheen test code \(code). رمز التحقق التجريبي من شين: \(code)"],
+        ]
+        let data =
+            (try? JSONSerialization.data(withJSONObject: ["messages": [message]], options: [.sortedKeys])) ?? Data()
+        _ = try await api.client.send(ProviderRequest(.post, "/sms/3/messages", body: .json(data)))
+        return try await settle(api: api, context: context)
+    }
+
+    func update(_ context: StepContext) async throws -> StepResult { try await create(context) }
+
+    func delete(_ context: StepContext) async throws {}
+
+    func settle(api: InfobipAPI, context: StepContext) async throws -> StepResult {
+        let id = Self.messageID(context)
+        var latest = "PENDING"
+        let final = try await Polling.until(context, budget: budget, every: interval) { () async throws -> String? in
+            let reports = try await api.client.send(ProviderRequest(.get, "/sms/3/reports", query: [("messageId", id)]))
+                .decode(Reports.self, provider: "infobip")
+            latest = reports.results?.first { $0.messageId == id }?.status?.groupName ?? latest
+            return ["DELIVERED", "UNDELIVERABLE", "EXPIRED", "REJECTED"].contains(latest) ? latest : nil
+        }
+        guard let final else {
+            throw StepFailure(
+                .waiting(next: "wait for the operator's delivery report of \(id)"),
+                message: "the test OTP \(id) is \(latest), not yet delivered")
+        }
+        guard final == "DELIVERED" else {
+            throw StepFailure(.invalid, message: "the test OTP \(id) was \(final): check owner.phone and senders.sms")
+        }
+        return StepResult(outputs: ["message_id": id, "status": final], externalID: id)
+    }
+}
+
 /// Infobip's step kinds and their runners.
 public enum InfobipAdapter {
     public static func register(into runners: inout RunnerRegistry, reviews: TemplateReviews?) {
@@ -235,5 +310,6 @@ public enum InfobipAdapter {
         runners.register(InfobipVerifySenderRunner(), for: "infobip.verify-sender")
         runners.register(InfobipSubmitTemplatesRunner(), for: "infobip.submit-templates")
         runners.register(InfobipTemplateStatusRunner(reviews: reviews), for: "infobip.template-status")
+        runners.register(InfobipTestSMSRunner(), for: "infobip.test-sms")
     }
 }

@@ -63,6 +63,39 @@ public struct InfobipSimulator: Sendable {
                 return (200, try SimulatorHTTP.json(["results": results]))
             }
         }
+        router.post("sms/3/messages") { request, _ in
+            let body = await SimulatorHTTP.body(request)
+            return await handle(request) { try await sendSMS(body) }
+        }
+        // Logs (every message) and reports (delivered or not), by the message id the caller chose.
+        for path in ["sms/3/logs", "sms/3/reports"] {
+            router.get(RouterPath(path)) { request, _ in
+                let wanted = request.uri.queryParameters.get("messageId")
+                return await handle(request) {
+                    let date = now()
+                    let found = await store.read { world in
+                        world.sms.values.filter { wanted == nil || $0.messageId == wanted }.sorted {
+                            $0.messageId < $1.messageId
+                        }
+                    }
+                    let results: [[String: any Sendable]] = found.map { sms in
+                        let delivered = date.timeIntervalSince(sms.sent) >= reviewAfter.seconds
+                        let group = delivered ? "DELIVERED" : "PENDING"
+                        return [
+                            "messageId": sms.messageId, "bulkId": sms.bulkId, "to": sms.to, "sender": sms.sender,
+                            "status": [
+                                "groupId": delivered ? 3 : 1, "groupName": group,
+                                "name": delivered ? "DELIVERED_TO_HANDSET" : "PENDING_ENROUTE",
+                                "description": delivered
+                                    ? "Message delivered to handset" : "Message sent to next instance",
+                            ] as [String: any Sendable],
+                            "messageCount": 1,
+                        ]
+                    }
+                    return (200, try SimulatorHTTP.json(["results": results]))
+                }
+            }
+        }
         // The dashboard's webhook setting, for the sandbox: where reviews are posted.
         router.put("sandbox/infobip/notify-url") { request, _ in
             let body = await SimulatorHTTP.body(request)
@@ -76,6 +109,63 @@ public struct InfobipSimulator: Sendable {
             }
         }
         return router
+    }
+
+    /// `POST /sms/3/messages` (`SmsRequest`): each destination gets the message id the caller gave, or a new one; a
+    /// repeated id is the same message, answered again, not sent twice.
+    func sendSMS(_ body: Data) async throws -> (Int, Data) {
+        guard let object = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any],
+            let messages = object["messages"] as? [[String: Any]], !messages.isEmpty
+        else { throw InfobipError.invalid("messages", "must not be empty") }
+        var planned: [(String, String?, String, String)] = []
+        for (index, message) in messages.enumerated() {
+            guard let sender = message["sender"] as? String, !sender.isEmpty else {
+                throw InfobipError.invalid("messages[\(index)].sender", "must not be blank")
+            }
+            guard let text = (message["content"] as? [String: Any])?["text"] as? String, !text.isEmpty else {
+                throw InfobipError.invalid("messages[\(index)].content.text", "must not be blank")
+            }
+            let destinations = message["destinations"] as? [[String: Any]] ?? []
+            guard !destinations.isEmpty else {
+                throw InfobipError.invalid("messages[\(index)].destinations", "must not be empty")
+            }
+            for destination in destinations {
+                let to = destination["to"] as? String ?? ""
+                guard to.allSatisfy(\.isNumber), (try? PhoneNumber.parse("+" + to, region: nil).get()) != nil else {
+                    throw InfobipError.invalid(
+                        "messages[\(index)].destinations.to", "must be a number in international form")
+                }
+                planned.append((to, destination["messageId"] as? String, sender, text))
+            }
+        }
+        let date = now()
+        let (bulk, sent) = try await store.mutate { world -> (String, [InfobipWorld.SMS]) in
+            let bulk = world.newID()
+            let sent = planned.map { to, chosen, sender, text -> InfobipWorld.SMS in
+                if let chosen, let existing = world.sms[chosen] { return existing }
+                let id = chosen ?? world.newID()
+                let sms = InfobipWorld.SMS(
+                    messageId: id, bulkId: bulk, to: to, sender: sender, text: text, status: "PENDING", sent: date)
+                world.sms[id] = sms
+                world.record("sms.sent", id, key: chosen, at: date)
+                return sms
+            }
+            return (bulk, sent)
+        }
+        try await faults.afterCommit(path: "/sms/3/messages")
+        let answer: [String: any Sendable] = [
+            "bulkId": bulk,
+            "messages": sent.map { sms -> [String: any Sendable] in
+                [
+                    "messageId": sms.messageId, "destination": sms.to,
+                    "status": [
+                        "groupId": 1, "groupName": "PENDING", "id": 26, "name": "PENDING_ACCEPTED",
+                        "description": "Message sent to next instance",
+                    ] as [String: any Sendable],
+                ]
+            },
+        ]
+        return (200, try SimulatorHTTP.json(answer))
     }
 
     func senderTemplates(_ sender: String) async throws -> [InfobipWorld.Template] {

@@ -41,6 +41,18 @@ public struct InfobipWorld: SimulatorWorld {
         public var type = "TEXT"
     }
 
+    /// An SMS as `/sms/3/logs` and `/sms/3/reports` show it (`SmsDeliveryReport`).
+    public struct SMS: Codable, Sendable {
+        public var messageId: String
+        public var bulkId: String
+        public var to: String
+        public var sender: String
+        public var text: String
+        public var status: String
+        var sent: Date
+    }
+
+    public var sms: [String: SMS] = [:]
     /// Sender number to its status (`CONNECTED`, `PENDING`, …).
     public var senders: [String: String] = [:]
     public var templates: [String: Template] = [:]
