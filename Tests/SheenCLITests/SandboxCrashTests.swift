@@ -19,6 +19,8 @@ struct SandboxCrashTests {
         let ledgerKind: String
         /// How many side effects the step makes (Infobip submits each template in each language).
         var count = 1
+        /// `pins:` for the project file, for a provider no recipe picks by default (Twilio).
+        var pins = "{}"
         var description: String { kind }
     }
 
@@ -65,6 +67,10 @@ struct SandboxCrashTests {
             kind: "infobip.submit-templates", recipe: "arabic-ecommerce", market: "SA", provider: "infobip",
             credentials: Sandbox.provider("infobip")?.credentials ?? [:], holdPath: "/whatsapp/2/senders",
             ledgerKind: "template.submitted", count: 4),
+        Target(
+            kind: "twilio.test-sms", recipe: "saas-mena", market: "AE", provider: "twilio",
+            credentials: Sandbox.provider("twilio")?.credentials ?? [:], holdPath: "/2010-04-01",
+            ledgerKind: "message.created", pins: "{ sms: twilio }"),
         Target(
             kind: "paymob.test-intention", recipe: "arabic-ecommerce", market: "EG", provider: "paymob",
             credentials: [
@@ -123,6 +129,12 @@ struct SandboxCrashTests {
                 try await LoopbackServer.start(simulator.router()),
                 { await simulator.store.read { $0.ledger.map(\.kind) } }
             )
+        case "twilio":
+            let simulator = try TwilioSimulator(faults: faults)
+            return (
+                try await LoopbackServer.start(simulator.router()),
+                { await simulator.store.read { $0.ledger.map(\.kind) } }
+            )
         default:
             let simulator = try TabbySimulator(faults: faults)
             return (
@@ -148,8 +160,10 @@ struct SandboxCrashTests {
         _ = try await SheenBinary.run(["init", target.recipe, "--market", target.market], in: directory)
         let file = directory.appendingPathComponent("sheen.yaml")
         // Deliveries to port 9 fail; only registration and ledgers matter here.
-        try (try String(contentsOf: file, encoding: .utf8) + "\nwebhooks: { public_url: http://127.0.0.1:9 }\n")
-            .write(to: file, atomically: true, encoding: .utf8)
+        let written = try String(contentsOf: file, encoding: .utf8)
+            .replacingOccurrences(of: "\npins: {}\n", with: "\npins: \(target.pins)\n")
+        try (written + "\nwebhooks: { public_url: http://127.0.0.1:9 }\n").write(
+            to: file, atomically: true, encoding: .utf8)
         var connect = [
             "connect", target.provider, "--env", "dev", "--sandbox", "--base-url", "http://127.0.0.1:\(server.port)",
         ]
