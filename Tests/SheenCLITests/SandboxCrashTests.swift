@@ -83,65 +83,9 @@ struct SandboxCrashTests {
     /// counter.
     static func simulator(
         _ target: Target, faults: Faults
-    ) async throws -> (
-        LoopbackServer, @Sendable () async -> [String]
-    ) {
-        switch target.provider {
-        case "stripe":
-            let simulator = try StripeSimulator(faults: faults)
-            return (
-                try await LoopbackServer.start(simulator.router()),
-                { await simulator.store.read { $0.ledger.map(\.kind) } }
-            )
-        case "tap":
-            let simulator = try TapSimulator(faults: faults)
-            return (
-                try await LoopbackServer.start(simulator.router()),
-                { await simulator.store.read { $0.ledger.map(\.kind) } }
-            )
-        case "paymob":
-            let simulator = try PaymobSimulator(faults: faults)
-            return (
-                try await LoopbackServer.start(simulator.router()),
-                { await simulator.store.read { $0.ledger.map(\.kind) } }
-            )
-        case "unifonic":
-            let simulator = try UnifonicSimulator(faults: faults)
-            return (
-                try await LoopbackServer.start(simulator.router()),
-                { await simulator.store.read { $0.ledger.map(\.kind) } }
-            )
-        case "resend":
-            let simulator = try ResendSimulator(faults: faults)
-            return (
-                try await LoopbackServer.start(simulator.router()),
-                { await simulator.store.read { $0.ledger.map(\.kind) } }
-            )
-        case "aramex":
-            let simulator = try AramexSimulator(faults: faults)
-            return (
-                try await LoopbackServer.start(simulator.router()),
-                { await simulator.store.read { $0.ledger.map(\.kind) } }
-            )
-        case "infobip":
-            let simulator = try InfobipSimulator(faults: faults)
-            return (
-                try await LoopbackServer.start(simulator.router()),
-                { await simulator.store.read { $0.ledger.map(\.kind) } }
-            )
-        case "twilio":
-            let simulator = try TwilioSimulator(faults: faults)
-            return (
-                try await LoopbackServer.start(simulator.router()),
-                { await simulator.store.read { $0.ledger.map(\.kind) } }
-            )
-        default:
-            let simulator = try TabbySimulator(faults: faults)
-            return (
-                try await LoopbackServer.start(simulator.router()),
-                { await simulator.store.read { $0.ledger.map(\.kind) } }
-            )
-        }
+    ) async throws -> (LoopbackServer, @Sendable () async -> [String]) {
+        let (server, ledger) = try await Sandbox.simulate(target.provider, faults: faults)
+        return (server, { await ledger().map(\.kind) })
     }
 
     @Test(
@@ -150,28 +94,10 @@ struct SandboxCrashTests {
         let faults = Faults(FaultPlan(holdAfterCommitMilliseconds: 60_000, holdPathPrefix: target.holdPath))
         let (server, ledger) = try await Self.simulator(target, faults: faults)
         defer { server.stop() }
-        let directory = try SheenBinary.temporaryDirectory()
+        let (directory, environment) = try await SandboxProject.make(
+            recipe: target.recipe, markets: [target.market], pins: target.pins,
+            simulators: [(target.provider, server.port, target.credentials)])
         defer { try? FileManager.default.removeItem(at: directory) }
-        let environment = target.credentials.reduce(into: [
-            "SHEEN_KEYRING": directory.appendingPathComponent("k/keyring.json").path
-        ]) {
-            $0["SANDBOX_\($1.key.uppercased())"] = $1.value
-        }
-        _ = try await SheenBinary.run(["init", target.recipe, "--market", target.market], in: directory)
-        let file = directory.appendingPathComponent("sheen.yaml")
-        // Deliveries to port 9 fail; only registration and ledgers matter here.
-        let written = try String(contentsOf: file, encoding: .utf8)
-            .replacingOccurrences(of: "\npins: {}\n", with: "\npins: \(target.pins)\n")
-        try (written + "\nwebhooks: { public_url: http://127.0.0.1:9 }\n").write(
-            to: file, atomically: true, encoding: .utf8)
-        var connect = [
-            "connect", target.provider, "--env", "dev", "--sandbox", "--base-url", "http://127.0.0.1:\(server.port)",
-        ]
-        for field in target.credentials.keys.sorted() {
-            connect += ["--field", "\(field)=@env:SANDBOX_\(field.uppercased())"]
-        }
-        let connected = try await SheenBinary.run(connect, in: directory, environment: environment)
-        #expect(connected.status == 0, "\(connected.stderr)")
 
         let process = Process()
         process.executableURL = SheenBinary.url
@@ -240,30 +166,10 @@ struct SandboxRandomKillTests {
             ("tabby", try await LoopbackServer.start(tabby.router())),
         ]
         defer { for (_, server) in servers { server.stop() } }
-        let directory = try SheenBinary.temporaryDirectory()
+        let (directory, environment) = try await SandboxProject.make(
+            recipe: "arabic-ecommerce", markets: ["SA", "KW", "EG"],
+            simulators: servers.map { ($0.0, $0.1.port, Self.credentials[$0.0] ?? [:]) })
         defer { try? FileManager.default.removeItem(at: directory) }
-        var environment = ["SHEEN_KEYRING": directory.appendingPathComponent("k/keyring.json").path]
-        for (provider, fields) in Self.credentials {
-            for (field, value) in fields {
-                environment["SANDBOX_\(provider.uppercased())_\(field.uppercased())"] = value
-            }
-        }
-        let initialised = try await SheenBinary.run(
-            ["init", "arabic-ecommerce", "--market", "SA", "--market", "KW", "--market", "EG"], in: directory)
-        #expect(initialised.status == 0, "\(initialised.stderr)")
-        let file = directory.appendingPathComponent("sheen.yaml")
-        try (try String(contentsOf: file, encoding: .utf8) + "\nwebhooks: { public_url: http://127.0.0.1:9 }\n")
-            .write(to: file, atomically: true, encoding: .utf8)
-        for (provider, server) in servers {
-            var connect = [
-                "connect", provider, "--env", "dev", "--sandbox", "--base-url", "http://127.0.0.1:\(server.port)",
-            ]
-            for field in (Self.credentials[provider] ?? [:]).keys.sorted() {
-                connect += ["--field", "\(field)=@env:SANDBOX_\(provider.uppercased())_\(field.uppercased())"]
-            }
-            let connected = try await SheenBinary.run(connect, in: directory, environment: environment)
-            #expect(connected.status == 0, "\(provider): \(connected.stderr)")
-        }
 
         let process = Process()
         process.executableURL = SheenBinary.url
@@ -292,5 +198,37 @@ struct SandboxRandomKillTests {
         for kind in ["tap.test-charge", "paymob.test-intention", "tabby.register-webhook", "tabby.test-checkout"] {
             #expect(rows.contains { $0.contains(kind) && $0.contains("succeeded") }, "\(state.stdout)")
         }
+    }
+}
+
+/// A project directory as a user sets one up for the sandbox: `sheen init`, the receiver's public URL (port 9:
+/// deliveries fail, only registrations and ledgers matter here), and a sandbox connection per simulator, its fields
+/// read from the environment returned.
+enum SandboxProject {
+    static func make(
+        recipe: String, markets: [String], pins: String = "{}",
+        simulators: [(provider: String, port: Int, credentials: [String: String])]
+    ) async throws -> (URL, [String: String]) {
+        let directory = try SheenBinary.temporaryDirectory()
+        var environment = ["SHEEN_KEYRING": directory.appendingPathComponent("k/keyring.json").path]
+        let initialised = try await SheenBinary.run(
+            ["init", recipe] + markets.flatMap { ["--market", $0] }, in: directory)
+        #expect(initialised.status == 0, "\(initialised.stderr)")
+        let file = directory.appendingPathComponent("sheen.yaml")
+        let written = try String(contentsOf: file, encoding: .utf8)
+            .replacingOccurrences(of: "\npins: {}\n", with: "\npins: \(pins)\n")
+        try (written + "\nwebhooks: { public_url: http://127.0.0.1:9 }\n").write(
+            to: file, atomically: true, encoding: .utf8)
+        for (provider, port, credentials) in simulators {
+            var connect = ["connect", provider, "--env", "dev", "--sandbox", "--base-url", "http://127.0.0.1:\(port)"]
+            for (field, value) in credentials.sorted(by: { $0.key < $1.key }) {
+                let variable = "SANDBOX_\(provider.uppercased())_\(field.uppercased())"
+                environment[variable] = value
+                connect += ["--field", "\(field)=@env:\(variable)"]
+            }
+            let connected = try await SheenBinary.run(connect, in: directory, environment: environment)
+            #expect(connected.status == 0, "\(provider): \(connected.stderr)")
+        }
+        return (directory, environment)
     }
 }

@@ -76,35 +76,8 @@ struct FaultTests {
     static func serve(
         _ target: Target, faults: Faults
     ) async throws -> (LoopbackServer, @Sendable () async -> [String]) {
-        switch target.provider {
-        case "stripe":
-            let simulator = try StripeSimulator(faults: faults)
-            return (try await .start(simulator.router()), { await simulator.store.read { $0.ledger.map(\.kind) } })
-        case "tap":
-            let simulator = try TapSimulator(faults: faults)
-            return (try await .start(simulator.router()), { await simulator.store.read { $0.ledger.map(\.kind) } })
-        case "paymob":
-            let simulator = try PaymobSimulator(faults: faults)
-            return (try await .start(simulator.router()), { await simulator.store.read { $0.ledger.map(\.kind) } })
-        case "unifonic":
-            let simulator = try UnifonicSimulator(faults: faults)
-            return (try await .start(simulator.router()), { await simulator.store.read { $0.ledger.map(\.kind) } })
-        case "resend":
-            let simulator = try ResendSimulator(faults: faults)
-            return (try await .start(simulator.router()), { await simulator.store.read { $0.ledger.map(\.kind) } })
-        case "aramex":
-            let simulator = try AramexSimulator(faults: faults)
-            return (try await .start(simulator.router()), { await simulator.store.read { $0.ledger.map(\.kind) } })
-        case "infobip":
-            let simulator = try InfobipSimulator(faults: faults)
-            return (try await .start(simulator.router()), { await simulator.store.read { $0.ledger.map(\.kind) } })
-        case "twilio":
-            let simulator = try TwilioSimulator(faults: faults)
-            return (try await .start(simulator.router()), { await simulator.store.read { $0.ledger.map(\.kind) } })
-        default:
-            let simulator = try TabbySimulator(faults: faults)
-            return (try await .start(simulator.router()), { await simulator.store.read { $0.ledger.map(\.kind) } })
-        }
+        let (server, ledger) = try await Sandbox.simulate(target.provider, faults: faults)
+        return (server, { await ledger().map(\.kind) })
     }
 
     static func get(_ url: String, key: String, timeout: TimeAmount = .seconds(5)) async throws -> (Int, [String: Any])

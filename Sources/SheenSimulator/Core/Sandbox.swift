@@ -5,11 +5,22 @@ import SheenAuth
 /// The simulators `sheen sandbox` runs, each on its own loopback port (`portBase` + its index, so `sheen sandbox
 /// connect` knows where they are), with its state and ledger in `directory/<provider>.json`.
 public struct Sandbox: Sendable {
-    /// One simulated provider: how to build its routes, and the test credentials it accepts.
+    /// One simulated provider: how to build it, and the test credentials it accepts.
     public struct Provider: Sendable {
         public let id: String
         public let credentials: [String: String]
-        let make: @Sendable (_ stateFile: String?, _ faults: Faults) throws -> Router<BasicRequestContext>
+        let make: @Sendable (_ stateFile: String?, _ faults: Faults) throws -> Simulation
+    }
+
+    /// A simulator's routes and a reader of its ledger, whichever provider it stands for.
+    public struct Simulation {
+        public let router: Router<BasicRequestContext>
+        public let ledger: @Sendable () async -> [LedgerEntry]
+
+        init<S: Simulator>(_ simulator: S) {
+            router = simulator.router()
+            ledger = { await simulator.store.read { $0.ledger } }
+        }
     }
 
     /// Every simulator, in port order (a new one is appended, so existing ports stay put).
@@ -17,48 +28,48 @@ public struct Sandbox: Sendable {
         Provider(
             id: "stripe",
             credentials: ["secret_key": StripeSimulator.secretKey, "publishable_key": StripeSimulator.publishableKey],
-            make: { file, faults in try StripeSimulator(stateFile: file, faults: faults).router() }),
+            make: { file, faults in Simulation(try StripeSimulator(stateFile: file, faults: faults)) }),
         Provider(
             id: "tap", credentials: ["secret_key": TapSimulator.secretKey, "public_key": TapSimulator.publishableKey],
-            make: { file, faults in try TapSimulator(stateFile: file, faults: faults).router() }),
+            make: { file, faults in Simulation(try TapSimulator(stateFile: file, faults: faults)) }),
         Provider(
             id: "tabby",
             credentials: [
                 "secret_key": TabbySimulator.secretKey, "public_key": TabbySimulator.publicKey,
                 "merchant_code": TabbySimulator.merchantCode,
             ],
-            make: { file, faults in try TabbySimulator(stateFile: file, faults: faults).router() }),
+            make: { file, faults in Simulation(try TabbySimulator(stateFile: file, faults: faults)) }),
         Provider(
             id: "paymob",
             credentials: [
                 "secret_key": PaymobSimulator.secretKey, "public_key": PaymobSimulator.publicKey,
                 "hmac_secret": PaymobSimulator.hmacSecret,
             ],
-            make: { file, faults in try PaymobSimulator(stateFile: file, faults: faults).router() }),
+            make: { file, faults in Simulation(try PaymobSimulator(stateFile: file, faults: faults)) }),
         Provider(
             id: "unifonic",
             credentials: ["app_sid": UnifonicSimulator.appSid, "sender_id": UnifonicSimulator.senderID],
-            make: { file, faults in try UnifonicSimulator(stateFile: file, faults: faults).router() }),
+            make: { file, faults in Simulation(try UnifonicSimulator(stateFile: file, faults: faults)) }),
         Provider(
             id: "resend", credentials: ["api_key": ResendSimulator.apiKey],
-            make: { file, faults in try ResendSimulator(stateFile: file, faults: faults).router() }),
+            make: { file, faults in Simulation(try ResendSimulator(stateFile: file, faults: faults)) }),
         Provider(
             id: "aramex", credentials: AramexSimulator.credentials,
-            make: { file, faults in try AramexSimulator(stateFile: file, faults: faults).router() }),
+            make: { file, faults in Simulation(try AramexSimulator(stateFile: file, faults: faults)) }),
         Provider(
             id: "infobip",
             credentials: [
                 "api_key": InfobipSimulator.apiKey, "base_url": "https://sandbox.api.infobip.com",
                 "whatsapp_sender": InfobipSimulator.sender,
             ],
-            make: { file, faults in try InfobipSimulator(stateFile: file, faults: faults).router() }),
+            make: { file, faults in Simulation(try InfobipSimulator(stateFile: file, faults: faults)) }),
         Provider(
             id: "twilio",
             credentials: [
                 "account_sid": TwilioSimulator.accountSid, "auth_token": TwilioSimulator.authToken,
                 "sender": TwilioSimulator.number,
             ],
-            make: { file, faults in try TwilioSimulator(stateFile: file, faults: faults).router() }),
+            make: { file, faults in Simulation(try TwilioSimulator(stateFile: file, faults: faults)) }),
     ]
 
     public static let defaultPortBase = 4010
@@ -106,7 +117,7 @@ public struct Sandbox: Sendable {
             let file = directory.map { stateFile(of: id, in: $0) }
             let router: Router<BasicRequestContext>
             do {
-                router = try provider.make(file, Faults(faults))
+                router = try provider.make(file, Faults(faults)).router
             } catch {
                 for started in running { started.stop() }
                 throw .unreadableState(provider: id, file: file ?? "")
@@ -125,6 +136,18 @@ public struct Sandbox: Sendable {
                     server: server))
         }
         return running
+    }
+
+    /// `provider`'s simulator under `faults`, in this process on a free loopback port, with a reader of its ledger:
+    /// for tests that count side effects.
+    public static func simulate(
+        _ provider: String, faults: Faults = Faults(), stateFile: String? = nil
+    ) async throws -> (server: LoopbackServer, ledger: @Sendable () async -> [LedgerEntry]) {
+        guard let entry = self.provider(provider) else {
+            throw StartError.unknownProvider(provider, known: providers.map(\.id))
+        }
+        let simulation = try entry.make(stateFile, faults)
+        return (try await LoopbackServer.start(simulation.router), simulation.ledger)
     }
 
     /// What `provider`'s simulator recorded in `directory`, oldest first; empty when it never ran there.

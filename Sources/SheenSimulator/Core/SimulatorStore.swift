@@ -1,4 +1,5 @@
 import Foundation
+import Hummingbird
 
 /// A simulator's state: held in memory, written to its file (when it has one) after every change and before the
 /// change is answered, so a killed simulator restarts with every side effect it acknowledged or committed.
@@ -61,3 +62,20 @@ extension SimulatorWorld {
         ledger.append(LedgerEntry(sequence: ledger.count + 1, at: date, kind: kind, id: id, idempotencyKey: key))
     }
 }
+
+/// A simulated provider: its state and ledger, and the routes that serve them.
+public protocol Simulator: Sendable {
+    associatedtype World: SimulatorWorld
+    var store: SimulatorStore<World> { get }
+    func router() -> Router<BasicRequestContext>
+}
+
+extension StripeSimulator: Simulator {}
+extension TapSimulator: Simulator {}
+extension TabbySimulator: Simulator {}
+extension PaymobSimulator: Simulator {}
+extension UnifonicSimulator: Simulator {}
+extension ResendSimulator: Simulator {}
+extension AramexSimulator: Simulator {}
+extension InfobipSimulator: Simulator {}
+extension TwilioSimulator: Simulator {}
