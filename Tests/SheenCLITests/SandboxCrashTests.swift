@@ -99,14 +99,7 @@ struct SandboxCrashTests {
             simulators: [(target.provider, server.port, target.credentials)])
         defer { try? FileManager.default.removeItem(at: directory) }
 
-        let process = Process()
-        process.executableURL = SheenBinary.url
-        process.arguments = ["apply", "--auto-approve", "--continue-on-error"]
-        process.currentDirectoryURL = directory
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let process = try SandboxProject.apply(in: directory, environment: environment)
         // The side effect is committed and its answer held: kill now.
         var committed = false
         for _ in 0..<1500 where !committed {
@@ -171,14 +164,7 @@ struct SandboxRandomKillTests {
             simulators: servers.map { ($0.0, $0.1.port, Self.credentials[$0.0] ?? [:]) })
         defer { try? FileManager.default.removeItem(at: directory) }
 
-        let process = Process()
-        process.executableURL = SheenBinary.url
-        process.arguments = ["apply", "--auto-approve", "--continue-on-error"]
-        process.currentDirectoryURL = directory
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let process = try SandboxProject.apply(in: directory, environment: environment)
         try await Task.sleep(for: .milliseconds(instant))
         kill(process.processIdentifier, SIGKILL)
         await Task.detached { process.waitUntilExit() }.value
@@ -230,5 +216,18 @@ enum SandboxProject {
             #expect(connected.status == 0, "\(provider): \(connected.stderr)")
         }
         return (directory, environment)
+    }
+
+    /// `sheen apply` started in `directory`, to be killed.
+    static func apply(in directory: URL, environment: [String: String]) throws -> Process {
+        let process = Process()
+        process.executableURL = SheenBinary.url
+        process.arguments = ["apply", "--auto-approve", "--continue-on-error"]
+        process.currentDirectoryURL = directory
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
     }
 }

@@ -6,6 +6,7 @@ import SheenModel
 import SheenPlanner
 import SheenSecrets
 import SheenServer
+import SheenSimulator
 import SheenStore
 import SheenWebhooks
 import Testing
@@ -91,6 +92,26 @@ struct SandboxHarness {
             store: store, catalog: ProviderFixtures.catalog, settings: ApplySettings(stepTimeout: stepTimeout),
             connections: connections, events: events)
         return try await service.executor(environment: .dev, connections: bound, plan: plan).apply(plan, scope: scope)
+    }
+
+    /// The sandbox's promise for `recipe` in `markets`: the apply succeeds, then the next plan changes nothing and its
+    /// apply calls none of the simulators behind `requests`. Returns the first apply's report.
+    @discardableResult
+    func launchTwice(
+        _ recipe: String, markets: [String], providers: Set<String>, pins: [String: String] = [:],
+        requests: [RequestCounter]
+    ) async throws -> ExecutionReport {
+        let plan = try await self.plan(recipe, markets: markets, providers: providers, pins: pins)
+        let report = try await apply(plan)
+        #expect(report.ok, "\(recipe): \(report.failed)")
+        let before = requests.map(\.value)
+        let again = try await self.plan(recipe, markets: markets, providers: providers, pins: pins)
+        #expect(
+            !again.hasChanges,
+            "\(recipe): the second plan changes \(again.steps.filter { $0.action != .noop }.map(\.id))")
+        #expect(try await apply(again).ok)
+        #expect(requests.map(\.value) == before, "\(recipe): a second apply called a provider")
+        return report
     }
 
     /// The stored events of `provider`, waiting up to 5 s for at least `count`.
