@@ -249,6 +249,12 @@ struct InfobipTests {
         let requests = running.simulator.requests.value
         let again = try await harness.plan("arabic-ecommerce", markets: ["SA"], providers: ["infobip"])
         #expect(!again.hasChanges)
+        // The next plan names the rejection as what blocks the template item, with the fix in both languages.
+        let item = try #require(again.checklist.first { $0.item == "whatsapp-template-approved" })
+        #expect(!item.turnsGreen && item.blockers.count == 1)
+        #expect(item.blockers.first?.en.contains("shipping_update/en: Meta disagrees with the category") == true)
+        #expect(item.blockers.first?.ar.contains("لا توافق Meta على الفئة") == true)
+        #expect(PlanTextRenderer(language: .ar).render(again).contains("يمنعه: shipping_update/en"))
         #expect(try await harness.apply(again).ok)
         #expect(running.simulator.requests.value == requests)
     }

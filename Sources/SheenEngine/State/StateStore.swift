@@ -64,7 +64,8 @@ public struct StepState: Sendable, Hashable {
     public var record: StepRecord {
         StepRecord(
             stepID: stepID, kind: kind, inputHash: inputHash, status: status, created: created,
-            waiting: status == .failed && errorClass == StepFailure.waitingClass)
+            waiting: status == .failed && errorClass == StepFailure.waitingClass,
+            outputs: outputs.isEmpty ? nil : outputs)
     }
 }
 

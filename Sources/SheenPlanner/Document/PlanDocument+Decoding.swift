@@ -102,6 +102,7 @@ extension PlanDocument {
         var evidenced_by: [String]
         var other_evidence: [String]
         var fix: LocalizedText
+        var blockers: [LocalizedText]?
     }
 
     private struct MoneyValue: Decodable {
@@ -151,7 +152,7 @@ extension PlanDocument {
                             .init(codingPath: decoder.codingPath, debugDescription: "unknown evidence '\(name)'"))
                     }
                     return evidence
-                }, fix: entry.fix)
+                }, fix: entry.fix, blockers: entry.blockers ?? [])
         }
         plan = Plan(
             projectName: document.project, recipe: recipe, environment: document.environment,

@@ -191,6 +191,7 @@ public struct PlanDocument: Sendable, Decodable {
             "evidenced_by": .strings(entry.evidencedBy),
             "other_evidence": .strings(entry.otherEvidence.map(EvidenceName.format)),
             "fix": text(entry.fix),
+            "blockers": .array(entry.blockers.map(text)),
         ])
     }
 

@@ -64,8 +64,11 @@ public struct Plan: Sendable {
         /// Other evidence the item accepts (probes, events, attestation), which needs the user or a later run.
         public var otherEvidence: [Checklist.Evidence]
         public var fix: LocalizedText
+        /// What the recorded state says still blocks the item, with its fix: a step that succeeded with a verdict
+        /// against it (Meta rejected a template). An item with blockers does not turn green.
+        public var blockers: [LocalizedText] = []
 
-        public var turnsGreen: Bool { applies && !evidencedBy.isEmpty }
+        public var turnsGreen: Bool { applies && !evidencedBy.isEmpty && blockers.isEmpty }
     }
 
     /// A provider's list price, for the cost preview.

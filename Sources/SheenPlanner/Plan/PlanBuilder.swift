@@ -192,10 +192,15 @@ public struct PlanBuilder: Sendable {
                 }
                 let evidencedBy =
                     applies && item.evidence.contains(.stepResult) ? (evidence[item.id] ?? []).sorted() : []
+                // A recorded verdict against the item (a step's `fix`, with its Arabic `fix_ar`) blocks it.
+                let blockers = evidencedBy.compactMap { id -> LocalizedText? in
+                    guard let outputs = state.record(for: id)?.outputs, let fix = outputs["fix"] else { return nil }
+                    return LocalizedText(en: fix, ar: outputs["fix_ar"] ?? fix)
+                }
                 checklist.append(
                     Plan.ChecklistEntry(
                         item: item.id, title: item.title, applies: applies, evidencedBy: evidencedBy,
-                        otherEvidence: item.evidence.filter { $0 != .stepResult }, fix: item.fix))
+                        otherEvidence: item.evidence.filter { $0 != .stepResult }, fix: item.fix, blockers: blockers))
                 if applies {
                     drafts.add(
                         id: "checklist.\(item.id)", role: .checklist, kind: "checklist.item", slot: nil, provider: nil,

@@ -296,6 +296,9 @@ public struct PlanTextRenderer: Sendable {
                         + (other.isEmpty ? "" : " (\(other))"))
                 lines.append("      " + t("fix: ", "الحل: ") + entry.fix(language))
             }
+            for blocker in entry.blockers where entry.applies {
+                lines.append("      " + t("blocked: ", "يمنعه: ") + blocker(language))
+            }
         }
         return lines
     }

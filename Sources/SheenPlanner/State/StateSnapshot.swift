@@ -19,10 +19,14 @@ public struct StepRecord: Sendable, Hashable, Codable {
     /// The step stopped to wait on a person or a provider (a redirect to complete, a review): the next run observes
     /// it again rather than repeating it.
     public var waiting: Bool
+    /// What the step recorded last (never secrets): a rejected WhatsApp template's `fix`, for one.
+    public var outputs: [String: String]?
 
     public init(
-        stepID: String, kind: String, inputHash: String, status: Status, created: Bool? = nil, waiting: Bool = false
+        stepID: String, kind: String, inputHash: String, status: Status, created: Bool? = nil, waiting: Bool = false,
+        outputs: [String: String]? = nil
     ) {
+        self.outputs = outputs
         self.stepID = stepID
         self.kind = kind
         self.inputHash = inputHash
