@@ -2,11 +2,13 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import SheenApplication
 import SheenAuth
 import SheenEngine
 import SheenModel
 import SheenPlanner
 import SheenSimulator
+import SheenStore
 import SheenTestSupport
 import Synchronization
 import Testing
@@ -166,6 +168,32 @@ struct ResendTests {
         #expect(await running.simulator.store.read { $0.domains.isEmpty && $0.webhooks.isEmpty })
     }
 
+    @Test(
+        "a domain Resend has not verified yet: the apply ends waiting, and the next plan names the DNS records to publish"
+    )
+    func waitingDomainInPlan() async throws {
+        let running = try await Self.start(verifyAfter: .seconds(3600))
+        defer { running.server.stop() }
+        let harness = try await SandboxHarness.start()
+        defer { harness.stop() }
+        try await harness.connect("resend", base: running.base, credentials: ["api_key": ResendSimulator.apiKey])
+        var runners = ApplyService.builtInRunners(ApplySettings(), catalog: ProviderFixtures.catalog)
+        var quick = ResendDomainRunner()
+        quick.budget = .milliseconds(100)
+        quick.interval = .milliseconds(50)
+        runners.register(quick, for: "resend.domain")
+        let plan = try await harness.plan("arabic-ecommerce", markets: ["SA"], providers: ["resend"])
+        let report = try await harness.apply(plan, runners: runners)
+        #expect(report.failed["resend.domain"].map { if case .waiting = $0.kind { true } else { false } } == true)
+        let next = try await harness.plan("arabic-ecommerce", markets: ["SA"], providers: ["resend"])
+        let domain = try #require(next.nodes.first { $0.id == "resend.domain" })
+        #expect(
+            domain.reason == .waiting && domain.note?.contains("MX send feedback-smtp.eu-west-1.amazonses.com") == true,
+            "\(domain.note ?? "none")")
+        let text = PlanTextRenderer(language: .en).render(next)
+        #expect(text.contains("waits: Resend has not yet seen the DNS records of souq.test"))
+    }
+
     @Test("Resend's documented 2 requests a second: the third at once is 429 with retry-after and ratelimit headers")
     func rateLimit() async throws {
         let clock = ManualInstant()
@@ -204,6 +232,16 @@ struct ResendTests {
         let stored = try await harness.events(of: "resend", count: 1)
         let domain = try #require(await running.simulator.store.read { $0.domains.values.first })
         #expect(domain.status == "verified" && stored.count == 1)
+        // The records the domain needed reach the app's environment as RESEND_DNS_RECORDS.
+        let environment = AppEnvironment(catalog: ProviderFixtures.catalog, connections: harness.connections)
+        let outputs = try await harness.store.steps(in: harness.scope).reduce(into: [String: [String: String]]()) {
+            $0[$1.stepID] = $1.outputs
+        }
+        let variables = try await environment.variables(
+            of: try await harness.plan("arabic-ecommerce", markets: ["SA"], providers: ["resend"]),
+            bound: try await harness.connections.connections(project: harness.project, declared: []), outputs: outputs,
+            includeSecrets: false)
+        #expect(variables.first { $0.name == "RESEND_DNS_RECORDS" }?.value?.contains("TXT resend._domainkey") == true)
         let requests = running.simulator.requests.value
         let again = try await harness.plan("arabic-ecommerce", markets: ["SA"], providers: ["resend"])
         #expect(!again.hasChanges)

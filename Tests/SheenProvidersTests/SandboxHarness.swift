@@ -86,11 +86,14 @@ struct SandboxHarness {
         return plan
     }
 
-    func apply(_ plan: Plan, stepTimeout: Duration = .seconds(600)) async throws -> ExecutionReport {
+    /// Applies `plan` through `ApplyService`; `runners` replaces the shipped ones (a test's short polling budget).
+    func apply(
+        _ plan: Plan, stepTimeout: Duration = .seconds(600), runners: RunnerRegistry? = nil
+    ) async throws -> ExecutionReport {
         let bound = try await connections.connections(project: project, declared: [])
         let service = ApplyService(
             store: store, catalog: ProviderFixtures.catalog, settings: ApplySettings(stepTimeout: stepTimeout),
-            connections: connections, events: events)
+            runners: runners, connections: connections, events: events)
         return try await service.executor(environment: .dev, connections: bound, plan: plan).apply(plan, scope: scope)
     }
 

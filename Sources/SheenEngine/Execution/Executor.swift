@@ -433,7 +433,11 @@ public struct Executor: Sendable {
     ) async throws {
         state.status = status
         state.errorClass = failure?.errorClass
-        state.errorMessage = failure?.message
+        state.errorMessage = failure.map { failure in
+            // A waiting step keeps what the person must do next, for `sheen plan` and `sheen state show`.
+            if case .waiting(let next) = failure.kind { return "\(failure.message); next: \(next)" }
+            return failure.message
+        }
         state.updatedAt = clock.now()
         try await store.record(state, in: scope, fence: fence)
     }

@@ -64,9 +64,11 @@ public struct StepState: Sendable, Hashable {
     public var record: StepRecord {
         StepRecord(
             stepID: stepID, kind: kind, inputHash: inputHash, status: status, created: created,
-            waiting: status == .failed && errorClass == StepFailure.waitingClass,
-            outputs: outputs.isEmpty ? nil : outputs)
+            waiting: waits, outputs: outputs.isEmpty ? nil : outputs, note: waits ? errorMessage : nil)
     }
+
+    /// The step stopped to wait on a person or a provider.
+    var waits: Bool { status == .failed && errorClass == StepFailure.waitingClass }
 }
 
 /// Who holds an apply lock, and since when.

@@ -93,6 +93,7 @@ extension PlanDocument {
         var inputs: [String: String]
         var outputs: [Output]
         var connection: String?
+        var note: String?
     }
 
     private struct ChecklistEntry: Decodable {
@@ -175,12 +176,14 @@ extension PlanDocument {
                     uncoveredMarkets: resolution.uncovered_markets, disabled: resolution.disabled)
             },
             nodes: document.nodes.map { node in
-                Plan.Node(
+                var planned = Plan.Node(
                     id: node.id, role: node.role, kind: node.kind, slot: node.slot, provider: node.provider,
                     title: node.title, dependsOn: node.depends_on, level: node.level, action: node.action,
                     reason: node.action_reason, inputHash: node.input_hash, inputs: node.inputs,
                     outputs: node.outputs.map { StepTemplate.Output(name: $0.name, secret: $0.secret, env: $0.env) },
                     connection: node.connection)
+                planned.note = node.note
+                return planned
             },
             criticalPath: document.critical_path, checklist: checklist,
             costs: document.cost.lines.map { line in

@@ -172,6 +172,7 @@ public struct PlanDocument: Sendable, Decodable {
             "inputs": .object(node.inputs.mapValues(JSONValue.string)),
             "outputs": .array(node.outputs.map(output)),
             "connection": .optional(node.connection),
+            "note": .optional(node.note),
         ])
     }
 

@@ -31,6 +31,8 @@ public struct Plan: Sendable {
         public var outputs: [StepTemplate.Output]
         /// The connection the step's calls go through (`provider/alias`); `nil` for steps that call no provider.
         public var connection: String?
+        /// For a step waiting on a person or a provider: what it waits on and what to do next.
+        public var note: String?
 
         public init(
             id: String, role: Role, kind: String, slot: String?, provider: String?, title: LocalizedText?,

@@ -284,6 +284,7 @@ public struct PlanBuilder: Sendable {
             }
             nodes[index].action = action
             nodes[index].reason = reason
+            if reason == .waiting { nodes[index].note = state.record(for: node.id)?.note }
         }
         return state.recordedStepIDs.filter { !planned.contains($0) }.compactMap { id in
             guard let record = state.record(for: id) else { return nil }

@@ -192,6 +192,7 @@ public struct PlanTextRenderer: Sendable {
                     let action = node.action.map(actionName) ?? ""
                     let reason = node.reason.map { " (\($0.rawValue))" } ?? ""
                     lines.append("    \(Self.symbol(node.action)) \(padded)  \(action)\(reason)\(title)")
+                    if let note = node.note { lines.append("        " + t("waits: ", "ينتظر: ") + note) }
                 }
             }
         }

@@ -21,12 +21,15 @@ public struct StepRecord: Sendable, Hashable, Codable {
     public var waiting: Bool
     /// What the step recorded last (never secrets): a rejected WhatsApp template's `fix`, for one.
     public var outputs: [String: String]?
+    /// For a waiting step: what it waits on and what to do next (the DNS records to publish, the page to open).
+    public var note: String?
 
     public init(
         stepID: String, kind: String, inputHash: String, status: Status, created: Bool? = nil, waiting: Bool = false,
-        outputs: [String: String]? = nil
+        outputs: [String: String]? = nil, note: String? = nil
     ) {
         self.outputs = outputs
+        self.note = note
         self.stepID = stepID
         self.kind = kind
         self.inputHash = inputHash
