@@ -26,6 +26,9 @@ struct SandboxCommandTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let environment = ["SHEEN_KEYRING": directory.appendingPathComponent("k/keyring.json").path]
         _ = try await SheenBinary.run(["init", "global-saas", "--market", "AE"], in: directory)
+        let file = directory.appendingPathComponent("sheen.yaml")
+        try (try String(contentsOf: file, encoding: .utf8) + "\nwebhooks: { public_url: https://hooks.example.ae }\n")
+            .write(to: file, atomically: true, encoding: .utf8)
         let base = 42_000 + Int.random(in: 0..<2_000) * 3
         let (process, printed) = try await Self.serve(
             ["--port-base", "\(base)", "--json"], in: directory, until: "\n}")
@@ -43,6 +46,11 @@ struct SandboxCommandTests {
             ["sandbox", "connect", "--port-base", "\(base)"], in: directory, environment: environment)
         #expect(connected.status == 0, "\(connected.stderr)")
         #expect(connected.stdout.contains("stripe/default (sandbox) → http://127.0.0.1:\(base)"))
+        // Infobip's dashboard setting, made on its simulator: reviews will reach the project's receiver.
+        #expect(connected.stdout.contains("set infobip/default's notification URL"), "\(connected.stdout)")
+        let infobip = try String(
+            contentsOf: directory.appendingPathComponent(".sheen/sandbox/infobip.json"), encoding: .utf8)
+        #expect(infobip.contains("https:\\/\\/hooks.example.ae\\/v1\\/webhooks\\/infobip\\/default?token="))
         let again = try await SheenBinary.run(
             ["sandbox", "connect", "--port-base", "\(base)"], in: directory, environment: environment)
         #expect(again.stdout.contains("kept stripe/default"))

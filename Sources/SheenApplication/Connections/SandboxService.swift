@@ -12,12 +12,17 @@ public struct SandboxService: Sendable {
         case connected(reference: String, baseURL: String)
         /// A connection under that name already exists (sandbox or not); it is left as it is.
         case kept(reference: String, sandbox: Bool)
+        /// The provider's simulator was told the receiver URL a real account sets in its dashboard (`set` false:
+        /// no simulator answered; run `sheen sandbox serve` and connect again).
+        case dashboard(reference: String, set: Bool)
     }
 
-    /// Connects `providers` (every simulated one when empty) for `project` in `environment`.
+    /// Connects `providers` (every simulated one when empty) for `project` in `environment`. With `publicURL` (the
+    /// project's `webhooks.public_url`), providers registered in a dashboard (Infobip) get their receiver URL set on
+    /// the running simulator, as a person would set it in the provider's console.
     public func connect(
         project: String, environment: DeploymentEnvironment, providers: [String] = [],
-        portBase: Int = Sandbox.defaultPortBase
+        portBase: Int = Sandbox.defaultPortBase, publicURL: String? = nil
     ) async throws(ConnectionError) -> [Outcome] {
         let chosen = providers.isEmpty ? Sandbox.providers.map(\.id) : providers
         let existing = try await connections.list(project: project).map(\.connection)
@@ -40,6 +45,12 @@ public struct SandboxService: Sendable {
                         uniqueKeysWithValues: simulated.credentials.keys.map { ($0, CredentialInput.environment($0)) })),
                 reader: GivenValues(values: simulated.credentials))
             outcomes.append(.connected(reference: "\(id)/\(Connection.defaultAlias)", baseURL: baseURL))
+        }
+        if let publicURL, chosen.contains("infobip") {
+            let (url, _) = try await connections.webhookURL(
+                project: project, provider: "infobip", environment: environment, base: publicURL)
+            let set = await Sandbox.setNotificationURL(url, provider: "infobip", portBase: portBase)
+            outcomes.append(.dashboard(reference: "infobip/\(Connection.defaultAlias)", set: set))
         }
         return outcomes
     }

@@ -118,7 +118,8 @@ struct SandboxCommand: AsyncParsableCommand {
             let (project, service) = try connection.service(global: global, catalog: catalog)
             let outcomes = try await reportingConnectionErrors(language: language) {
                 try await SandboxService(connections: service).connect(
-                    project: project, environment: env, providers: providers, portBase: location.portBase)
+                    project: project, environment: env, providers: providers, portBase: location.portBase,
+                    publicURL: try? connection.projectFile(language: language).webhookPublicURL)
             }
             for outcome in outcomes {
                 switch outcome {
@@ -126,6 +127,8 @@ struct SandboxCommand: AsyncParsableCommand {
                     Console.out(CLIMessage.sandboxConnected(reference, baseURL)(language))
                 case .kept(let reference, let sandbox):
                     Console.out(CLIMessage.sandboxKept(reference, sandbox: sandbox)(language))
+                case .dashboard(let reference, let set):
+                    Console.out(CLIMessage.sandboxDashboard(reference, set: set)(language))
                 }
             }
         }

@@ -75,6 +75,7 @@ enum CLIMessage {
     case sandboxRunning
     case sandboxConnected(String, String)
     case sandboxKept(String, sandbox: Bool)
+    case sandboxDashboard(String, set: Bool)
     case purged(bodies: Int, rows: Int)
     case secretNotLiteral
     case secretUnavailable(String)
@@ -266,6 +267,14 @@ enum CLIMessage {
                 "المحاكيات تعمل؛ اربط مشروعًا بـ 'sheen sandbox connect'؛ ‏Ctrl-C يوقفها")
         case .sandboxConnected(let reference, let url):
             t("connected \(reference) (sandbox) → \(url)", "رُبط \(reference) (بيئة المحاكاة) ← \(url)")
+        case .sandboxDashboard(let reference, let set):
+            set
+                ? t(
+                    "set \(reference)'s notification URL on its simulator (as in the provider's dashboard)",
+                    "ضُبط عنوان إشعارات \(reference) في محاكيه (كما في لوحة المزوّد)")
+                : t(
+                    "could not set \(reference)'s notification URL: start 'sheen sandbox serve', then run 'sheen sandbox connect' again",
+                    "تعذّر ضبط عنوان إشعارات \(reference): شغّل 'sheen sandbox serve' ثم أعد 'sheen sandbox connect'")
         case .sandboxKept(let reference, let sandbox):
             t(
                 "kept \(reference): it already exists\(sandbox ? " (sandbox)" : "; remove it first to use the simulator")",

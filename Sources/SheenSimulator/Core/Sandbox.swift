@@ -1,5 +1,8 @@
+import AsyncHTTPClient
 import Foundation
 import Hummingbird
+import NIOCore
+import NIOHTTP1
 import SheenAuth
 
 /// The simulators `sheen sandbox` runs, each on its own loopback port (`portBase` + its index, so `sheen sandbox
@@ -148,6 +151,23 @@ public struct Sandbox: Sendable {
         }
         let simulation = try entry.make(stateFile, faults)
         return (try await LoopbackServer.start(simulation.router), simulation.ledger)
+    }
+
+    /// Sets where `provider`'s simulator posts what a real account is told to post in its dashboard (Infobip's
+    /// template reviews), on the simulator serving at `portBase`. `false` when no simulator answered there.
+    public static func setNotificationURL(
+        _ url: String, provider: String, portBase: Int, http: HTTPClient = .shared
+    ) async -> Bool {
+        guard provider == "infobip", let port = port(of: provider, portBase: portBase),
+            let body = try? JSONSerialization.data(withJSONObject: ["url": url])
+        else { return false }
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/sandbox/infobip/notify-url")
+        request.method = .PUT
+        request.headers.add(name: "Authorization", value: "App \(InfobipSimulator.apiKey)")
+        request.body = .bytes(ByteBuffer(bytes: body))
+        guard let response = try? await http.execute(request, timeout: .seconds(5)) else { return false }
+        _ = try? await response.body.collect(upTo: 1 << 16)
+        return response.status.code == 200
     }
 
     /// What `provider`'s simulator recorded in `directory`, oldest first; empty when it never ran there.
