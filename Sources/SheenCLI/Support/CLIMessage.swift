@@ -161,7 +161,7 @@ enum CLIMessage {
         case .cancelled:
             t("cancelled: nothing was changed", "أُلغي: لم يتغير شيء")
         case .applying(let toRun, let total):
-            t("applying \(toRun) of \(total) steps", "تنفيذ \(toRun) من \(total) خطوة")
+            t("applying \(toRun) of \(total) steps and checks", "تنفيذ \(toRun) من \(total) من الخطوات والفحوص")
         case .foundDoneAtProvider:
             t(" (found done at the provider)", " (وُجدت منفذة لدى المزوّد)")
         case .skippedBecause(let step, let cause):

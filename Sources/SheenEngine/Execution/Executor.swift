@@ -103,7 +103,7 @@ public struct Executor: Sendable {
             }
         }
         toRun += graph.indices.count { remaining[$0] > 0 && needsRun(graph[$0]) }
-        events(.started(total: plan.steps.count, toRun: toRun + deletions.count))
+        events(.started(total: plan.nodes.count { $0.role != .checklist }, toRun: toRun + deletions.count))
         ready.sort { graph[$0].id > graph[$1].id }  // popLast takes the smallest id first: a stable order
 
         var stopping = false
