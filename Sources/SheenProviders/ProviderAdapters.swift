@@ -17,6 +17,9 @@ public enum ProviderAdapters {
         AramexAdapter.register(into: &adapters)
         InfobipAdapter.register(into: &adapters, reviews: reviews)
         TwilioAdapter.register(into: &adapters)
+        OpenAIAdapter.register(into: &adapters)
+        AnthropicAdapter.register(into: &adapters)
+        TelemetryAdapters.register(into: &adapters)
         if let resend = catalog.providers["resend"] { ResendAdapter.register(into: &adapters, manifest: resend) }
         for provider in catalog.sortedProviders {
             for step in provider.provisioning {

@@ -72,6 +72,14 @@ struct SandboxCrashTests {
             credentials: Sandbox.provider("twilio")?.credentials ?? [:], holdPath: "/2010-04-01",
             ledgerKind: "message.created", pins: "{ sms: twilio }"),
         Target(
+            kind: "openai.test-completion", recipe: "ai-application", market: "AE", provider: "openai",
+            credentials: Sandbox.provider("openai")?.credentials ?? [:], holdPath: "/v1/chat/completions",
+            ledgerKind: "completion.created"),
+        Target(
+            kind: "posthog.test-event", recipe: "ai-application", market: "AE", provider: "posthog",
+            credentials: Sandbox.provider("posthog")?.credentials ?? [:], holdPath: "/i/v0/e",
+            ledgerKind: "event.captured"),
+        Target(
             kind: "paymob.test-intention", recipe: "arabic-ecommerce", market: "EG", provider: "paymob",
             credentials: [
                 "secret_key": PaymobSimulator.secretKey, "public_key": PaymobSimulator.publicKey,
@@ -84,7 +92,7 @@ struct SandboxCrashTests {
     static func simulator(
         _ target: Target, faults: Faults
     ) async throws -> (LoopbackServer, @Sendable () async -> [String]) {
-        let (server, ledger) = try await Sandbox.simulate(target.provider, faults: faults)
+        let (server, ledger, _) = try await Sandbox.simulate(target.provider, faults: faults)
         return (server, { await ledger().map(\.kind) })
     }
 

@@ -29,6 +29,9 @@ struct FaultTests {
         var count = 1
         /// Slots pinned to the provider, for one no recipe picks by default (Twilio).
         var pins: [String: String] = [:]
+        /// The step sends its event again under the same id and the provider drops the repeat (PostHog, Sentry):
+        /// nothing to look up, so it is not counted as reconciled; the ledger still holds one.
+        var dedupedByProvider: Bool { ["posthog", "sentry"].contains(provider) }
         var description: String { kind }
         var credentials: [String: String] { Sandbox.provider(provider)?.credentials ?? [:] }
     }
@@ -70,13 +73,22 @@ struct FaultTests {
         Target(
             provider: "twilio", recipe: "saas-mena", market: "AE", kind: "twilio.test-sms", path: "/2010-04-01",
             ledgerKind: "message.created", pins: ["sms": "twilio"]),
+        Target(
+            provider: "openai", recipe: "ai-application", market: "AE", kind: "openai.test-completion",
+            path: "/v1/chat/completions", ledgerKind: "completion.created"),
+        Target(
+            provider: "posthog", recipe: "ai-application", market: "AE", kind: "posthog.test-event", path: "/i/v0/e",
+            ledgerKind: "event.captured"),
+        Target(
+            provider: "sentry", recipe: "ai-application", market: "AE", kind: "sentry.test-envelope", path: "/api",
+            ledgerKind: "event.ingested"),
     ]
 
     /// `target`'s simulator on loopback, with a reader of its ledger.
     static func serve(
         _ target: Target, faults: Faults
     ) async throws -> (LoopbackServer, @Sendable () async -> [String]) {
-        let (server, ledger) = try await Sandbox.simulate(target.provider, faults: faults)
+        let (server, ledger, _) = try await Sandbox.simulate(target.provider, faults: faults)
         return (server, { await ledger().map(\.kind) })
     }
 
@@ -199,7 +211,7 @@ struct FaultTests {
         #expect(report.ok, "\(target.kind): \(report.failed)")
         // Found by looking up after the lost answer, not made again. A step making several objects finds the ones an
         // attempt made and makes only the rest (the ledger count below), so it is not counted as reconciled.
-        if target.count == 1 {
+        if target.count == 1, target.dedupedByProvider == false {
             #expect(report.reconciled.contains(target.kind), "\(target.kind): reconciled \(report.reconciled)")
         }
         let kinds = await ledger()

@@ -19,10 +19,12 @@ public struct Sandbox: Sendable {
     public struct Simulation {
         public let router: Router<BasicRequestContext>
         public let ledger: @Sendable () async -> [LedgerEntry]
+        public let requests: RequestCounter
 
         init<S: Simulator>(_ simulator: S) {
             router = simulator.router()
             ledger = { await simulator.store.read { $0.ledger } }
+            requests = simulator.requests
         }
     }
 
@@ -73,6 +75,21 @@ public struct Sandbox: Sendable {
                 "sender": TwilioSimulator.number,
             ],
             make: { file, faults in Simulation(try TwilioSimulator(stateFile: file, faults: faults)) }),
+        Provider(
+            id: "openai", credentials: ["api_key": OpenAISimulator.apiKey],
+            make: { file, faults in Simulation(try OpenAISimulator(stateFile: file, faults: faults)) }),
+        Provider(
+            id: "anthropic", credentials: ["api_key": AnthropicSimulator.apiKey],
+            make: { file, faults in Simulation(try AnthropicSimulator(stateFile: file, faults: faults)) }),
+        Provider(
+            id: "posthog", credentials: ["project_api_key": PostHogSimulator.projectKey, "cloud": "eu"],
+            make: { file, faults in Simulation(try PostHogSimulator(stateFile: file, faults: faults)) }),
+        Provider(
+            id: "sentry",
+            credentials: [
+                "dsn": "https://\(SentrySimulator.publicKey)@o1.ingest.sentry.io/\(SentrySimulator.projectID)"
+            ],
+            make: { file, faults in Simulation(try SentrySimulator(stateFile: file, faults: faults)) }),
     ]
 
     public static let defaultPortBase = 4010
@@ -141,16 +158,16 @@ public struct Sandbox: Sendable {
         return running
     }
 
-    /// `provider`'s simulator under `faults`, in this process on a free loopback port, with a reader of its ledger:
-    /// for tests that count side effects.
+    /// `provider`'s simulator under `faults`, in this process on a free loopback port, with a reader of its ledger and
+    /// its request count: for tests that count side effects and calls.
     public static func simulate(
         _ provider: String, faults: Faults = Faults(), stateFile: String? = nil
-    ) async throws -> (server: LoopbackServer, ledger: @Sendable () async -> [LedgerEntry]) {
+    ) async throws -> (server: LoopbackServer, ledger: @Sendable () async -> [LedgerEntry], requests: RequestCounter) {
         guard let entry = self.provider(provider) else {
             throw StartError.unknownProvider(provider, known: providers.map(\.id))
         }
         let simulation = try entry.make(stateFile, faults)
-        return (try await LoopbackServer.start(simulation.router), simulation.ledger)
+        return (try await LoopbackServer.start(simulation.router), simulation.ledger, simulation.requests)
     }
 
     /// Sets where `provider`'s simulator posts what a real account is told to post in its dashboard (Infobip's

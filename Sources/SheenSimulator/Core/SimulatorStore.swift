@@ -67,6 +67,7 @@ extension SimulatorWorld {
 public protocol Simulator: Sendable {
     associatedtype World: SimulatorWorld
     var store: SimulatorStore<World> { get }
+    var requests: RequestCounter { get }
     func router() -> Router<BasicRequestContext>
 }
 
@@ -79,3 +80,7 @@ extension ResendSimulator: Simulator {}
 extension AramexSimulator: Simulator {}
 extension InfobipSimulator: Simulator {}
 extension TwilioSimulator: Simulator {}
+extension OpenAISimulator: Simulator {}
+extension AnthropicSimulator: Simulator {}
+extension PostHogSimulator: Simulator {}
+extension SentrySimulator: Simulator {}
