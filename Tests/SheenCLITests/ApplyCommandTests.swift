@@ -94,17 +94,23 @@ struct ApplyCommandTests {
         let unattended = try await SheenBinary.run(["apply", "--dag", "dag.json"], in: directory)
         #expect(unattended.status == 2)
         #expect(unattended.stderr.contains("--auto-approve"))
-        // Sentry's adapter comes with a later issue: with its connection made, its step runs and says so.
-        let environment = ["CI": "1", "SHEEN_KEYRING": directory.appendingPathComponent("k/keyring.json").path]
+        // Supabase's adapter comes with a later issue: with its connection made, its steps run and say so.
+        let environment = [
+            "CI": "1", "SHEEN_KEYRING": directory.appendingPathComponent("k/keyring.json").path,
+            "SUPABASE_ACCESS_TOKEN": "sbp_0123456789abcdef0123456789abcdef01234567",
+            "SUPABASE_DB_PASSWORD": "a-long-db-password",
+        ]
         #expect(try await SheenBinary.run(["init", "saas-mena", "--market", "SA"], in: directory).status == 0)
         let connected = try await SheenBinary.run(
-            ["connect", "sentry", "--env", "dev", "--field", "dsn=https://0123abcd@o1.ingest.sentry.io/42"],
-            in: directory, environment: environment)
+            [
+                "connect", "supabase", "--env", "dev", "--field", "access_token=@env:SUPABASE_ACCESS_TOKEN", "--field",
+                "organization_id=sheen-org", "--field", "db_password=@env:SUPABASE_DB_PASSWORD",
+            ], in: directory, environment: environment)
         #expect(connected.status == 0, "\(connected.stderr)")
         let recipe = try await SheenBinary.run(
             ["apply", "--auto-approve", "--continue-on-error"], in: directory, environment: environment)
         #expect(recipe.status == 1)
-        #expect(recipe.stdout.contains("no adapter implements step kind 'sentry."), "\(recipe.stdout)")
+        #expect(recipe.stdout.contains("no adapter implements step kind 'supabase."), "\(recipe.stdout)")
     }
 
     @Test(
