@@ -20,6 +20,7 @@ public enum ProviderAdapters {
         OpenAIAdapter.register(into: &adapters)
         AnthropicAdapter.register(into: &adapters)
         TelemetryAdapters.register(into: &adapters)
+        ClerkAdapter.register(into: &adapters)
         if let resend = catalog.providers["resend"] { ResendAdapter.register(into: &adapters, manifest: resend) }
         for provider in catalog.sortedProviders {
             for step in provider.provisioning {

@@ -82,6 +82,9 @@ struct FaultTests {
         Target(
             provider: "sentry", recipe: "ai-application", market: "AE", kind: "sentry.test-envelope", path: "/api",
             ledgerKind: "event.ingested"),
+        Target(
+            provider: "clerk", recipe: "ai-application", market: "AE", kind: "clerk.allowed-origins",
+            path: "/v1/instance", ledgerKind: "instance.updated"),
     ]
 
     /// `target`'s simulator on loopback, with a reader of its ledger.

@@ -90,6 +90,10 @@ public struct Sandbox: Sendable {
                 "dsn": "https://\(SentrySimulator.publicKey)@o1.ingest.sentry.io/\(SentrySimulator.projectID)"
             ],
             make: { file, faults in Simulation(try SentrySimulator(stateFile: file, faults: faults)) }),
+        Provider(
+            id: "clerk",
+            credentials: ["secret_key": ClerkSimulator.secretKey, "publishable_key": ClerkSimulator.publishableKey],
+            make: { file, faults in Simulation(try ClerkSimulator(stateFile: file, faults: faults)) }),
     ]
 
     public static let defaultPortBase = 4010

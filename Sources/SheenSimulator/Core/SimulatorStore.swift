@@ -84,3 +84,4 @@ extension OpenAISimulator: Simulator {}
 extension AnthropicSimulator: Simulator {}
 extension PostHogSimulator: Simulator {}
 extension SentrySimulator: Simulator {}
+extension ClerkSimulator: Simulator {}
