@@ -21,6 +21,7 @@ public enum ProviderAdapters {
         AnthropicAdapter.register(into: &adapters)
         TelemetryAdapters.register(into: &adapters)
         ClerkAdapter.register(into: &adapters)
+        CloudinaryAdapter.register(into: &adapters)
         if let resend = catalog.providers["resend"] { ResendAdapter.register(into: &adapters, manifest: resend) }
         for provider in catalog.sortedProviders {
             for step in provider.provisioning {

@@ -85,6 +85,9 @@ struct FaultTests {
         Target(
             provider: "clerk", recipe: "ai-application", market: "AE", kind: "clerk.allowed-origins",
             path: "/v1/instance", ledgerKind: "instance.updated"),
+        Target(
+            provider: "cloudinary", recipe: "ai-application", market: "AE", kind: "cloudinary.arabic-overlay-preset",
+            path: "/upload_presets", ledgerKind: "preset.created"),
     ]
 
     /// `target`'s simulator on loopback, with a reader of its ledger.

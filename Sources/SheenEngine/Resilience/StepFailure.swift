@@ -34,7 +34,9 @@ public struct StepFailure: Error, Sendable, Hashable, CustomStringConvertible {
     public var isRetryable: Bool {
         switch kind {
         case .network, .timeout, .circuitOpen: true
-        case .http(let status, _): status == 408 || status == 409 || status == 429 || (500...599).contains(status)
+        // 420 is the older "slow down" some providers still send for their rate limit (Cloudinary).
+        case .http(let status, _):
+            status == 408 || status == 409 || status == 420 || status == 429 || (500...599).contains(status)
         case .unsupported, .invalid, .waiting: false
         }
     }
@@ -43,7 +45,7 @@ public struct StepFailure: Error, Sendable, Hashable, CustomStringConvertible {
     public var tripsBreaker: Bool {
         switch kind {
         case .network, .timeout: true
-        case .http(let status, _): status == 429 || (500...599).contains(status)
+        case .http(let status, _): status == 420 || status == 429 || (500...599).contains(status)
         case .circuitOpen, .unsupported, .invalid, .waiting: false
         }
     }

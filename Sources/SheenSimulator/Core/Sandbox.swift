@@ -94,6 +94,13 @@ public struct Sandbox: Sendable {
             id: "clerk",
             credentials: ["secret_key": ClerkSimulator.secretKey, "publishable_key": ClerkSimulator.publishableKey],
             make: { file, faults in Simulation(try ClerkSimulator(stateFile: file, faults: faults)) }),
+        Provider(
+            id: "cloudinary",
+            credentials: [
+                "cloud_name": "sheen-sandbox", "api_key": CloudinarySimulator.apiKey,
+                "api_secret": CloudinarySimulator.apiSecret,
+            ],
+            make: { file, faults in Simulation(try CloudinarySimulator(stateFile: file, faults: faults)) }),
     ]
 
     public static let defaultPortBase = 4010

@@ -85,3 +85,4 @@ extension AnthropicSimulator: Simulator {}
 extension PostHogSimulator: Simulator {}
 extension SentrySimulator: Simulator {}
 extension ClerkSimulator: Simulator {}
+extension CloudinarySimulator: Simulator {}
