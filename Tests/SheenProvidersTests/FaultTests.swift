@@ -110,7 +110,7 @@ struct FaultTests {
         )
     }
 
-    @Test("Stripe's documented 25 requests a second: a burst of 80 meets Stripe's rate_limit error, then it serves")
+    @Test("Stripe's documented 25 requests a second: a burst of 40 meets Stripe's rate_limit error, then it serves")
     func documentedRateLimit() async throws {
         // The bucket's clock stands still during the burst, so the limit is met whatever the machine's load.
         let clock = ManualInstant()
@@ -120,16 +120,17 @@ struct FaultTests {
         let url = "http://127.0.0.1:\(server.port)/v1/account"
         // Each answer as its status and Stripe's error code.
         let answers = try await withThrowingTaskGroup(of: (Int, String?).self) { group in
-            for _ in 0..<80 {
+            for _ in 0..<40 {
                 group.addTask {
-                    let (status, json) = try await Self.get(url, key: StripeSimulator.secretKey)
+                    // A generous deadline: 40 requests at once on a loaded 2-core machine are slow, not lost.
+                    let (status, json) = try await Self.get(url, key: StripeSimulator.secretKey, timeout: .seconds(60))
                     return (status, (json["error"] as? [String: Any])?["code"] as? String)
                 }
             }
             return try await group.reduce(into: []) { $0.append($1) }
         }
         let limited = answers.filter { $0.0 == 429 }
-        #expect(answers.count { $0.0 == 200 } == 25 && limited.count == 55)
+        #expect(answers.count { $0.0 == 200 } == 25 && limited.count == 15)
         #expect(limited.allSatisfy { $0.1 == "rate_limit" })
         #expect(try await Self.get(url, key: StripeSimulator.secretKey).0 == 429)
         // A fifth of a second later, five requests' worth has refilled.
