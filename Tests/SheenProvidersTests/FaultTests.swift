@@ -88,6 +88,9 @@ struct FaultTests {
         Target(
             provider: "cloudinary", recipe: "ai-application", market: "AE", kind: "cloudinary.arabic-overlay-preset",
             path: "/upload_presets", ledgerKind: "preset.created"),
+        Target(
+            provider: "vercel", recipe: "global-saas", market: "AE", kind: "vercel.project", path: "/v11/projects",
+            ledgerKind: "project.created"),
     ]
 
     /// `target`'s simulator on loopback, with a reader of its ledger.

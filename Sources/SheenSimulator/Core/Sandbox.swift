@@ -101,6 +101,9 @@ public struct Sandbox: Sendable {
                 "api_secret": CloudinarySimulator.apiSecret,
             ],
             make: { file, faults in Simulation(try CloudinarySimulator(stateFile: file, faults: faults)) }),
+        Provider(
+            id: "vercel", credentials: ["token": VercelSimulator.token],
+            make: { file, faults in Simulation(try VercelSimulator(stateFile: file, faults: faults)) }),
     ]
 
     public static let defaultPortBase = 4010

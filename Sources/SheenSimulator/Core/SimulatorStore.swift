@@ -86,3 +86,4 @@ extension PostHogSimulator: Simulator {}
 extension SentrySimulator: Simulator {}
 extension ClerkSimulator: Simulator {}
 extension CloudinarySimulator: Simulator {}
+extension VercelSimulator: Simulator {}
