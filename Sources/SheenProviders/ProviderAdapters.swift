@@ -23,6 +23,7 @@ public enum ProviderAdapters {
         ClerkAdapter.register(into: &adapters)
         CloudinaryAdapter.register(into: &adapters)
         VercelAdapter.register(into: &adapters)
+        CloudflareAdapter.register(into: &adapters)
         if let resend = catalog.providers["resend"] { ResendAdapter.register(into: &adapters, manifest: resend) }
         for provider in catalog.sortedProviders {
             for step in provider.provisioning {

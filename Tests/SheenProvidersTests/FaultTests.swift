@@ -91,6 +91,9 @@ struct FaultTests {
         Target(
             provider: "vercel", recipe: "global-saas", market: "AE", kind: "vercel.project", path: "/v11/projects",
             ledgerKind: "project.created"),
+        Target(
+            provider: "cloudflare", recipe: "global-saas", market: "SA", kind: "cloudflare.dns-records",
+            path: "/client/v4/zones/dns_records", ledgerKind: "dns_record.created", count: 3),
     ]
 
     /// `target`'s simulator on loopback, with a reader of its ledger.

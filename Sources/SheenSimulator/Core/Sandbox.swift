@@ -104,6 +104,10 @@ public struct Sandbox: Sendable {
         Provider(
             id: "vercel", credentials: ["token": VercelSimulator.token],
             make: { file, faults in Simulation(try VercelSimulator(stateFile: file, faults: faults)) }),
+        Provider(
+            id: "cloudflare",
+            credentials: ["api_token": CloudflareSimulator.apiToken, "account_id": CloudflareSimulator.accountID],
+            make: { file, faults in Simulation(try CloudflareSimulator(stateFile: file, faults: faults)) }),
     ]
 
     public static let defaultPortBase = 4010

@@ -87,3 +87,4 @@ extension SentrySimulator: Simulator {}
 extension ClerkSimulator: Simulator {}
 extension CloudinarySimulator: Simulator {}
 extension VercelSimulator: Simulator {}
+extension CloudflareSimulator: Simulator {}
