@@ -101,7 +101,8 @@ let package = Package(
         .target(
             name: "SheenProviders",
             dependencies: [
-                "SheenEngine", "SheenModel", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                "SheenAuth", "SheenEngine", "SheenModel",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"), .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
@@ -211,6 +212,7 @@ let package = Package(
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
+            resources: [.copy("Vectors")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
