@@ -1,3 +1,6 @@
+// swift-format-ignore-file: AlwaysUseLowerCamelCase
+// Fields named as the vector file spells them.
+
 import Foundation
 import Testing
 
