@@ -24,6 +24,7 @@ public enum ProviderAdapters {
         CloudinaryAdapter.register(into: &adapters)
         VercelAdapter.register(into: &adapters)
         CloudflareAdapter.register(into: &adapters)
+        AWSAdapter.register(into: &adapters)
         if let resend = catalog.providers["resend"] { ResendAdapter.register(into: &adapters, manifest: resend) }
         for provider in catalog.sortedProviders {
             for step in provider.provisioning {

@@ -279,6 +279,7 @@ extension DocumentDecoder {
         }
         let templates = reader.choice("templates", as: Recipe.MessageTemplate.Channel.self)
         let slots = reader.list("slots")?.compactMap { string($0.node, path: $0.path) } ?? []
+        let regions = reader.bool("regions", default: false)
         var outputs: [StepTemplate.Output] = []
         for (outputNode, outputPath) in reader.list("outputs") ?? [] {
             if case .scalar = outputNode, let name = string(outputNode, path: outputPath) {
@@ -300,6 +301,7 @@ extension DocumentDecoder {
         step.needs = needs
         step.templates = templates
         step.slots = slots
+        step.regions = regions
         return step
     }
 }

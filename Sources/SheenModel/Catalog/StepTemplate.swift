@@ -33,6 +33,9 @@ public struct StepTemplate: Sendable, Hashable {
     /// The recipe slots the step belongs to: planned only when the provider fills one of them (Infobip's test SMS
     /// runs when Infobip is the SMS provider, not when it only sends WhatsApp). Empty means always.
     public var slots: [String] = []
+    /// `regions: true`: the step is given the provider's regions ranked for the project (``RegionRanking``) as its
+    /// `regions` input, and the residency rule as `residency`, so it can pick one the account can use.
+    public var regions = false
     public var location: SourceLocation?
 
     public init(

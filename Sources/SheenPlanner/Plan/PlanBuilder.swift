@@ -100,6 +100,14 @@ public struct PlanBuilder: Sendable {
                             extraInputs["domain"] = "\(request.projectName).test"
                         }
                     }
+                    if step.regions {
+                        extraInputs["regions"] = RegionRanking.rank(
+                            provider.regions, residency: request.residency, markets: request.markets
+                        ).map(\.id).joined(separator: ",")
+                        if let residency = request.residency {
+                            extraInputs["residency"] = RegionRanking.describe(residency)
+                        }
+                    }
                     if let channel = step.templates {
                         extraInputs["templates"] = TemplateInput.encode(
                             request.recipe.templates.filter { $0.channel == channel })

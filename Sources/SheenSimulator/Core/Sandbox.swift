@@ -108,6 +108,12 @@ public struct Sandbox: Sendable {
             id: "cloudflare",
             credentials: ["api_token": CloudflareSimulator.apiToken, "account_id": CloudflareSimulator.accountID],
             make: { file, faults in Simulation(try CloudflareSimulator(stateFile: file, faults: faults)) }),
+        Provider(
+            id: "aws",
+            credentials: [
+                "access_key_id": AWSSimulator.accessKeyID, "secret_access_key": AWSSimulator.secretAccessKey,
+            ],
+            make: { file, faults in Simulation(try AWSSimulator(stateFile: file, faults: faults)) }),
     ]
 
     public static let defaultPortBase = 4010

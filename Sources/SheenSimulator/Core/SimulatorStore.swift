@@ -88,3 +88,4 @@ extension ClerkSimulator: Simulator {}
 extension CloudinarySimulator: Simulator {}
 extension VercelSimulator: Simulator {}
 extension CloudflareSimulator: Simulator {}
+extension AWSSimulator: Simulator {}
