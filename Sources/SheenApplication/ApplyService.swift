@@ -191,6 +191,10 @@ public struct ApplyService: Sendable {
                 }
                 return Credentials(values)
             } catch {
+                // A busy token endpoint is a transient failure the engine retries with backoff, like a 503.
+                if case .tokenUnavailable = error {
+                    throw StepFailure(.http(status: 503, retryAfter: nil), message: error.message.en)
+                }
                 throw StepFailure(.invalid, message: error.message.en + (error.hint.map { "; \($0.en)" } ?? ""))
             }
         }

@@ -14,6 +14,16 @@ public enum OAuthError: Error, Sendable, Equatable {
     case noRefreshToken
     case timedOut
 
+    /// A failure worth trying again later: the endpoint was busy (429), failing (5xx), unreachable or slow. A refusal
+    /// of the credentials is not: retrying it only locks the account out sooner.
+    public var isTransient: Bool {
+        switch self {
+        case .refused(let status, _, _), .malformedResponse(let status): status == 429 || status >= 500
+        case .unreachable, .timedOut: true
+        default: false
+        }
+    }
+
     public var message: LocalizedText {
         switch self {
         case .refused(let status, let error, let description):

@@ -28,6 +28,8 @@ public enum ConnectionError: Error, Sendable, Equatable {
     case secrets(SecretError)
     case store(String)
     case tokenFailed(reference: String, reason: LocalizedText, fix: String)
+    /// The token endpoint was busy, failing or unreachable: the credentials may be fine, so try again later.
+    case tokenUnavailable(reference: String, reason: LocalizedText)
     case notAuthorizable(String)
     case noWebhooks(String)
     case noWebhookToken(reference: String, field: String)
@@ -113,6 +115,10 @@ public enum ConnectionError: Error, Sendable, Equatable {
             t(
                 "\(reference) could not get an access token: \(reason.en)",
                 "تعذر على \(reference) الحصول على رمز وصول: \(reason.ar)")
+        case .tokenUnavailable(let reference, let reason):
+            t(
+                "\(reference) could not get an access token for now: \(reason.en)",
+                "تعذر على \(reference) الحصول على رمز وصول حاليًا: \(reason.ar)")
         case .notAuthorizable(let provider):
             t(
                 "\(provider) does not use a browser authorization (its manifest declares no authorization-code grant)",
@@ -193,6 +199,10 @@ public enum ConnectionError: Error, Sendable, Equatable {
                 "هو عنوان https الذي يصل إلى 'sheen serve'، مثل webhooks: { public_url: https://hooks.example.sa }")
         case .tokenFailed(_, _, let fix):
             t(fix, fix)
+        case .tokenUnavailable:
+            t(
+                "the provider's token endpoint is busy or down; Sheen retries, or run the command again later",
+                "نقطة الرموز لدى المزوّد مشغولة أو معطلة؛ يعيد شين المحاولة، أو أعد تشغيل الأمر لاحقًا")
         }
     }
 

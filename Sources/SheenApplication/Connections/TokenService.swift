@@ -38,6 +38,9 @@ public struct TokenService: Sendable {
             try await store(token, for: connection)
             if connection.problem != nil { try await setProblem(nil, connection) }
             return token.accessToken
+        } catch let error as OAuthError where error.isTransient {
+            // Not the credentials' fault: the connection stays healthy and the step is retried.
+            throw .tokenUnavailable(reference: connection.reference, reason: error.message)
         } catch let error as OAuthError {
             let fix = Self.fix(grant.grant, connection: connection)
             try await setProblem(

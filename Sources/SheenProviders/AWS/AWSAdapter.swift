@@ -121,38 +121,18 @@ struct AWSSelectRegionRunner: StepRunner {
     func observe(_ context: StepContext) async throws -> StepResult? { try await create(context) }
 
     func create(_ context: StepContext) async throws -> StepResult {
-        let candidates = (context.inputs["regions"] ?? "").split(separator: ",").map(String.init)
-        guard let best = candidates.first else {
-            throw StepFailure(
-                .invalid,
-                message:
-                    "the plan gives aws.select-region no regions: with residency required, only an in-country region may be used; run 'sheen plan' again"
-            )
-        }
-        let required = context.inputs["residency"]?.hasPrefix("required:") == true
         let api = try await AWSAPI.open(context)
-        var statuses: [(String, String)] = []
-        for region in candidates {
-            let status = try await Self.status(of: region, api: api)
-            statuses.append((region, status))
-            guard Self.usable.contains(status) else { continue }
-            var outputs = ["region": region, "opt_in_status": status]
-            if region != best, let first = statuses.first {
-                outputs["note"] =
-                    "\(first.0) ranks higher for this project but is \(first.1.lowercased()) in this account: enable it (AWS console → Account → AWS Regions) and run sheen apply to move"
-            }
-            return StepResult(outputs: outputs)
-        }
-        let (region, status) = statuses[0]
-        let enable =
-            status == "ENABLING"
-            ? "AWS is enabling \(region) for this account (it can take hours); run sheen apply once it is enabled"
-            : "enable \(region) for this account (AWS console → Account → AWS Regions, or 'aws account enable-region --region-name \(region)'), then run sheen apply"
-        throw StepFailure(
-            .waiting(next: enable),
-            message:
-                "no region this project may use is enabled in the AWS account"
-                + (required ? " (residency is required: \(context.inputs["residency"] ?? ""))" : ""))
+        return try await RegionChoice.choose(
+            context, cloud: "AWS",
+            status: { region in
+                let status = try await Self.status(of: region, api: api)
+                return RegionChoice.Status(usable: Self.usable.contains(status), detail: status)
+            },
+            enable: { region, status in
+                status.detail == "ENABLING"
+                    ? "AWS is enabling \(region) for this account (it can take hours); wait for it"
+                    : "enable \(region) for this account (AWS console → Account → AWS Regions, or 'aws account enable-region --region-name \(region)')"
+            })
     }
 
     func update(_ context: StepContext) async throws -> StepResult { try await create(context) }

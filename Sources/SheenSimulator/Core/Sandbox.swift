@@ -114,6 +114,13 @@ public struct Sandbox: Sendable {
                 "access_key_id": AWSSimulator.accessKeyID, "secret_access_key": AWSSimulator.secretAccessKey,
             ],
             make: { file, faults in Simulation(try AWSSimulator(stateFile: file, faults: faults)) }),
+        Provider(
+            id: "azure",
+            credentials: [
+                "tenant_id": AzureSimulator.tenantID, "client_id": AzureSimulator.clientID,
+                "client_secret": AzureSimulator.clientSecret, "subscription_id": AzureSimulator.subscriptionID,
+            ],
+            make: { file, faults in Simulation(try AzureSimulator(stateFile: file, faults: faults)) }),
     ]
 
     public static let defaultPortBase = 4010

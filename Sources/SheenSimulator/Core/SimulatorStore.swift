@@ -89,3 +89,4 @@ extension CloudinarySimulator: Simulator {}
 extension VercelSimulator: Simulator {}
 extension CloudflareSimulator: Simulator {}
 extension AWSSimulator: Simulator {}
+extension AzureSimulator: Simulator {}
