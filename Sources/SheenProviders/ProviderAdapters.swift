@@ -26,6 +26,7 @@ public enum ProviderAdapters {
         CloudflareAdapter.register(into: &adapters)
         AWSAdapter.register(into: &adapters)
         AzureAdapter.register(into: &adapters)
+        GCPAdapter.register(into: &adapters)
         if let resend = catalog.providers["resend"] { ResendAdapter.register(into: &adapters, manifest: resend) }
         for provider in catalog.sortedProviders {
             for step in provider.provisioning {

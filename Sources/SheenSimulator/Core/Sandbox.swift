@@ -121,6 +121,12 @@ public struct Sandbox: Sendable {
                 "client_secret": AzureSimulator.clientSecret, "subscription_id": AzureSimulator.subscriptionID,
             ],
             make: { file, faults in Simulation(try AzureSimulator(stateFile: file, faults: faults)) }),
+        Provider(
+            id: "gcp",
+            credentials: [
+                "service_account_json": GCPSimulator.serviceAccountJSON, "project_id": GCPSimulator.projectID,
+            ],
+            make: { file, faults in Simulation(try GCPSimulator(stateFile: file, faults: faults)) }),
     ]
 
     public static let defaultPortBase = 4010

@@ -90,3 +90,4 @@ extension VercelSimulator: Simulator {}
 extension CloudflareSimulator: Simulator {}
 extension AWSSimulator: Simulator {}
 extension AzureSimulator: Simulator {}
+extension GCPSimulator: Simulator {}
