@@ -87,14 +87,14 @@ struct ApplyCommandTests {
     }
 
     @Test(
-        "apply refuses to proceed without a terminal unless --auto-approve, and a recipe step without an adapter fails clearly"
+        "apply refuses to proceed without a terminal unless --auto-approve, and a provider that cannot be reached fails its step clearly"
     )
     func guards() async throws {
         let directory = try Self.workspace(chain: 1)
         let unattended = try await SheenBinary.run(["apply", "--dag", "dag.json"], in: directory)
         #expect(unattended.status == 2)
         #expect(unattended.stderr.contains("--auto-approve"))
-        // Supabase's adapter comes with a later issue: with its connection made, its steps run and say so.
+        // A real Supabase connection on a machine without network: the step fails, naming the provider and host.
         let environment = [
             "CI": "1", "SHEEN_KEYRING": directory.appendingPathComponent("k/keyring.json").path,
             "SUPABASE_ACCESS_TOKEN": "sbp_0123456789abcdef0123456789abcdef01234567",
@@ -110,7 +110,7 @@ struct ApplyCommandTests {
         let recipe = try await SheenBinary.run(
             ["apply", "--auto-approve", "--continue-on-error"], in: directory, environment: environment)
         #expect(recipe.status == 1)
-        #expect(recipe.stdout.contains("no adapter implements step kind 'supabase."), "\(recipe.stdout)")
+        #expect(recipe.stdout.contains("supabase could not be reached at https://api.supabase.com"), "\(recipe.stdout)")
     }
 
     @Test(

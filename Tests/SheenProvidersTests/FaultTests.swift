@@ -94,6 +94,9 @@ struct FaultTests {
         Target(
             provider: "cloudflare", recipe: "global-saas", market: "SA", kind: "cloudflare.dns-records",
             path: "/client/v4/zones/dns_records", ledgerKind: "dns_record.created", count: 3),
+        Target(
+            provider: "supabase", recipe: "saas-mena", market: "SA", kind: "supabase.project", path: "/v1/projects",
+            ledgerKind: "project.created"),
     ]
 
     /// `target`'s simulator on loopback, with a reader of its ledger.

@@ -127,6 +127,13 @@ public struct Sandbox: Sendable {
                 "service_account_json": GCPSimulator.serviceAccountJSON, "project_id": GCPSimulator.projectID,
             ],
             make: { file, faults in Simulation(try GCPSimulator(stateFile: file, faults: faults)) }),
+        Provider(
+            id: "supabase",
+            credentials: [
+                "access_token": SupabaseSimulator.accessToken, "organization_id": SupabaseSimulator.organization,
+                "db_password": "sheen-sandbox-database-password",
+            ],
+            make: { file, faults in Simulation(try SupabaseSimulator(stateFile: file, faults: faults)) }),
     ]
 
     public static let defaultPortBase = 4010

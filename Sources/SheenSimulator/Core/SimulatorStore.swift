@@ -91,3 +91,4 @@ extension CloudflareSimulator: Simulator {}
 extension AWSSimulator: Simulator {}
 extension AzureSimulator: Simulator {}
 extension GCPSimulator: Simulator {}
+extension SupabaseSimulator: Simulator {}
