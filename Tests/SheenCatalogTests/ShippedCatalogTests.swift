@@ -21,7 +21,7 @@ struct ShippedCatalogTests {
             "tap", "paymob", "tabby", "tamara", "stripe", "moyasar", "unifonic", "infobip", "twilio", "resend",
             "aramex",
             "smsa", "clerk", "auth0", "posthog", "sentry", "cloudinary", "supabase", "vercel", "cloudflare", "aws",
-            "azure", "gcp", "arabic-search",
+            "azure", "gcp", "arabic-search", "postgres-search",
         ]
         #expect(Set(providers).subtracting(catalog.providers.keys).isEmpty)
         let recipes = [

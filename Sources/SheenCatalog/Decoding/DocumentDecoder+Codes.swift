@@ -69,7 +69,8 @@ extension DocumentDecoder {
     /// An `https` URL, or `http` on loopback for simulators and local development.
     /// An https URL (http only to loopback). `{field}` placeholders are allowed; `fields` checks they name
     /// credential fields (the manifest's own URLs), and `nil` skips that check where no manifest is in scope.
-    func url(_ node: Node, path: String, fields: [String]? = nil) -> String? {
+    /// `schemes` adds others a caller accepts (a database server's `postgres://`).
+    func url(_ node: Node, path: String, fields: [String]? = nil, schemes: Set<String> = []) -> String? {
         guard let text = string(node, path: path) else { return nil }
         let template = URLTemplate(text)
         if let fields {
@@ -81,6 +82,7 @@ extension DocumentDecoder {
         guard let components = URLComponents(string: template.sample), let host = components.host, !host.isEmpty,
             components.scheme == "https"
                 || (components.scheme == "http" && ["localhost", "127.0.0.1", "::1"].contains(host))
+                || components.scheme.map(schemes.contains) == true
         else {
             report(.invalidURL(path: path, value: text), at: node)
             return nil

@@ -15,7 +15,11 @@ extension DocumentDecoder {
         let auth = file.mapping("auth", required: true).flatMap(auth)
         // Only plain fields may fill a URL: a secret in a URL ends up in access logs and proxies.
         let fields = auth?.credentials.filter { !$0.secret }.map(\.name) ?? []
-        let baseURLs = file.mapping("environments", required: true).map { self.baseURLs($0, fields: fields) } ?? [:]
+        // A provider reached through a connection string (`dsn`) may name a database server instead of a web API.
+        let schemes: Set<String> = auth?.method == .dsn ? ["postgres", "postgresql"] : []
+        let baseURLs =
+            file.mapping("environments", required: true).map { self.baseURLs($0, fields: fields, schemes: schemes) }
+            ?? [:]
         let marketHosts = file.mapping("market_base_urls").map { self.marketBaseURLs($0, fields: fields) } ?? [:]
         let capabilityNotes = file.mapping("capability_notes").map(capabilityNotes) ?? [:]
         let markets = file.markets("markets") ?? []
@@ -137,12 +141,15 @@ extension DocumentDecoder {
             name: name, secret: secret, label: label, hint: hint, patterns: patterns, optional: optional, env: env)
     }
 
-    private func baseURLs(_ reader: MappingReader, fields: [String]) -> [DeploymentEnvironment: String] {
+    private func baseURLs(
+        _ reader: MappingReader, fields: [String], schemes: Set<String>
+    ) -> [DeploymentEnvironment: String] {
         defer { reader.finish() }
         var result: [DeploymentEnvironment: String] = [:]
         for environment in DeploymentEnvironment.allCases {
             guard let entry = reader.mapping(environment.rawValue) else { continue }
-            if let node = entry.required("base_url"), let url = url(node, path: entry.child("base_url"), fields: fields)
+            if let node = entry.required("base_url"),
+                let url = url(node, path: entry.child("base_url"), fields: fields, schemes: schemes)
             {
                 result[environment] = url
             }

@@ -8,12 +8,16 @@ public enum ArabicSearchSQL {
     /// The configuration's name in `public`.
     public static let configuration = "sheen_arabic"
 
-    /// Idempotent: running it again changes nothing, so a crash between statements is repaired by the next run.
-    public static let install = """
+    /// One statement each (the extended query protocol takes one at a time); idempotent, so a crash between
+    /// statements is repaired by the next run.
+    public static let installStatements = [
+        """
         CREATE OR REPLACE FUNCTION public.sheen_arabic_normalize(input text) RETURNS text
         LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
           SELECT translate(input, '\(normalizeFrom)', '\(normalizeTo)')
-        $$;
+        $$
+        """,
+        """
         DO $$ BEGIN
           IF NOT EXISTS (
             SELECT 1 FROM pg_catalog.pg_ts_config
@@ -21,16 +25,24 @@ public enum ArabicSearchSQL {
           ) THEN
             CREATE TEXT SEARCH CONFIGURATION public.\(configuration) (COPY = pg_catalog.arabic);
           END IF;
-        END $$;
+        END $$
+        """,
+        """
         CREATE OR REPLACE FUNCTION public.sheen_arabic_tsvector(input text) RETURNS tsvector
         LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
           SELECT to_tsvector('public.\(configuration)', public.sheen_arabic_normalize(input))
-        $$;
+        $$
+        """,
+        """
         CREATE OR REPLACE FUNCTION public.sheen_arabic_tsquery(input text) RETURNS tsquery
         LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
           SELECT plainto_tsquery('public.\(configuration)', public.sheen_arabic_normalize(input))
-        $$;
-        """
+        $$
+        """,
+    ]
+
+    /// The same as one script, for endpoints that run several statements at once (Supabase's SQL endpoint).
+    public static var install: String { installStatements.joined(separator: ";\n") + ";" }
 
     /// One row when the configuration is installed, none otherwise.
     public static let installed = """
@@ -38,13 +50,15 @@ public enum ArabicSearchSQL {
         WHERE cfgname = '\(configuration)' AND cfgnamespace = 'public'::regnamespace
         """
 
-    /// Removes what ``install`` made.
-    public static let uninstall = """
-        DROP FUNCTION IF EXISTS public.sheen_arabic_tsquery(text);
-        DROP FUNCTION IF EXISTS public.sheen_arabic_tsvector(text);
-        DROP TEXT SEARCH CONFIGURATION IF EXISTS public.\(configuration);
-        DROP FUNCTION IF EXISTS public.sheen_arabic_normalize(text);
-        """
+    /// Removes what ``install`` made, one statement each.
+    public static let uninstallStatements = [
+        "DROP FUNCTION IF EXISTS public.sheen_arabic_tsquery(text)",
+        "DROP FUNCTION IF EXISTS public.sheen_arabic_tsvector(text)",
+        "DROP TEXT SEARCH CONFIGURATION IF EXISTS public.\(configuration)",
+        "DROP FUNCTION IF EXISTS public.sheen_arabic_normalize(text)",
+    ]
+
+    public static var uninstall: String { uninstallStatements.joined(separator: ";\n") + ";" }
 
     /// `translate` maps each of the first characters to its partner and deletes those beyond `normalizeTo`'s length:
     /// آ أ إ → ا, ى → ي, ة → ه; then tatweel and the eight harakat (U+064B–U+0652) go.
