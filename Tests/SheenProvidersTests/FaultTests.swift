@@ -97,6 +97,9 @@ struct FaultTests {
         Target(
             provider: "supabase", recipe: "saas-mena", market: "SA", kind: "supabase.project", path: "/v1/projects",
             ledgerKind: "project.created"),
+        Target(
+            provider: "arabic-search", recipe: "arabic-ecommerce", market: "SA", kind: "arabic-search.index",
+            path: "/index", ledgerKind: "index.created"),
     ]
 
     /// `target`'s simulator on loopback, with a reader of its ledger.

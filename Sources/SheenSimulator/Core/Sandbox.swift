@@ -134,6 +134,13 @@ public struct Sandbox: Sendable {
                 "db_password": "sheen-sandbox-database-password",
             ],
             make: { file, faults in Simulation(try SupabaseSimulator(stateFile: file, faults: faults)) }),
+        Provider(
+            id: "arabic-search",
+            credentials: [
+                "endpoint": "http://127.0.0.1:9200", "username": SearchClusterSimulator.username,
+                "password": SearchClusterSimulator.password,
+            ],
+            make: { file, faults in Simulation(try SearchClusterSimulator(stateFile: file, faults: faults)) }),
     ]
 
     public static let defaultPortBase = 4010

@@ -92,3 +92,4 @@ extension AWSSimulator: Simulator {}
 extension AzureSimulator: Simulator {}
 extension GCPSimulator: Simulator {}
 extension SupabaseSimulator: Simulator {}
+extension SearchClusterSimulator: Simulator {}
