@@ -30,6 +30,7 @@ public enum ProviderAdapters {
         SupabaseAdapter.register(into: &adapters)
         PostgresSearchAdapter.register(into: &adapters)
         SearchClusterAdapter.register(into: &adapters)
+        Auth0Adapter.register(into: &adapters)
         if let resend = catalog.providers["resend"] { ResendAdapter.register(into: &adapters, manifest: resend) }
         for provider in catalog.sortedProviders {
             for step in provider.provisioning {

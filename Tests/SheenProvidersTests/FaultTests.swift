@@ -100,6 +100,9 @@ struct FaultTests {
         Target(
             provider: "arabic-search", recipe: "arabic-ecommerce", market: "SA", kind: "arabic-search.index",
             path: "/index", ledgerKind: "index.created"),
+        Target(
+            provider: "auth0", recipe: "enterprise-b2b", market: "AE", kind: "auth0.sso-connection",
+            path: "/api/v2/connections", ledgerKind: "connection.created"),
     ]
 
     /// `target`'s simulator on loopback, with a reader of its ledger.

@@ -112,6 +112,9 @@ struct ProjectFileWriter {
             address("from", from),
             address("to", to),
             "",
+            "# For enterprise sign-in (Auth0): the SAML metadata URL of the customer's identity provider.",
+            "# sso: { metadata_url: https://idp.example.com/saml/metadata }",
+            "",
         ]
     }
 }

@@ -60,7 +60,7 @@ extension DocumentDecoder {
         return project
     }
 
-    /// `owner:`, `senders:` and `shipping:`; a number written nationally is read in the first market.
+    /// `owner:`, `senders:`, `shipping:` and `sso:`; a number written nationally is read in the first market.
     private func launchSettings(_ file: MappingReader, market: CountryCode?) -> LaunchSettings {
         var settings = LaunchSettings()
         if let owner = file.mapping("owner") {
@@ -84,6 +84,10 @@ extension DocumentDecoder {
             settings.shipFrom = address(shipping, "from", market: market)
             settings.shipTo = address(shipping, "to", market: market)
             shipping.finish()
+        }
+        if let sso = file.mapping("sso") {
+            settings.ssoMetadataURL = sso.value("metadata_url").flatMap { url($0, path: sso.child("metadata_url")) }
+            sso.finish()
         }
         return settings
     }

@@ -1,8 +1,8 @@
 import Foundation
 
 /// What a launch's test steps need from the project that no provider can supply: whom to send the test OTP to, the
-/// sender names to check, and the addresses of the test shipment (`owner:`, `senders:` and `shipping:` in
-/// `sheen.yaml`). Manifest steps name what they need (`needs: [owner.phone]`); the planner hands each its values.
+/// sender names to check, the addresses of the test shipment, and an enterprise customer's identity provider
+/// (`owner:`, `senders:`, `shipping:` and `sso:` in `sheen.yaml`). Manifest steps name what they need (`needs: [owner.phone]`); the planner hands each its values.
 public struct LaunchSettings: Sendable, Hashable {
     /// A setting a step can need, by the dotted name it has in `sheen.yaml` and in manifests.
     public enum Key: String, Sendable, Hashable, CaseIterable, Codable {
@@ -13,6 +13,7 @@ public struct LaunchSettings: Sendable, Hashable {
         case emailFrom = "senders.email"
         case shipFrom = "shipping.from"
         case shipTo = "shipping.to"
+        case ssoMetadataURL = "sso.metadata_url"
     }
 
     /// A shipment's end: who, their phone, and where.
@@ -46,11 +47,15 @@ public struct LaunchSettings: Sendable, Hashable {
     public var emailFrom: String?
     public var shipFrom: Address?
     public var shipTo: Address?
+    /// The SAML metadata URL of the identity provider an enterprise customer signs in with (Auth0's SSO connection).
+    public var ssoMetadataURL: String?
 
     public init(
         ownerPhone: PhoneNumber? = nil, ownerEmail: String? = nil, smsSender: String? = nil,
-        whatsappSender: PhoneNumber? = nil, emailFrom: String? = nil, shipFrom: Address? = nil, shipTo: Address? = nil
+        whatsappSender: PhoneNumber? = nil, emailFrom: String? = nil, shipFrom: Address? = nil, shipTo: Address? = nil,
+        ssoMetadataURL: String? = nil
     ) {
+        self.ssoMetadataURL = ssoMetadataURL
         self.ownerPhone = ownerPhone
         self.ownerEmail = ownerEmail
         self.smsSender = smsSender
@@ -79,6 +84,7 @@ public struct LaunchSettings: Sendable, Hashable {
         case .emailFrom: emailFrom
         case .shipFrom: shipFrom.map(Self.encode)
         case .shipTo: shipTo.map(Self.encode)
+        case .ssoMetadataURL: ssoMetadataURL
         }
     }
 
@@ -92,6 +98,7 @@ public struct LaunchSettings: Sendable, Hashable {
         case .ownerEmail: return "owner@example.com"
         case .smsSender: return "SheenTest"
         case .emailFrom: return "launch@example.com"
+        case .ssoMetadataURL: return "https://idp.example.com/saml/metadata"
         case .shipFrom, .shipTo:
             guard let phone else { return nil }
             let name = key == .shipFrom ? "Sheen test warehouse" : "Sheen test customer"

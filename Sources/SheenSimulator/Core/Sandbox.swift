@@ -141,6 +141,13 @@ public struct Sandbox: Sendable {
                 "password": SearchClusterSimulator.password,
             ],
             make: { file, faults in Simulation(try SearchClusterSimulator(stateFile: file, faults: faults)) }),
+        Provider(
+            id: "auth0",
+            credentials: [
+                "domain": Auth0Simulator.domain, "client_id": Auth0Simulator.clientID,
+                "client_secret": Auth0Simulator.clientSecret,
+            ],
+            make: { file, faults in Simulation(try Auth0Simulator(stateFile: file, faults: faults)) }),
     ]
 
     public static let defaultPortBase = 4010

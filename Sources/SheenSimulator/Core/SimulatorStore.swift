@@ -93,3 +93,4 @@ extension AzureSimulator: Simulator {}
 extension GCPSimulator: Simulator {}
 extension SupabaseSimulator: Simulator {}
 extension SearchClusterSimulator: Simulator {}
+extension Auth0Simulator: Simulator {}
