@@ -17,6 +17,7 @@ enum ProviderJSON {
         let name: LocalizedText
         let category: String
         let status: String
+        let statusReason: LocalizedText?
         let markets: [String]
         let currencies: [String]
         let capabilities: [String]
@@ -27,6 +28,7 @@ enum ProviderJSON {
             name = provider.name
             category = provider.category.rawValue
             status = provider.status.rawValue
+            statusReason = provider.statusReason
             markets = provider.markets.map(\.rawValue)
             currencies = provider.currencies.map(\.rawValue)
             capabilities = provider.capabilities.map(\.rawValue)
@@ -35,6 +37,7 @@ enum ProviderJSON {
 
         enum CodingKeys: String, CodingKey {
             case id, name, category, status, markets, currencies, capabilities
+            case statusReason = "status_reason"
             case paymentMethods = "payment_methods"
         }
     }

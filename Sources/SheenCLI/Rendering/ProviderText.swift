@@ -27,7 +27,7 @@ enum ProviderText {
         func heading(_ label: Label) { lines.append("\(label(language)):") }
         lines.append("\(provider.name(language)) (\(provider.id))")
         field(.category, provider.category.rawValue)
-        field(.status, provider.status.rawValue)
+        field(.status, provider.status.rawValue + (provider.statusReason.map { ": \($0(language))" } ?? ""))
         if let docs = provider.docs { field(.docs, docs) }
         field(.markets, markets(provider.markets, language: language))
         if !provider.currencies.isEmpty {

@@ -11,6 +11,7 @@ extension DocumentDecoder {
         let name = file.localized("name", required: true)
         let category = file.choice("category", as: ProviderManifest.Category.self, required: true)
         let status = file.choice("status", as: ProviderManifest.Status.self) ?? .available
+        let statusReason = file.localized("status_reason")
         let docs = file.value("docs").flatMap { url($0, path: "docs") }
         let auth = file.mapping("auth", required: true).flatMap(auth)
         // Only plain fields may fill a URL: a secret in a URL ends up in access logs and proxies.
@@ -41,13 +42,15 @@ extension DocumentDecoder {
             report(.emptyList(path: "capabilities"), at: file.node)
         }
         guard let id, let name, let category, let auth else { return nil }
-        return ProviderManifest(
+        var manifest = ProviderManifest(
             id: id, name: name, category: category, status: status, docs: docs, auth: auth, baseURLs: baseURLs,
             markets: markets, currencies: currencies, amountFormat: amountFormat, paymentMethods: methods,
             regions: regions, capabilities: capabilities, rateLimits: rateLimits, retry: retry,
             idempotency: idempotency, webhooks: webhooks, provisioning: steps, pricing: pricing,
             location: file.keyLocation("id"), marketBaseURLs: marketHosts, capabilityNotes: capabilityNotes,
             sources: sources)
+        manifest.statusReason = statusReason
+        return manifest
     }
 
     private func marketBaseURLs(_ reader: MappingReader, fields: [String]) -> [CountryCode: String] {

@@ -39,6 +39,8 @@ public struct ProviderManifest: Sendable, Hashable {
     /// Where the manifest's facts come from (provider documentation pages, official SDKs), so a reviewer can check
     /// each one and a changed API is traced to the page that changed.
     public var sources: [String]
+    /// Why a `coming-soon` provider is not offered yet (`status_reason:`), shown wherever it is left out.
+    public var statusReason: LocalizedText?
     public var location: SourceLocation?
 
     public init(

@@ -78,7 +78,10 @@ private struct SlotContext {
         }
         if provider.status == .comingSoon {
             return Failure(
-                rule: .comingSoon, detail: .init(en: "\(provider.id) is coming soon", ar: "\(provider.id) قادم قريبًا"))
+                rule: .comingSoon,
+                detail: .init(
+                    en: "\(provider.id) is coming soon" + (provider.statusReason.map { ": \($0.en)" } ?? ""),
+                    ar: "\(provider.id) قادم قريبًا" + (provider.statusReason.map { ": \($0.ar)" } ?? "")))
         }
         if provider.baseURLs[request.environment] == nil {
             let env = request.environment.rawValue
