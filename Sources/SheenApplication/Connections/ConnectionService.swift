@@ -46,7 +46,9 @@ public struct ConnectionService: Sendable {
             throw .exists(reference: clash.reference, environment: clash.environment, sandbox: clash.sandbox)
         }
         var values = try resolve(
-            request.fields, manifest: manifest, environment: request.environment, reader: reader, complete: true)
+            request.fields, manifest: manifest,
+            environment: Self.keyEnvironment(request.environment, sandbox: request.sandbox),
+            reader: reader, complete: true)
         // A provider that signs nothing is authenticated by a secret token in the URL it calls: Sheen makes one.
         if let webhooks = manifest.webhooks, webhooks.scheme == .urlToken, let field = webhooks.secretField,
             values[field] == nil
@@ -221,7 +223,9 @@ public struct ConnectionService: Sendable {
         var connection = found.connection
         let manifest = try manifest(provider)
         let values = try resolve(
-            fields, manifest: manifest, environment: connection.environment, reader: reader, complete: false)
+            fields, manifest: manifest,
+            environment: Self.keyEnvironment(connection.environment, sandbox: connection.sandbox), reader: reader,
+            complete: false)
         let date = now()
         let pending = try seal(values, of: connection, manifest: manifest, slot: .pending, at: date)
         try await guarded { try await store.stagePending(pending) }
@@ -316,6 +320,12 @@ public struct ConnectionService: Sendable {
             throw .missingFields(provider: manifest.id, fields: unanswered)
         }
         return values
+    }
+
+    /// The environment whose key patterns a connection's values must match: a sandbox connection's are the
+    /// simulators' test keys whatever environment it serves, so a prod plan can run against the simulators.
+    static func keyEnvironment(_ environment: DeploymentEnvironment, sandbox: Bool) -> DeploymentEnvironment {
+        sandbox ? .dev : environment
     }
 
     /// The manifest's pattern for `environment`; a value matching another environment's pattern is named as such

@@ -3,7 +3,8 @@ import SheenModel
 import SheenPlanner
 
 /// The `preflight.credentials` check: the step's connection exists for this environment, every required field has a
-/// value, each value matches the manifest's pattern for the environment (a live key in dev fails), and the sealed
+/// value, each value matches the manifest's pattern for the environment (a live key in dev fails; a sandbox
+/// connection holds test keys in every environment), and the sealed
 /// values decrypt. A failure names the command that fixes it.
 struct CredentialCheckRunner: StepRunner {
     let catalog: Catalog
@@ -16,7 +17,10 @@ struct CredentialCheckRunner: StepRunner {
             throw StepFailure(.invalid, message: "no manifest for provider '\(context.provider ?? "?")'")
         }
         let reference = context.connection ?? ConnectionKey.default(for: id)
-        guard connections.contains(where: { $0.reference == reference && $0.environment == context.environment })
+        guard
+            let connection = connections.first(where: {
+                $0.reference == reference && $0.environment == context.environment
+            })
         else {
             let alias = String(reference.split(separator: "/").last ?? "default")
             let missing = Plan.MissingConnection(
@@ -39,7 +43,8 @@ struct CredentialCheckRunner: StepRunner {
                         + "--field \(field.name)=@env:\(Connection.environmentVariable(provider: id, field: field.name))'"
                 )
             }
-            if let pattern = field.patterns[context.environment], !ConnectionService.matches(value, pattern) {
+            let keys = ConnectionService.keyEnvironment(context.environment, sandbox: connection.sandbox)
+            if let pattern = field.patterns[keys], !ConnectionService.matches(value, pattern) {
                 throw StepFailure(
                     .invalid,
                     message:

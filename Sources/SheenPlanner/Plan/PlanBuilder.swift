@@ -74,7 +74,7 @@ public struct PlanBuilder: Sendable {
                         "provider": id, "environment": environment.rawValue,
                         "auth_method": provider.auth.method.rawValue,
                     ].merging(bound) { first, _ in first }, connection: reference)
-                let webhookURL = request.webhookPublicURL.map {
+                let webhookURL = request.receiverURL.map {
                     $0 + Connection.webhookPath(provider: id, alias: binding.alias)
                 }
                 if let declared = provider.webhooks {
@@ -173,7 +173,7 @@ public struct PlanBuilder: Sendable {
             // Only when set, so plans of projects without one keep their input hashes.
             let receiver: [String: String] =
                 "recipe.\(step.id)" == Self.webhookReceiverStep
-                ? request.webhookPublicURL.map { ["public_url": $0] } ?? [:] : [:]
+                ? request.receiverURL.map { ["public_url": $0] } ?? [:] : [:]
             drafts.add(
                 id: "recipe.\(step.id)", role: .step, kind: step.kind, slot: nil, provider: nil, title: step.title,
                 dependsOn: dependencies,

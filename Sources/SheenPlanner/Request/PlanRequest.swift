@@ -17,6 +17,18 @@ public struct PlanRequest: Sendable {
     public var connections: [Connection] = []
     /// `webhooks.public_url`; the sandbox passes its loopback address.
     public var webhookPublicURL: String?
+
+    /// Where `sheen serve` listens by default. A project whose connections are all sandbox ones and that names no
+    /// `webhooks.public_url` has its simulators deliver here: they run on the same machine.
+    public static let sandboxReceiver = "http://127.0.0.1:8080"
+
+    /// The receiver's base URL the plan uses: the project's, else the local one when every connection in the plan's
+    /// environment is a sandbox connection.
+    public var receiverURL: String? {
+        if let webhookPublicURL { return webhookPublicURL }
+        let bound = connections.filter { $0.environment == environment }
+        return !bound.isEmpty && bound.allSatisfy(\.sandbox) ? Self.sandboxReceiver : nil
+    }
     /// `owner:`, `senders:`, `shipping:`: what test steps send to and from.
     public var launch = LaunchSettings()
 

@@ -38,8 +38,17 @@ struct ResendDomainRunner: StepRunner {
     func create(_ context: StepContext) async throws -> StepResult {
         let name = try Self.domain(context)
         let api = try await ResendAPI.open(context)
-        let domain = try await api.post(
-            "/domains", ["name": name, "region": Self.region(context)], as: ResendDomain.self)
+        let domain: ResendDomain
+        do {
+            domain = try await api.post(
+                "/domains", ["name": name, "region": Self.region(context)], as: ResendDomain.self)
+        } catch {
+            // The account already sends from it (another environment of the project added it): use that one.
+            guard error.message.contains("already registered"), let found = try await observe(context) else {
+                throw error
+            }
+            return found
+        }
         return try await settle(domain, api: api, context: context)
     }
 
