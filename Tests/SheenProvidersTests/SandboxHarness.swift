@@ -18,7 +18,10 @@ struct SandboxHarness {
     let connections: ConnectionService
     let events: SQLiteEventStore
     let receiver: WebhookServer.Running
-    let project = "souq"
+    var project = "souq"
+    /// The project's directory: the state file, and the `.env.<environment>` `recipe.env-file` writes.
+    var directory = ""
+    var environment = DeploymentEnvironment.dev
 
     struct Values: CredentialReader {
         let values: [String: String]
@@ -28,9 +31,12 @@ struct SandboxHarness {
         func prompt(_ label: String) -> String? { nil }
     }
 
-    static func start() async throws -> SandboxHarness {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("sandbox-\(UUID()).sqlite").path
-        let store = try SQLiteStateStore(path: path)
+    static func start(
+        project: String = "souq", environment: DeploymentEnvironment = .dev
+    ) async throws -> SandboxHarness {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sandbox-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let store = try SQLiteStateStore(path: directory.appendingPathComponent("state.sqlite").path)
         let keys = try #require(
             try EnvironmentKeyProvider(environment: [
                 "SHEEN_MASTER_KEY": Data(repeating: 9, count: 32).base64EncodedString()
@@ -38,10 +44,13 @@ struct SandboxHarness {
         let connections = ConnectionService(store: store, keys: keys, catalog: ProviderFixtures.catalog)
         let events = SQLiteEventStore(store)
         let receiver = try await WebhookServer(
-            ingest: WebhookIngestService(project: "souq", environment: .dev, connections: connections, events: events),
+            ingest: WebhookIngestService(
+                project: project, environment: environment, connections: connections, events: events),
             processor: EventProcessor(events: events)
         ).start(host: "127.0.0.1", port: 0)
-        return SandboxHarness(store: store, connections: connections, events: events, receiver: receiver)
+        return SandboxHarness(
+            store: store, connections: connections, events: events, receiver: receiver, project: project,
+            directory: directory.path, environment: environment)
     }
 
     func stop() { receiver.stop() }
@@ -50,31 +59,32 @@ struct SandboxHarness {
     func connect(_ provider: String, base: String, credentials: [String: String]) async throws {
         _ = try await connections.connect(
             ConnectRequest(
-                project: project, provider: provider, environment: .dev, sandbox: true, baseURL: base,
+                project: project, provider: provider, environment: environment, sandbox: true, baseURL: base,
                 fields: Dictionary(uniqueKeysWithValues: credentials.keys.map { ($0, CredentialInput.environment($0)) })
             ),
             reader: Values(values: credentials))
     }
 
-    var scope: StoreScope { StoreScope(project: project, environment: .dev) }
+    var scope: StoreScope { StoreScope(project: project, environment: environment) }
 
-    /// `recipe`'s plan for `markets` against the recorded state, cut down to `providers`' steps and the receiver;
-    /// `pins` choose a provider for a slot as `sheen.yaml`'s `pins:` does.
+    /// `recipe`'s plan for `markets` against the recorded state, cut down to `providers`' steps and the receiver
+    /// (`nil`: the whole plan); `pins` choose a provider for a slot as `sheen.yaml`'s `pins:` does.
     func plan(
-        _ recipe: String, markets: [String], providers: Set<String>, pins: [String: String] = [:]
+        _ recipe: String, markets: [String], providers: Set<String>?, pins: [String: String] = [:]
     ) async throws -> Plan {
         let bound = try await connections.connections(project: project, declared: [])
         var request = try #require(
             PlanRequest(
                 project: Project(
                     name: project, recipe: Reference(recipe), markets: markets.compactMap { CountryCode(rawValue: $0) },
-                    currencies: [], environments: [.dev]),
-                environment: .dev, catalog: ProviderFixtures.catalog))
+                    currencies: [], environments: [environment]),
+                environment: environment, catalog: ProviderFixtures.catalog))
         request.connections = bound
         request.pins = pins
         request.webhookPublicURL = "http://127.0.0.1:\(receiver.port)"
         var plan = try PlanBuilder(catalog: ProviderFixtures.catalog).plan(
             request, state: try await store.snapshot(scope))
+        guard let providers else { return plan }
         let kept = Set(
             plan.nodes.filter { $0.provider.map(providers.contains) ?? false || $0.id == "recipe.webhook-receiver" }
                 .map(\.id))
@@ -92,16 +102,18 @@ struct SandboxHarness {
     ) async throws -> ExecutionReport {
         let bound = try await connections.connections(project: project, declared: [])
         let service = ApplyService(
-            store: store, catalog: ProviderFixtures.catalog, settings: ApplySettings(stepTimeout: stepTimeout),
+            store: store, catalog: ProviderFixtures.catalog,
+            settings: ApplySettings(projectDirectory: directory, stepTimeout: stepTimeout),
             runners: runners, connections: connections, events: events)
-        return try await service.executor(environment: .dev, connections: bound, plan: plan).apply(plan, scope: scope)
+        return try await service.executor(environment: environment, connections: bound, plan: plan).apply(
+            plan, scope: scope)
     }
 
     /// The sandbox's promise for `recipe` in `markets`: the apply succeeds, then the next plan changes nothing and its
     /// apply calls none of the simulators behind `requests`. Returns the first apply's report.
     @discardableResult
     func launchTwice(
-        _ recipe: String, markets: [String], providers: Set<String>, pins: [String: String] = [:],
+        _ recipe: String, markets: [String], providers: Set<String>?, pins: [String: String] = [:],
         requests: [RequestCounter]
     ) async throws -> ExecutionReport {
         let plan = try await self.plan(recipe, markets: markets, providers: providers, pins: pins)
