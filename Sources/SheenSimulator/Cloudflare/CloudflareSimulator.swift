@@ -179,7 +179,7 @@ public struct CloudflareSimulator: Sendable {
                 id: String(format: "%032x", 1 << 40 + world.counter), zone_id: zone, type: type, name: name,
                 content: content, proxied: proxied, ttl: input.ttl ?? 1, data: input.data, comment: input.comment)
             world.records[record.id] = record
-            world.record("dns_record.created", record.id, key: "\(type) \(name)", at: Date())
+            world.record("dns_record.created", record.id, key: "\(type) \(name) \(content)", at: Date())
             return record
         }
     }
