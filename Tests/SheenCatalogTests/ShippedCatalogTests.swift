@@ -141,3 +141,34 @@ struct WebhookSchemeNameTests {
         #expect(result.catalog.providers["oldpay"]?.webhooks?.scheme == .stripe)
     }
 }
+
+@Suite("README provider table")
+struct ReadmeProviderTableTests {
+    @Test("every provider has a row whose status, webhook scheme and preferring recipes are the catalog's")
+    func tableMatchesCatalog() throws {
+        let readme = try String(
+            contentsOf: Fixtures.repository.appendingPathComponent("README.md"), encoding: .utf8)
+        let start = try #require(readme.range(of: "<!-- providers:begin -->"))
+        let end = try #require(readme.range(of: "<!-- providers:end -->"))
+        var rows: [String: [String]] = [:]
+        for line in readme[start.upperBound..<end.lowerBound].split(separator: "\n") where line.hasPrefix("| `") {
+            let cells = line.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
+            rows[cells[0].trimmingCharacters(in: CharacterSet(charactersIn: "`"))] = cells
+        }
+        let catalog = Fixtures.shippedCatalog
+        #expect(Set(rows.keys) == Set(catalog.providers.keys))
+        for (id, provider) in catalog.providers {
+            guard let cells = rows[id] else { continue }
+            let preferring = catalog.recipes.values.filter { recipe in
+                recipe.slots.contains { slot in slot.prefer.contains { $0.id == id } }
+            }.map(\.id).sorted()
+            let recipes =
+                preferring.isEmpty
+                ? (provider.status == .available ? "by pin (`pins:`)" : "none") : preferring.joined(separator: ", ")
+            #expect(cells[1] == provider.status.rawValue, "\(id)")
+            #expect(cells[5] == (provider.webhooks?.scheme.rawValue ?? "none"), "\(id)")
+            #expect(cells[6] == recipes, "\(id)")
+            #expect(cells[2] == "`Providers/\(id).yaml`", "\(id)")
+        }
+    }
+}
