@@ -85,6 +85,37 @@ struct SandboxCrashTests {
                 "secret_key": PaymobSimulator.secretKey, "public_key": PaymobSimulator.publicKey,
                 "hmac_secret": PaymobSimulator.hmacSecret,
             ], holdPath: "/v1/intention", ledgerKind: "intention.created"),
+        Target(
+            kind: "sentry.test-envelope", recipe: "ai-application", market: "AE", provider: "sentry",
+            credentials: Sandbox.provider("sentry")?.credentials ?? [:], holdPath: "/api", ledgerKind: "event.ingested"),
+        Target(
+            kind: "clerk.allowed-origins", recipe: "ai-application", market: "AE", provider: "clerk",
+            credentials: Sandbox.provider("clerk")?.credentials ?? [:], holdPath: "/v1/instance",
+            ledgerKind: "instance.updated"),
+        Target(
+            kind: "cloudinary.arabic-overlay-preset", recipe: "ai-application", market: "AE", provider: "cloudinary",
+            credentials: Sandbox.provider("cloudinary")?.credentials ?? [:], holdPath: "/upload_presets",
+            ledgerKind: "preset.created"),
+        Target(
+            kind: "vercel.project", recipe: "global-saas", market: "AE", provider: "vercel",
+            credentials: Sandbox.provider("vercel")?.credentials ?? [:], holdPath: "/v11/projects",
+            ledgerKind: "project.created"),
+        Target(
+            kind: "cloudflare.dns-records", recipe: "global-saas", market: "SA", provider: "cloudflare",
+            credentials: Sandbox.provider("cloudflare")?.credentials ?? [:], holdPath: "/client/v4/zones/dns_records",
+            ledgerKind: "dns_record.created", count: 3),
+        Target(
+            kind: "supabase.project", recipe: "saas-mena", market: "SA", provider: "supabase",
+            credentials: Sandbox.provider("supabase")?.credentials ?? [:], holdPath: "/v1/projects",
+            ledgerKind: "project.created"),
+        Target(
+            kind: "arabic-search.index", recipe: "arabic-ecommerce", market: "SA", provider: "arabic-search",
+            credentials: Sandbox.provider("arabic-search")?.credentials ?? [:], holdPath: "/index",
+            ledgerKind: "index.created"),
+        Target(
+            kind: "auth0.sso-connection", recipe: "enterprise-b2b", market: "AE", provider: "auth0",
+            credentials: Sandbox.provider("auth0")?.credentials ?? [:], holdPath: "/api/v2/connections",
+            ledgerKind: "connection.created"),
     ]
 
     /// Starts `target`'s simulator in this process, holding answers on its path; returns the server and a ledger
