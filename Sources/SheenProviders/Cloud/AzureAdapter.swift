@@ -22,16 +22,8 @@ struct AzureAPI: Sendable {
         return AzureAPI(
             client: ProviderClient(
                 provider: "azure", base: try ProviderEndpoint.base(context, credentials: credentials),
-                authorization: .bearer(token), readError: Self.readError),
+                authorization: .bearer(token), readError: ErrorBody.nested()),
             subscription: subscription)
-    }
-
-    static func readError(_ response: ProviderResponse) -> String? {
-        guard
-            let error = ((try? JSONSerialization.jsonObject(with: response.body)) as? [String: Any])?["error"]
-                as? [String: Any], let message = error["message"] as? String
-        else { return nil }
-        return message + ((error["code"] as? String).map { " (\($0))" } ?? "")
     }
 
     func get(_ path: String) async throws(StepFailure) -> [String: Any] {

@@ -27,17 +27,9 @@ struct GCPAPI: Sendable {
             override: context.credentials.baseURL)
     }
 
-    static func readError(_ response: ProviderResponse) -> String? {
-        guard
-            let error = ((try? JSONSerialization.jsonObject(with: response.body)) as? [String: Any])?["error"]
-                as? [String: Any], let message = error["message"] as? String
-        else { return nil }
-        return message + ((error["status"] as? String).map { " (\($0))" } ?? "")
-    }
-
     func get(_ base: String, _ path: String) async throws(StepFailure) -> [String: Any] {
         let client = ProviderClient(
-            provider: "gcp", base: base, authorization: .bearer(token), readError: Self.readError)
+            provider: "gcp", base: base, authorization: .bearer(token), readError: ErrorBody.nested(code: "status"))
         let response = try await client.send(ProviderRequest(.get, path))
         guard let object = (try? JSONSerialization.jsonObject(with: response.body)) as? [String: Any] else {
             throw StepFailure(.invalid, message: "Google Cloud answered \(path) with no JSON object")

@@ -18,15 +18,7 @@ struct SearchClusterAPI: Sendable {
         return SearchClusterAPI(
             client: ProviderClient(
                 provider: "arabic-search", base: base, authorization: .basic(user: user, password: password),
-                readError: Self.readError))
-    }
-
-    static func readError(_ response: ProviderResponse) -> String? {
-        guard
-            let error = ((try? JSONSerialization.jsonObject(with: response.body)) as? [String: Any])?["error"]
-                as? [String: Any], let reason = error["reason"] as? String
-        else { return nil }
-        return reason + ((error["type"] as? String).map { " (\($0))" } ?? "")
+                readError: ErrorBody.nested(message: "reason", code: "type")))
     }
 
     func json(

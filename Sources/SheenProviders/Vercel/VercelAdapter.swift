@@ -15,16 +15,8 @@ struct VercelAPI: Sendable {
         return VercelAPI(
             client: ProviderClient(
                 provider: "vercel", base: try ProviderEndpoint.base(context, credentials: credentials),
-                authorization: .bearer(token), readError: Self.readError),
+                authorization: .bearer(token), readError: ErrorBody.nested()),
             team: credentials["team_id"].flatMap { $0.isEmpty ? nil : $0 })
-    }
-
-    static func readError(_ response: ProviderResponse) -> String? {
-        guard
-            let error = ((try? JSONSerialization.jsonObject(with: response.body)) as? [String: Any])?["error"]
-                as? [String: Any], let message = error["message"] as? String
-        else { return nil }
-        return message + ((error["code"] as? String).map { " (\($0))" } ?? "")
     }
 
     func send(
