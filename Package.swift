@@ -113,6 +113,9 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        /** Preflight checks: what they may reach (the SSRF guard), and later the checks themselves. */
+        .target(name: "SheenChecks", dependencies: ["SheenModel"], swiftSettings: swiftSettings),
+
         /** Local simulators of providers' APIs (Hummingbird): state in a file, Stripe-shaped errors, faults, signed webhooks. */
         .target(
             name: "SheenSimulator",
@@ -210,6 +213,7 @@ let package = Package(
             resources: [.copy("Vectors")],
             swiftSettings: swiftSettings
         ),
+        .testTarget(name: "SheenChecksTests", dependencies: ["SheenChecks"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SheenAuthTests",
             dependencies: [
