@@ -31,6 +31,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.0"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.7.0"),
     ],
     targets: [
         // MARK: Core
@@ -114,7 +116,15 @@ let package = Package(
         ),
 
         /** Preflight checks: what they may reach (the SSRF guard), and later the checks themselves. */
-        .target(name: "SheenChecks", dependencies: ["SheenModel"], swiftSettings: swiftSettings),
+        .target(
+            name: "SheenChecks",
+            dependencies: [
+                "SheenModel", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOTLS", package: "swift-nio"), .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"), .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings),
 
         /** Local simulators of providers' APIs (Hummingbird): state in a file, Stripe-shaped errors, faults, signed webhooks. */
         .target(
@@ -213,7 +223,16 @@ let package = Package(
             resources: [.copy("Vectors")],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "SheenChecksTests", dependencies: ["SheenChecks"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SheenChecksTests",
+            dependencies: [
+                "SheenChecks", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ],
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "SheenAuthTests",
             dependencies: [
