@@ -126,6 +126,20 @@ public final class SQLiteStateStore: StateStore {
                     CREATE INDEX webhook_events_received ON webhook_events (received_at);
                     """)
         }
+        migrator.registerMigration("v5: checklist conditions and attestations") { db in
+            // A condition row is rewritten on every evaluation; its transition time moves only when its status does.
+            try db.execute(
+                sql: """
+                    CREATE TABLE checklist_conditions (
+                        project TEXT NOT NULL, environment TEXT NOT NULL, item TEXT NOT NULL, position INTEGER NOT NULL,
+                        status TEXT NOT NULL, reason TEXT NOT NULL, last_transition REAL NOT NULL, body TEXT NOT NULL,
+                        PRIMARY KEY (project, environment, item));
+                    CREATE TABLE checklist_attestations (
+                        project TEXT NOT NULL, environment TEXT NOT NULL, item TEXT NOT NULL, evidence TEXT NOT NULL,
+                        attested_by TEXT NOT NULL, attested_at REAL NOT NULL,
+                        PRIMARY KEY (project, environment, item));
+                    """)
+        }
         return migrator
     }
 

@@ -17,11 +17,7 @@ extension DocumentDecoder {
         defer { reader.finish() }
         let id = reader.id()
         let title = reader.localized("title", required: true)
-        let evidence =
-            reader.list("evidence", required: true)?.compactMap { evidenceEntry($0.node, path: $0.path) } ?? []
-        if reader.value("evidence") != nil, evidence.isEmpty {
-            report(.emptyList(path: reader.child("evidence")), at: node)
-        }
+        let rule = reader.required("evidence").flatMap { evidenceRule($0, path: reader.child("evidence")) }
         let fix = reader.localized("fix", required: true)
         var conditions: [Checklist.Condition] = []
         if let when = reader.mapping("when") {
@@ -45,12 +41,44 @@ extension DocumentDecoder {
             }
             when.finish()
         }
-        guard let id, let title, let fix else { return nil }
+        guard let id, let title, let fix, let rule else { return nil }
         return Checklist.Item(
-            id: id, title: title, evidence: evidence, fix: fix, conditions: conditions, location: location(of: node))
+            id: id, title: title, rule: rule, fix: fix, conditions: conditions, location: location(of: node))
     }
 
-    /// `step` and `manual` stand alone; `{probe: …}` and `{event: …, status: …}` carry a parameter.
+    /// A list (any one suffices), `{all_of: […]}` or `{any_of: […]}`, nested as deep as needed; `nil` (reported)
+    /// when empty or malformed.
+    private func evidenceRule(_ node: Node, path: String) -> Checklist.EvidenceRule? {
+        if case .sequence = node {
+            return combination(node, path: path, make: Checklist.EvidenceRule.anyOf)
+        }
+        if case .mapping(let mapping) = node,
+            let key = mapping.keys.compactMap({ $0.string }).first(where: { $0 == "all_of" || $0 == "any_of" })
+        {
+            guard let reader = self.mapping(node, path: path) else { return nil }
+            defer { reader.finish() }
+            guard let list = reader.value(key) else { return nil }
+            return combination(
+                list, path: reader.child(key),
+                make: key == "all_of" ? Checklist.EvidenceRule.allOf : Checklist.EvidenceRule.anyOf)
+        }
+        return evidenceEntry(node, path: path).map(Checklist.EvidenceRule.evidence)
+    }
+
+    private func combination(
+        _ node: Node, path: String, make: ([Checklist.EvidenceRule]) -> Checklist.EvidenceRule
+    ) -> Checklist.EvidenceRule? {
+        guard let items = list(node, path: path) else { return nil }
+        guard !items.isEmpty else {
+            report(.emptyList(path: path), at: node)
+            return nil
+        }
+        let rules = items.enumerated().compactMap { evidenceRule($0.element, path: "\(path)[\($0.offset)]") }
+        return rules.count == items.count ? make(rules) : nil
+    }
+
+    /// `step` and `manual` stand alone; `{probe: …}` and `{event: …, status: S | [S, …], per_template: channel}` carry
+    /// parameters.
     private func evidenceEntry(_ node: Node, path: String) -> Checklist.Evidence? {
         if case .scalar = node {
             guard let word = string(node, path: path) else { return nil }
@@ -73,9 +101,21 @@ extension DocumentDecoder {
             return choice(probeNode, path: reader.child("probe"), as: Checklist.Probe.self).map { .probe($0) }
         }
         if let event = reader.string("event") {
-            return .event(type: event, status: reader.string("status"))
+            var statuses: [String] = []
+            if let status = reader.value("status") {
+                if case .sequence = status {
+                    statuses = (list(status, path: reader.child("status")) ?? []).enumerated().compactMap {
+                        string($0.element, path: "\(reader.child("status"))[\($0.offset)]")
+                    }
+                } else if let one = string(status, path: reader.child("status")) {
+                    statuses = [one]
+                }
+            }
+            let per = reader.choice("per_template", as: Recipe.MessageTemplate.Channel.self)
+            return .event(Checklist.EventMatch(type: event, statuses: statuses, perTemplate: per))
         }
         _ = reader.value("status")
+        _ = reader.value("per_template")
         report(.missingKey(key: "probe' or 'event", path: "'\(path)'"), at: node)
         return nil
     }

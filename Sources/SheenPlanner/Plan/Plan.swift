@@ -70,6 +70,19 @@ public struct Plan: Sendable {
         /// against it (Meta rejected a template). An item with blockers does not turn green.
         public var blockers: [LocalizedText] = []
 
+        public init(
+            item: String, title: LocalizedText, applies: Bool, evidencedBy: [String],
+            otherEvidence: [Checklist.Evidence], fix: LocalizedText, blockers: [LocalizedText] = []
+        ) {
+            self.item = item
+            self.title = title
+            self.applies = applies
+            self.evidencedBy = evidencedBy
+            self.otherEvidence = otherEvidence
+            self.fix = fix
+            self.blockers = blockers
+        }
+
         public var turnsGreen: Bool { applies && !evidencedBy.isEmpty && blockers.isEmpty }
     }
 
