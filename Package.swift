@@ -115,13 +115,30 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
-        /** Preflight checks: what they may reach (the SSRF guard), and later the checks themselves. */
+        /** ldns from Debian (libldns-dev): the DNS probe's resolver and the sandbox's DNS stand-in. */
+        .systemLibrary(name: "CLDNS", pkgConfig: "ldns", providers: [.apt(["libldns-dev"])]),
+        /** FreeType and HarfBuzz from Debian: the Arabic rendering probe shapes text with the page's font. */
+        .systemLibrary(
+            name: "CArabicText", pkgConfig: "harfbuzz", providers: [.apt(["libharfbuzz-dev", "libfreetype-dev"])]),
+        /** libxml2 from Debian: the Arabic rendering probe reads the page. */
+        .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+
+        /** Preflight checks: what they may reach (the SSRF guard), and the probes themselves. */
         .target(
             name: "SheenChecks",
             dependencies: [
-                "SheenModel", .product(name: "NIOCore", package: "swift-nio"),
+                "SheenModel", "SheenEngine", "SheenPlanner", "CLDNS", "CArabicText", "CLibXML2",
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                .product(name: "NIOTLS", package: "swift-nio"), .product(name: "X509", package: "swift-certificates"),
+                .product(name: "NIOTLS", package: "swift-nio"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"), .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings),
@@ -226,12 +243,13 @@ let package = Package(
         .testTarget(
             name: "SheenChecksTests",
             dependencies: [
-                "SheenChecks", .product(name: "NIOCore", package: "swift-nio"),
+                "SheenChecks", "SheenEngine", "SheenModel", .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
             ],
+            resources: [.copy("Vectors")],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "SheenAuthTests",
