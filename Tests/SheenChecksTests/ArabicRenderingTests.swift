@@ -16,7 +16,12 @@ struct ArabicRenderingTests {
     struct Case: Decodable {
         var font: String
         var text: String
-        var hb_shape_glyph_ids: String
+        var glyphIDs: String
+
+        enum CodingKeys: String, CodingKey {
+            case font, text
+            case glyphIDs = "hb_shape_glyph_ids"
+        }
     }
 
     static func vectors() throws -> [Case] {
@@ -33,7 +38,7 @@ struct ArabicRenderingTests {
         #expect(cases.count >= 3)
         for vector in cases {
             let printed = try shaping.shape(vector.text).map { "\($0.id)=\($0.cluster)+\($0.advance)" }
-            #expect("[" + printed.joined(separator: "|") + "]" == vector.hb_shape_glyph_ids, "\(vector.text)")
+            #expect("[" + printed.joined(separator: "|") + "]" == vector.glyphIDs, "\(vector.text)")
         }
         let verdict = try shaping.judge()
         #expect(verdict.passes && verdict.family == "Amiri", "\(verdict.reason)")
