@@ -156,13 +156,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
-        /** Use cases (apply, resume, destroy; later up, preflight, connect) shared by the CLI and the server. */
+        /** Use cases (apply, resume, destroy, connect, checklist; later up and preflight) shared by the CLI and the server. */
         .target(
             name: "SheenApplication",
             dependencies: [
-                "SheenAuth", "SheenCatalog", "SheenEngine", "SheenModel", "SheenPlanner", "SheenProviders",
-                "SheenSecrets",
-                "SheenSimulator", "SheenWebhooks",
+                "SheenAuth", "SheenCatalog", "SheenChecks", "SheenEngine", "SheenModel", "SheenPlanner",
+                "SheenProviders", "SheenSecrets", "SheenSimulator", "SheenWebhooks",
             ],
             swiftSettings: swiftSettings
         ),
@@ -199,6 +198,7 @@ let package = Package(
             name: "SheenCLI",
             dependencies: [
                 "SheenModel", "SheenCatalog", "SheenPlanner", "SheenEngine", "SheenStore", "SheenApplication",
+                "SheenChecks",
                 "SheenSecrets", "SheenWebhooks", "SheenServer", "SheenSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],

@@ -13,6 +13,20 @@ public enum ApplicationError: Error, Sendable {
     case lockHeld(LockHeld)
     /// This run lost its lock mid-way and stopped.
     case lockLost(LockLost)
+    /// The input has no recipe and so no checklist (a neutral DAG, a saved plan).
+    case noChecklist
+    case unknownChecklistItem(String, known: [String])
+    /// The item's evidence does not accept a person's word.
+    case attestationNotAllowed(String)
+    case emptyAttestation(String)
+
+    /// Whether the input itself is wrong (usage), as opposed to state or a lock: exit code 2, not 1.
+    public var isUsage: Bool {
+        switch self {
+        case .noChecklist, .unknownChecklistItem, .attestationNotAllowed, .emptyAttestation: true
+        default: false
+        }
+    }
 
     public func message(in language: Language) -> String {
         if case .plan(let error) = self { return error.message(in: language) }
@@ -38,6 +52,18 @@ public enum ApplicationError: Error, Sendable {
                 lost.description,
                 "فقد هذا التشغيل قفل التطبيق على '\(lost.scope)' (\(lost.holder.map { "يحمله الآن \($0)" } ?? "لا يحمله أحد الآن"))؛ توقف دون كتابة المزيد"
             )
+        case .noChecklist:
+            t("only a project or a recipe has an activation checklist", "قائمة التفعيل للمشاريع والوصفات فقط")
+        case .unknownChecklistItem(let item, let known):
+            t(
+                "'\(item)' is not an item of this checklist (items: \(known.joined(separator: ", ")))",
+                "'\(item)' ليس بندًا في هذه القائمة (البنود: \(known.joined(separator: "، ")))")
+        case .attestationNotAllowed(let item):
+            t(
+                "'\(item)' cannot be attested by hand: its evidence must come from a step, an event or a probe",
+                "لا يمكن الشهادة على '\(item)' يدويًا: يجب أن يأتي دليله من خطوة أو حدث أو فحص")
+        case .emptyAttestation(let item):
+            t("the evidence for '\(item)' is empty", "دليل '\(item)' فارغ")
         }
     }
 
@@ -45,6 +71,20 @@ public enum ApplicationError: Error, Sendable {
         switch self {
         case .plan:
             nil
+        case .noChecklist:
+            t(
+                "run it in a project directory (sheen.yaml) or pass --recipe",
+                "شغّله في مجلد مشروع (sheen.yaml) أو مرّر --recipe")
+        case .unknownChecklistItem:
+            t("`sheen checklist` lists the items", "يعرض `sheen checklist` البنود")
+        case .attestationNotAllowed(let item):
+            t(
+                "run `sheen checklist` to see what '\(item)' waits on",
+                "شغّل `sheen checklist` لترى ما ينتظره '\(item)'")
+        case .emptyAttestation:
+            t(
+                "say what you checked: --evidence \"checked on an iPhone and a Galaxy\", or a file path",
+                "اذكر ما تحققت منه: ‎--evidence \"تحققت على آيفون وجالكسي\" أو مسار ملف")
         case .stateChanged:
             t(
                 "run 'sheen plan --out' again and review the new plan",

@@ -1,4 +1,4 @@
-import CLibXML2
+internal import CLibXML2
 import Foundation
 
 /// What an Arabic page declares, read with libxml2's HTML parser: the root's `dir` and `lang`, its inline styles and

@@ -1,4 +1,4 @@
-import CArabicText
+internal import CArabicText
 import Foundation
 
 /// Shapes Arabic with one font, as a browser would (FreeType loads it, HarfBuzz shapes), and judges the result by the

@@ -1,4 +1,4 @@
-import CLDNS
+internal import CLDNS
 import Foundation
 
 /// DNS questions through ldns (NLnet Labs' resolver library), against the system's resolvers or a server the caller

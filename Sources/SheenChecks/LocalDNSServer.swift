@@ -1,4 +1,4 @@
-import CLDNS
+internal import CLDNS
 import Foundation
 import NIOCore
 import NIOPosix

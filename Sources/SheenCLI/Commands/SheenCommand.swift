@@ -30,7 +30,7 @@ public struct SheenCommand: AsyncParsableCommand {
             PlanCommand.self, ApplyCommand.self, ResumeCommand.self, DestroyCommand.self, StateCommand.self,
             GraphCommand.self, ValidateCommand.self, ProvidersCommand.self, RecipesCommand.self, InitCommand.self,
             ConnectCommand.self, ConnectionsCommand.self, KeysCommand.self, EnvCommand.self, WebhooksCommand.self,
-            ServeCommand.self, EventsCommand.self, SandboxCommand.self,
+            ServeCommand.self, EventsCommand.self, SandboxCommand.self, ChecklistCommand.self,
         ]
     )
 
@@ -70,4 +70,6 @@ public enum ExitStatus {
     public static let invalidInput: Int32 = 1
     /// The command line itself is wrong.
     public static let usage: Int32 = 2
+    /// The input cannot be read at all (`checklist`, `preflight`): a project or catalog with errors.
+    public static let unreadableInput: Int32 = 3
 }

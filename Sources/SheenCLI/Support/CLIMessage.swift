@@ -84,6 +84,15 @@ enum CLIMessage {
     case notGenuine(String, String)
     case authorized(String)
 
+    // Checklist
+    case checklistEmpty
+    case checklistReady(Int)
+    case checklistNotReady(Int, Int)
+    case attested(String, String)
+    case watchTimedOut(Int)
+    case intervalRange
+    case badDNSServer(String)
+
     // Prefixes of printed problems
     case errorPrefix, hintPrefix
 
@@ -313,6 +322,22 @@ enum CLIMessage {
             t("wrote \(path)", "تمت كتابة \(path)")
         case .gitignored(let entry):
             t("added \(entry) to .gitignore", "أُضيف \(entry) إلى ‎.gitignore")
+        case .checklistEmpty:
+            t("no checklist item applies to this project", "لا ينطبق أي بند من قائمة التفعيل على هذا المشروع")
+        case .checklistReady(let total):
+            t("ready: all \(total) items are green", "جاهز: كل البنود (\(total)) خضراء")
+        case .checklistNotReady(let green, let total):
+            t("not ready: \(green) of \(total) items are green", "غير جاهز: \(green) من \(total) بنود خضراء")
+        case .attested(let item, let by):
+            t("recorded \(by)'s attestation for \(item)", "سُجّلت شهادة \(by) على \(item)")
+        case .intervalRange:
+            t("--interval must be between 1 and 3600 seconds", "يجب أن تكون ‎--interval بين 1 و3600 ثانية")
+        case .badDNSServer(let text):
+            t(
+                "--dns-server '\(text)' is not an IP address with an optional port (1.1.1.1, 127.0.0.1:5353, [::1]:53)",
+                "‎--dns-server '\(text)' ليس عنوان IP مع منفذ اختياري (1.1.1.1 أو 127.0.0.1:5353 أو [::1]:53)")
+        case .watchTimedOut(let seconds):
+            t("still not ready after \(seconds) s", "ما زال غير جاهز بعد \(seconds) ث")
         case .errorPrefix: t("error: ", "خطأ: ")
         case .hintPrefix: t("hint: ", "تلميح: ")
         case .kindMarket: t("market", "سوق")

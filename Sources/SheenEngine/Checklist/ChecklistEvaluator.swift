@@ -38,9 +38,17 @@ public struct ChecklistEvaluator: Sendable {
             return ChecklistCondition(
                 item: item.id, title: item.title, status: status, reason: verdict.reason, message: verdict.message,
                 lastTransition: transition, evidence: verdict.evidence,
-                blockedBy: status == .true ? [] : verdict.blockedBy.isEmpty ? [verdict.message] : verdict.blockedBy,
+                blockedBy: status == .true
+                    ? [] : Self.unique(verdict.blockedBy.isEmpty ? [verdict.message] : verdict.blockedBy),
                 next: status == .true ? nil : verdict.next ?? item.fix, fix: item.fix)
         }
+    }
+}
+
+extension ChecklistEvaluator {
+    /// Two probes stopped by one cause (no domain set) say it once.
+    static func unique(_ texts: [LocalizedText]) -> [LocalizedText] {
+        texts.reduce(into: []) { if !$0.contains($1) { $0.append($1) } }
     }
 }
 
