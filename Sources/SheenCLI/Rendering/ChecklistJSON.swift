@@ -2,6 +2,7 @@
 
 import Foundation
 import SheenApplication
+import SheenEngine
 import SheenModel
 import SheenPlanner
 
