@@ -67,6 +67,7 @@ public struct ApplyService: Sendable {
             SheenDataRunner(latency: settings.stepLatency, ledgerPath: settings.dataLedgerPath), for: "sheen.data")
         runners.register(WebhookReceiverRunner(), for: "recipe.webhook-receiver")
         runners.register(DomainRunner(), for: "recipe.domain")
+        runners.register(DNSPreflightRunner(), for: "preflight.dns")
         ProviderAdapters.register(into: &runners, catalog: catalog, reviews: events.map(Self.templateReviews))
         return runners
     }
@@ -102,6 +103,12 @@ public struct ApplyService: Sendable {
             let executor = executor(environment: scope.environment, connections: bound, plan: plan, events: events)
             return .ran(try await executor.apply(plan, scope: scope, fence: lock.fence))
         }
+    }
+
+    /// `source`'s plan against the recorded state, with the project's connections bound: what `apply` would do now.
+    public func plan(_ source: PlanSource) async throws -> Plan {
+        let (source, _) = try await bindingConnections(source)
+        return try source.plan(catalog: catalog, state: try await store.snapshot(source.scope))
     }
 
     /// `source` with the project's connections bound in, and those connections for the run.

@@ -85,7 +85,7 @@ public struct ChecklistService: Sendable {
             wanted.contains(.envComplete)
             ? try await AppEnvironment(catalog: catalog, connections: connections).variables(
                 of: plan, bound: bound, outputs: outputs, includeSecrets: false
-            ).map(\.name) : []
+            ).filter { !$0.optional }.map(\.name) : []
         let settings = ProbeSettings(
             domain: request.domain, httpsPort: overrides.httpsPort, fontPath: overrides.fontPath, dns: overrides.dns,
             policy: overrides.policy, trust: overrides.trust,

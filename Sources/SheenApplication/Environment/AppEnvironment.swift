@@ -70,7 +70,8 @@ public struct AppEnvironment: Sendable {
                     AppVariable(
                         name: Self.name(base, alias: alias), value: value, secret: field.secret,
                         source: "\(manifest.name.en): \(field.label.en) (\(reference))",
-                        withheld: field.secret && !includeSecrets && connection != nil, notConnected: connection == nil)
+                        withheld: field.secret && !includeSecrets && connection != nil, notConnected: connection == nil,
+                        optional: field.optional)
                 )
             }
         }

@@ -10,10 +10,14 @@ public struct AppVariable: Sendable, Hashable {
     public var withheld: Bool
     /// The provider has no connection yet, so none of its fields is known.
     public var notConnected: Bool
+    /// An optional credential field (a session token only temporary keys have): the app may run without it.
+    public var optional: Bool
 
     public init(
-        name: String, value: String?, secret: Bool, source: String, withheld: Bool = false, notConnected: Bool = false
+        name: String, value: String?, secret: Bool, source: String, withheld: Bool = false, notConnected: Bool = false,
+        optional: Bool = false
     ) {
+        self.optional = optional
         self.name = name
         self.value = value
         self.secret = secret

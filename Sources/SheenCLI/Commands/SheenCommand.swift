@@ -27,7 +27,8 @@ public struct SheenCommand: AsyncParsableCommand {
             how to fix it), 2 usage error.
             """,
         subcommands: [
-            PlanCommand.self, ApplyCommand.self, ResumeCommand.self, DestroyCommand.self, StateCommand.self,
+            UpCommand.self, PlanCommand.self, ApplyCommand.self, ResumeCommand.self, DestroyCommand.self,
+            StateCommand.self,
             GraphCommand.self, ValidateCommand.self, ProvidersCommand.self, RecipesCommand.self, InitCommand.self,
             ConnectCommand.self, ConnectionsCommand.self, KeysCommand.self, EnvCommand.self, WebhooksCommand.self,
             ServeCommand.self, EventsCommand.self, SandboxCommand.self, ChecklistCommand.self,

@@ -91,6 +91,16 @@ enum CLIMessage {
     case attested(String, String)
     case watchTimedOut(Int)
     case intervalRange
+    case upNeedsRecipe
+    case upSimulators(Int)
+    case upConnected(Int)
+    case upStandIns(String, Int, Int)
+    case upChecklist(Int, Int, String)
+    case upProvidersHeader
+    case upCreated(Int, Int, Int)
+    case upNothingChanged
+    case upElapsed(String)
+    case upNextForProduction(String)
     case badDNSServer(String)
 
     // Prefixes of printed problems
@@ -330,6 +340,36 @@ enum CLIMessage {
             t("not ready: \(green) of \(total) items are green", "غير جاهز: \(green) من \(total) بنود خضراء")
         case .attested(let item, let by):
             t("recorded \(by)'s attestation for \(item)", "سُجّلت شهادة \(by) على \(item)")
+        case .upNeedsRecipe:
+            t(
+                "sheen up launches a recipe: name one, or run it where sheen.yaml is",
+                "يطلق sheen up وصفة: سمِّ واحدة أو شغّله حيث يوجد sheen.yaml")
+        case .upSimulators(let count):
+            t("▸ \(count) provider simulators on loopback", "▸ \(count) محاكيًا للمزوّدين على الجهاز المحلي")
+        case .upConnected(let count):
+            t("▸ \(count) sandbox connections with test keys", "▸ \(count) اتصالًا تجريبيًا بمفاتيح اختبار")
+        case .upStandIns(let domain, let site, let dns):
+            t(
+                "▸ \(domain): DNS on 127.0.0.1:\(dns), HTTPS on 127.0.0.1:\(site) (sandbox CA), a starter Arabic page",
+                "▸ \(domain): ‏DNS على 127.0.0.1:\(dns)، و‏HTTPS على 127.0.0.1:\(site) (جهة شهادات تجريبية)، وصفحة عربية أولية"
+            )
+        case .upChecklist(let green, let total, let marks):
+            t("▸ checklist \(green)/\(total) green  \(marks)", "▸ قائمة التفعيل: \(green)/\(total) خضراء  \(marks)")
+        case .upProvidersHeader:
+            t("Providers chosen, and why:", "المزوّدون المختارون وسبب اختيارهم:")
+        case .upCreated(let succeeded, let reconciled, let calls):
+            t(
+                "Applied: \(succeeded) steps done (\(reconciled) found already done at the provider), \(calls) provider calls.",
+                "تم التطبيق: \(succeeded) خطوة (\(reconciled) وُجدت منفّذة لدى المزوّد)، و\(calls) طلبًا للمزوّدين.")
+        case .upNothingChanged:
+            t("Nothing to change: every step is already done.", "لا شيء للتغيير: كل الخطوات منفّذة.")
+        case .upElapsed(let seconds):
+            t("Done in \(seconds) s.", "انتهى في \(seconds) ث.")
+        case .upNextForProduction(let providers):
+            t(
+                "For production: set `domain:` in sheen.yaml (sheen init), connect each provider for prod (sheen connect PROVIDER --env prod) — \(providers) — then run `sheen up --env prod` and `sheen preflight` in CI.",
+                "للإنتاج: حدّد `domain:` في sheen.yaml ‏(sheen init)، واربط كل مزوّد لبيئة الإنتاج (sheen connect PROVIDER --env prod) — \(providers) — ثم شغّل `sheen up --env prod` و`sheen preflight` في CI."
+            )
         case .intervalRange:
             t("--interval must be between 1 and 3600 seconds", "يجب أن تكون ‎--interval بين 1 و3600 ثانية")
         case .badDNSServer(let text):
