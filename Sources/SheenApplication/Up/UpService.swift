@@ -44,11 +44,18 @@ public struct UpService: Sendable {
         /// How long to wait for the checklist to turn green after the apply.
         public var checklistTimeout: Duration
         public var fontPath: String?
+        /// Faults for the simulators (a template Meta rejects, a 429 storm), as `sheen sandbox serve --faults` takes.
+        public var faults: FaultPlan
+        /// Where the sandbox's webhook receiver listens (providers are told `http://127.0.0.1:<port>`).
+        public var receiverPort: Int
 
         public init(
             sandbox: Bool, simulatorDirectory: String = ".sheen/sandbox", portBase: Int = Sandbox.defaultPortBase,
-            projectDirectory: String, checklistTimeout: Duration = .seconds(60), fontPath: String? = nil
+            projectDirectory: String, checklistTimeout: Duration = .seconds(60), fontPath: String? = nil,
+            faults: FaultPlan = FaultPlan(), receiverPort: Int = 8080
         ) {
+            self.faults = faults
+            self.receiverPort = receiverPort
             self.sandbox = sandbox
             self.simulatorDirectory = simulatorDirectory
             self.portBase = portBase
@@ -94,11 +101,14 @@ public struct UpService: Sendable {
         }
         var request = request
         if request.domain == nil { request.domain = Self.sandboxDomain(project: request.projectName) }
+        if request.webhookPublicURL == nil, options.receiverPort != 8080 {
+            request.webhookPublicURL = "http://127.0.0.1:\(options.receiverPort)"
+        }
         let domain = request.domain ?? ""
         try FileManager.default.createDirectory(
             atPath: options.simulatorDirectory, withIntermediateDirectories: true)
         let simulators = try await Sandbox.start(
-            [], portBase: options.portBase, directory: options.simulatorDirectory)
+            [], portBase: options.portBase, directory: options.simulatorDirectory, faults: options.faults)
         defer { for simulator in simulators { simulator.stop() } }
         progress(.simulators(count: simulators.count))
         let receiverURL = request.receiverURL ?? "http://127.0.0.1:8080"

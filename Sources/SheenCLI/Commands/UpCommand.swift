@@ -58,6 +58,18 @@ struct UpCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("An Arabic font file for the sandbox's starter page.", valueName: "path"))
     var font: String?
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Where the sandbox's webhook receiver listens (default: 8080).", valueName: "port"))
+    var receiverPort = 8080
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "A JSON fault plan for the simulators, as 'sheen sandbox serve --faults' takes (rejections, rateLimited…).",
+            valueName: "file"))
+    var faults: String?
+
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
@@ -75,6 +87,13 @@ struct UpCommand: AsyncParsableCommand {
         let language = global.language
         var input = input
         if let recipeArgument { input.recipe = recipeArgument }
+        var faultPlan = FaultPlan()
+        if let faults {
+            guard let data = FileManager.default.contents(atPath: faults),
+                let decoded = try? JSONDecoder().decode(FaultPlan.self, from: data)
+            else { throw ValidationError(CLIMessage.badFaultPlan(faults)(language)) }
+            faultPlan = decoded
+        }
         let (source, catalog) = try unreadable { try input.source(global: global) }
         guard case .request(let request) = source else {
             throw ValidationError(CLIMessage.upNeedsRecipe(language))
@@ -102,7 +121,7 @@ struct UpCommand: AsyncParsableCommand {
             sandbox: sandbox,
             simulatorDirectory: ((state as NSString).deletingLastPathComponent as NSString).appendingPathComponent(
                 "sandbox"), portBase: portBase, projectDirectory: input.projectDirectory,
-            checklistTimeout: .seconds(timeout), fontPath: font)
+            checklistTimeout: .seconds(timeout), fontPath: font, faults: faultPlan, receiverPort: receiverPort)
         let view = UpProgress(
             reporter: ProgressReporter(mode: ProgressReporter.mode(json: global.json), language: language),
             language: language, json: global.json)
