@@ -15,7 +15,9 @@ enum ChecklistText {
         for condition in order {
             lines.append("\(mark(condition.status)) \(condition.title(language))  [\(condition.item)]")
             if condition.isGreen {
-                lines.append("    \(condition.message(language))")
+                // The evidence itself says more than "it holds": which step, which event, which probe.
+                let shown = condition.evidence.isEmpty ? [condition.message(language)] : condition.evidence
+                for line in shown { lines.append("    \(line)") }
                 continue
             }
             for blocker in condition.blockedBy { lines.append("    \(blocker(language))") }

@@ -367,8 +367,8 @@ enum CLIMessage {
             t("Done in \(seconds) s.", "انتهى في \(seconds) ث.")
         case .upNextForProduction(let providers):
             t(
-                "For production: set `domain:` in sheen.yaml (sheen init), connect each provider for prod (sheen connect PROVIDER --env prod) — \(providers) — then run `sheen up --env prod` and `sheen preflight` in CI.",
-                "للإنتاج: حدّد `domain:` في sheen.yaml ‏(sheen init)، واربط كل مزوّد لبيئة الإنتاج (sheen connect PROVIDER --env prod) — \(providers) — ثم شغّل `sheen up --env prod` و`sheen preflight` في CI."
+                "For production: set `domain:` in sheen.yaml (sheen init), connect each provider for prod (sheen connect PROVIDER --env prod) — \(providers) — then run `sheen up --env prod`, and `sheen checklist` in CI.",
+                "للإنتاج: حدّد `domain:` في sheen.yaml ‏(sheen init)، واربط كل مزوّد لبيئة الإنتاج (sheen connect PROVIDER --env prod) — \(providers) — ثم شغّل `sheen up --env prod`، و`sheen checklist` في CI."
             )
         case .intervalRange:
             t("--interval must be between 1 and 3600 seconds", "يجب أن تكون ‎--interval بين 1 و3600 ثانية")
