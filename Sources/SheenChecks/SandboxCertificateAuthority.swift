@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import SwiftASN1
 import X509
 
 /// The sandbox's own certificate authority: a P-256 root made afresh for one sandbox, which issues the certificate
@@ -26,6 +27,11 @@ public struct SandboxCertificateAuthority: Sendable {
             }, issuerPrivateKey: .init(key))
         self.key = key
         self.name = name
+    }
+
+    /// The root in PEM, for `--ca-file` and for tools that should trust this sandbox only.
+    public var rootPEM: String {
+        (try? root.serializeAsPEM().pemString) ?? ""
     }
 
     /// A leaf certificate for `hosts` valid from `notBefore` to `notAfter`, with its private key.

@@ -31,6 +31,20 @@ public struct TLSCertificateCheck: Sendable {
         case system
         case roots([Certificate])
 
+        /// The certificates of a PEM file (`--ca-file`): a private CA's roots, as `curl --cacert` takes them.
+        public static func pemFile(_ path: String) throws -> Trust {
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                throw TLSCheckError.unreadableRoots(path)
+            }
+            let blocks = text.components(separatedBy: "-----END CERTIFICATE-----").compactMap { block -> String? in
+                guard let start = block.range(of: "-----BEGIN CERTIFICATE-----") else { return nil }
+                return String(block[start.lowerBound...]) + "-----END CERTIFICATE-----"
+            }
+            let roots = try blocks.map { try Certificate(pemEncoded: $0) }
+            guard !roots.isEmpty else { throw TLSCheckError.unreadableRoots(path) }
+            return .roots(roots)
+        }
+
         var store: CertificateStore {
             switch self {
             case .system: CertificateStore.systemTrustRoots
@@ -176,8 +190,10 @@ final class CapturedChain: @unchecked Sendable {
 
 enum TLSCheckError: Error, CustomStringConvertible {
     case noCertificate, timedOut
+    case unreadableRoots(String)
     var description: String {
         switch self {
+        case .unreadableRoots(let path): "'\(path)' holds no PEM certificate"
         case .noCertificate: "the server presented no certificate"
         case .timedOut: "the handshake timed out"
         }

@@ -93,10 +93,10 @@ struct FaultTests {
             ledgerKind: "project.created"),
         Target(
             provider: "cloudflare", recipe: "global-saas", market: "SA", kind: "cloudflare.dns-records",
-            path: "/client/v4/zones/dns_records", ledgerKind: "dns_record.created", count: 3,
+            path: "/client/v4/zones/dns_records", ledgerKind: "dns_record.created",
             // Three records, one held answer each: every attempt also looks the zone and records up first, which
             // under a loaded CI machine can take most of a one-second budget.
-            stepTimeout: .seconds(2)),
+            stepTimeout: .seconds(2), count: 3),
         Target(
             provider: "supabase", recipe: "saas-mena", market: "SA", kind: "supabase.project", path: "/v1/projects",
             ledgerKind: "project.created"),

@@ -91,6 +91,8 @@ enum CLIMessage {
     case attested(String, String)
     case watchTimedOut(Int)
     case intervalRange
+    case badPort(Int)
+    case unknownCheck(String, String?, [String])
     case upNeedsRecipe
     case upSimulators(Int)
     case upConnected(Int)
@@ -370,6 +372,14 @@ enum CLIMessage {
                 "For production: set `domain:` in sheen.yaml (sheen init), connect each provider for prod (sheen connect PROVIDER --env prod) — \(providers) — then run `sheen up --env prod`, and `sheen checklist` in CI.",
                 "للإنتاج: حدّد `domain:` في sheen.yaml ‏(sheen init)، واربط كل مزوّد لبيئة الإنتاج (sheen connect PROVIDER --env prod) — \(providers) — ثم شغّل `sheen up --env prod`، و`sheen checklist` في CI."
             )
+        case .unknownCheck(let id, let suggestion, let known):
+            t(
+                "no preflight check '\(id)'" + (suggestion.map { "; did you mean '\($0)'?" } ?? "")
+                    + " (checks: \(known.joined(separator: ", ")))",
+                "لا يوجد فحص '\(id)'" + (suggestion.map { "؛ هل تقصد '\($0)'؟" } ?? "")
+                    + " (الفحوص: \(known.joined(separator: "، ")))")
+        case .badPort(let port):
+            t("--https-port \(port) is not a port (1 to 65535)", "‎--https-port \(port) ليس منفذًا (من 1 إلى 65535)")
         case .intervalRange:
             t("--interval must be between 1 and 3600 seconds", "يجب أن تكون ‎--interval بين 1 و3600 ثانية")
         case .badDNSServer(let text):
