@@ -75,7 +75,7 @@ public struct PreflightService: Sendable {
             providers.map { provider in
                 if let gap = plan.missingConnections.first(where: { $0.provider == provider }) {
                     return PreflightResult(
-                        id: "connections.present", subject: provider, title: Self.titles["connections.present"]!,
+                        id: "connections.present", subject: provider, title: Self.title("connections.present"),
                         status: .fail,
                         message: LocalizedText(
                             en: "no \(scope.environment.rawValue) connection for \(provider)",
@@ -83,7 +83,7 @@ public struct PreflightService: Sendable {
                         fix: LocalizedText(en: "run `\(gap.command)`", ar: "شغّل `\(gap.command)`"), file: projectFile)
                 }
                 return PreflightResult(
-                    id: "connections.present", subject: provider, title: Self.titles["connections.present"]!,
+                    id: "connections.present", subject: provider, title: Self.title("connections.present"),
                     status: .pass,
                     message: LocalizedText(
                         en: "\(provider) is connected for \(scope.environment.rawValue)",
@@ -101,7 +101,7 @@ public struct PreflightService: Sendable {
                 made.append(
                     PreflightResult(
                         id: "credentials.valid", subject: node.connection ?? node.provider,
-                        title: Self.titles["credentials.valid"]!, status: outcome == nil ? .pass : .fail,
+                        title: Self.title("credentials.valid"), status: outcome == nil ? .pass : .fail,
                         message: outcome.map { LocalizedText(en: $0, ar: $0) }
                             ?? LocalizedText(
                                 en: "every required field is set, decrypts and matches \(scope.environment.rawValue)",
@@ -125,7 +125,7 @@ public struct PreflightService: Sendable {
                 made.append(
                     PreflightResult(
                         id: "credentials.live", subject: node.connection ?? provider,
-                        title: Self.titles["credentials.live"]!, status: failure == nil ? .pass : .fail,
+                        title: Self.title("credentials.live"), status: failure == nil ? .pass : .fail,
                         message: failure.map { LocalizedText(en: "\(node.kind): \($0)", ar: "\(node.kind): \($0)") }
                             ?? LocalizedText(
                                 en: "\(provider) accepted the credentials (\(node.kind))",
@@ -140,7 +140,7 @@ public struct PreflightService: Sendable {
         await record("credentials.scopes") {
             providers.filter { !missing.contains($0) }.map { provider in
                 PreflightResult(
-                    id: "credentials.scopes", subject: provider, title: Self.titles["credentials.scopes"]!,
+                    id: "credentials.scopes", subject: provider, title: Self.title("credentials.scopes"),
                     status: .unknown,
                     message: LocalizedText(
                         en:
@@ -157,7 +157,7 @@ public struct PreflightService: Sendable {
                 if !resolution.uncoveredMarkets.isEmpty {
                     let markets = resolution.uncoveredMarkets.map(\.rawValue).joined(separator: ", ")
                     return PreflightResult(
-                        id: "coverage.markets", subject: resolution.slot, title: Self.titles["coverage.markets"]!,
+                        id: "coverage.markets", subject: resolution.slot, title: Self.title("coverage.markets"),
                         status: resolution.optional ? .warn : .fail,
                         message: LocalizedText(
                             en: "no available provider covers \(resolution.slot) in \(markets)",
@@ -170,7 +170,7 @@ public struct PreflightService: Sendable {
                 let chosen = resolution.providers.joined(separator: ", ")
                 // The catalog says who covers what; only the provider's account page says what is switched on.
                 return PreflightResult(
-                    id: "coverage.markets", subject: resolution.slot, title: Self.titles["coverage.markets"]!,
+                    id: "coverage.markets", subject: resolution.slot, title: Self.title("coverage.markets"),
                     status: .unknown,
                     message: LocalizedText(
                         en:
@@ -192,7 +192,7 @@ public struct PreflightService: Sendable {
             guard let region else {
                 return [
                     PreflightResult(
-                        id: "residency.region", title: Self.titles["residency.region"]!, status: .unknown,
+                        id: "residency.region", title: Self.title("residency.region"), status: .unknown,
                         message: LocalizedText(
                             en: "no deployment region is recorded yet", ar: "لم تُسجَّل منطقة نشر بعد"),
                         fix: LocalizedText(en: "run `sheen apply`", ar: "شغّل `sheen apply`"))
@@ -201,7 +201,7 @@ public struct PreflightService: Sendable {
             let residency = request.residency.map { $0.countries.map(\.rawValue).joined(separator: ", ") }
             return [
                 PreflightResult(
-                    id: "residency.region", subject: region, title: Self.titles["residency.region"]!, status: .pass,
+                    id: "residency.region", subject: region, title: Self.title("residency.region"), status: .pass,
                     message: LocalizedText(
                         en: "deploys to \(region)" + (residency.map { ", chosen for residency in \($0)" } ?? ""),
                         ar: "النشر إلى \(region)" + (residency.map { "، اختيرت لإقامة البيانات في \($0)" } ?? "")))
@@ -238,7 +238,7 @@ public struct PreflightService: Sendable {
                 let outcome = await probes.run(probe, now: now)
                 return [
                     PreflightResult(
-                        id: id, subject: probe == .envComplete ? nil : request.domain, title: Self.titles[id]!,
+                        id: id, subject: probe == .envComplete ? nil : request.domain, title: Self.title(id),
                         status: Self.status(outcome.verdict), message: outcome.message,
                         fix: probe == .tlsCertificate || probe == .arabicFontShaping
                             ? Self.domainFix : nil,
@@ -257,14 +257,14 @@ public struct PreflightService: Sendable {
                 _ = try await fetcher.get(base + "/healthz")
                 return [
                     PreflightResult(
-                        id: "webhook.reachable", subject: base, title: Self.titles["webhook.reachable"]!, status: .pass,
+                        id: "webhook.reachable", subject: base, title: Self.title("webhook.reachable"), status: .pass,
                         message: LocalizedText(
                             en: "\(base) answers its health check", ar: "يجيب \(base) على فحص الصحة"))
                 ]
             } catch {
                 return [
                     PreflightResult(
-                        id: "webhook.reachable", subject: base, title: Self.titles["webhook.reachable"]!, status: .fail,
+                        id: "webhook.reachable", subject: base, title: Self.title("webhook.reachable"), status: .fail,
                         message: LocalizedText(en: "\(error)", ar: "\(error)"),
                         fix: LocalizedText(
                             en: "run `sheen serve` where webhooks.public_url points, reachable from the internet",
@@ -334,7 +334,7 @@ public struct PreflightService: Sendable {
                     domain.isEmpty || relative == domain || relative.hasSuffix("." + domain)
                     ? relative : "\(relative).\(domain)"
                 let wanted = parts[2]
-                let title = titles["dns.records"]!
+                let title = title("dns.records")
                 do {
                     let answer = try await lookup.query(name, type)
                     let normalized = answer.records.map(Self.normalize)
@@ -373,6 +373,9 @@ public struct PreflightService: Sendable {
         if value.hasSuffix(".") { value.removeLast() }
         return value.trimmingCharacters(in: .whitespaces)
     }
+
+    /// The title of check `id` (every id in ``checkIDs`` has one).
+    public static func title(_ id: String) -> LocalizedText { titles[id] ?? LocalizedText(en: id, ar: id) }
 
     public static let titles: [String: LocalizedText] = [
         "connections.present": LocalizedText(en: "Connection present", ar: "الاتصال موجود"),
