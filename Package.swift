@@ -305,7 +305,7 @@ let package = Package(
             name: "SheenCLITests",
             dependencies: [
                 "sheen", "SheenCLI", "SheenCatalog", "SheenModel", "SheenStore", "SheenEngine", "SheenPlanner",
-                "SheenSecrets", "SheenSimulator", "SheenAuth",
+                "SheenSecrets", "SheenSimulator", "SheenAuth", "SheenChecks",
             ],
             swiftSettings: swiftSettings
         ),

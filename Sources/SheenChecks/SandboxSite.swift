@@ -43,19 +43,22 @@ public struct SandboxSite: Sendable {
         ([path].compactMap { $0 } + fontCandidates).first { FileManager.default.isReadableFile(atPath: $0) }
     }
 
-    /// Serves the page for `domain` on 127.0.0.1 (port 0: a free one), with a certificate from `authority`.
+    /// Serves the page for `domain` on 127.0.0.1 (port 0: a free one), with a certificate from `authority` for
+    /// `certificateHosts` (default: the domain and its `www.`) valid over `validity` (default: from an hour ago for
+    /// 90 days); tests serve expired and wrong-host certificates this way.
     public static func start(
         domain: String, authority: SandboxCertificateAuthority, fontPath: String? = nil, port requested: Int = 0,
-        now: Date = Date()
+        certificateHosts: [String]? = nil, validity: ClosedRange<Date>? = nil, now: Date = Date()
     ) async throws(Failure) -> SandboxSite {
         guard let path = arabicFont(named: fontPath), let font = FileManager.default.contents(atPath: path) else {
             throw .noArabicFont
         }
         let tls: TLSConfiguration
         do {
+            let validity = validity ?? now.addingTimeInterval(-3600)...now.addingTimeInterval(90 * 86_400)
             let (certificate, key) = try authority.issue(
-                hosts: [domain, "www.\(domain)"], notBefore: now.addingTimeInterval(-3600),
-                notAfter: now.addingTimeInterval(90 * 86_400))
+                hosts: certificateHosts ?? [domain, "www.\(domain)"], notBefore: validity.lowerBound,
+                notAfter: validity.upperBound)
             func nio(_ certificate: Certificate) throws -> NIOSSLCertificate {
                 var serializer = DER.Serializer()
                 try serializer.serialize(certificate)
