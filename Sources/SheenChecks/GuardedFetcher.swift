@@ -59,6 +59,19 @@ public struct GuardedFetcher: Sendable {
         }
     }
 
+    /// POSTs `body` with `headers` to `text` once (no redirects: a delivery is not re-sent elsewhere), through the
+    /// same guard; returns the status and the answer.
+    public func post(_ text: String, headers: [(String, String)], body: Data) async throws(Failure) -> (Int, Data) {
+        let target: OutboundTarget
+        do {
+            target = try await OutboundTarget.check(text, policy: policy, resolver: resolver, allowHTTP: allowHTTP)
+        } catch {
+            throw .refused(error)
+        }
+        let response = try await fetch(target, method: .POST, headers: headers, body: body)
+        return (response.status, response.body)
+    }
+
     public func get(_ text: String) async throws(Failure) -> Page {
         var target: OutboundTarget
         do {
@@ -91,9 +104,13 @@ public struct GuardedFetcher: Sendable {
     }
 
     /// One request to the pinned address, the host kept for the Host header and SNI.
-    func fetch(_ target: OutboundTarget) async throws(Failure) -> Response {
+    func fetch(
+        _ target: OutboundTarget, method: HTTPMethod = .GET, headers: [(String, String)] = [], body: Data? = nil
+    ) async throws(Failure) -> Response {
         var configuration = HTTPClient.Configuration()
         configuration.redirectConfiguration = .disallow
+        // A refused connection is an answer: fail at once instead of retrying until the deadline.
+        configuration.connectionPool.retryConnectionEstablishment = false
         configuration.dnsOverride =
             IPAddress(literal: target.host) == nil
             ? [target.host: target.address.description] : [:]
@@ -112,7 +129,10 @@ public struct GuardedFetcher: Sendable {
         defer { _ = client.shutdown() }
         do {
             var request = HTTPClientRequest(url: target.url.absoluteString)
+            request.method = method
             request.headers.add(name: "User-Agent", value: "sheen-preflight")
+            for (name, value) in headers { request.headers.add(name: name, value: value) }
+            if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
             let response = try await client.execute(request, timeout: timeout)
             let body = try await response.body.collect(upTo: maxBytes)
             return Response(

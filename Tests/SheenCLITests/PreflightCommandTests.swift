@@ -106,4 +106,47 @@ struct PreflightCommandTests {
             ["preflight", "--project", "nope.yaml"], in: directory, environment: environment)
         #expect(missing.status == 3, "\(missing.stderr)")
     }
+
+    @Test("webhook.reachable: the receiver accepts a test delivery signed with a stored secret; stopped, it fails")
+    func webhookReachable() async throws {
+        let directory = try SheenBinary.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let environment = ["SHEEN_KEYRING": directory.appendingPathComponent("k.json").path]
+        #expect(
+            try await SheenBinary.run(["init", "arabic-ecommerce", "--market", "SA"], in: directory).status == 0)
+        let base = 26_000 + Int.random(in: 0..<30) * 100
+        let receiver = base + 90
+        let file = directory.appendingPathComponent("sheen.yaml")
+        let text = try String(contentsOf: file, encoding: .utf8)
+        try (text + "\nwebhooks: { public_url: \"http://127.0.0.1:\(receiver)\" }\n").write(
+            to: file, atomically: true, encoding: .utf8)
+        let up = try await SheenBinary.run(
+            ["up", "--sandbox", "--port-base", "\(base)"], in: directory, environment: environment)
+        #expect(up.status == 0, "\(up.stderr)")
+        let serve = Process()
+        serve.executableURL = SheenBinary.url
+        serve.arguments = ["serve", "--port", "\(receiver)"]
+        serve.currentDirectoryURL = directory
+        serve.environment = ProcessInfo.processInfo.environment.merging(
+            environment.merging(["SHEEN_CATALOG": SheenBinary.repository.path]) { _, new in new }
+        ) { _, new in new }
+        let out = Pipe()
+        serve.standardOutput = out
+        serve.standardError = FileHandle.nullDevice
+        try serve.run()
+        _ = SheenBinary.read(out, until: "\(receiver)")
+        let reached = try await SheenBinary.run(
+            ["preflight", "--only", "webhook.reachable", "--sandbox", "--format", "json"], in: directory,
+            environment: environment)
+        serve.terminate()
+        serve.waitUntilExit()
+        #expect(reached.status == 0, "\(reached.stdout)\(reached.stderr)")
+        let check = try Self.check(reached)
+        #expect(((check["message"] as? [String: String])?["en"] ?? "").contains("accepted a test delivery signed"))
+        let stopped = try await SheenBinary.run(
+            ["preflight", "--only", "webhook.reachable", "--sandbox", "--format", "json"], in: directory,
+            environment: environment)
+        #expect(stopped.status == 1)
+        #expect(try Self.check(stopped)["status"] as? String == "fail")
+    }
 }

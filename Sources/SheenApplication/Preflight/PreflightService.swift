@@ -3,6 +3,7 @@ import SheenChecks
 import SheenEngine
 import SheenModel
 import SheenPlanner
+import SheenWebhooks
 
 /// `sheen preflight`: what a CI job checks before a deploy, without changing anything. Each check has a stable id,
 /// a bilingual title and a fix; a question no provider API can answer (a key's scopes, which payment methods an
@@ -248,36 +249,95 @@ public struct PreflightService: Sendable {
         }
 
         await record("webhook.reachable") {
-            guard let url = plan.webhooks.first?.url else { return [] }
-            let base = url.components(separatedBy: "/v1/webhooks/").first ?? url
-            let fetcher = GuardedFetcher(
-                policy: overrides.policy, resolver: LDNSHostResolver(overrides.dns), trust: overrides.trust,
-                maxBytes: 1 << 16, allowHTTP: overrides.policy.allowsLoopback)
-            do {
-                _ = try await fetcher.get(base + "/healthz")
-                return [
-                    PreflightResult(
-                        id: "webhook.reachable", subject: base, title: Self.title("webhook.reachable"), status: .pass,
-                        message: LocalizedText(
-                            en: "\(base) answers its health check", ar: "يجيب \(base) على فحص الصحة"))
-                ]
-            } catch {
-                return [
-                    PreflightResult(
-                        id: "webhook.reachable", subject: base, title: Self.title("webhook.reachable"), status: .fail,
-                        message: LocalizedText(en: "\(error)", ar: "\(error)"),
-                        fix: LocalizedText(
-                            en: "run `sheen serve` where webhooks.public_url points, reachable from the internet",
-                            ar: "شغّل `sheen serve` حيث يشير webhooks.public_url ويمكن الوصول إليه من الإنترنت"),
-                        file: projectFile)
-                ]
-            }
+            await webhookReachable(plan, project: scope.project, environment: scope.environment, overrides: overrides)
         }
 
         let elapsed = ContinuousClock.now - started
         return PreflightReport(
             project: scope.project, environment: scope.environment, results: results, startedAt: now,
             seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+    }
+
+    /// The receiver answers its health check, and accepts a test delivery signed the way the first provider with a
+    /// stored signing secret signs (the event, of type `sheen.preflight`, is stored like any other and changes nothing).
+    func webhookReachable(
+        _ plan: Plan, project: String, environment: DeploymentEnvironment,
+        overrides: ChecklistService.ProbeOverrides
+    ) async -> [PreflightResult] {
+        guard let first = plan.webhooks.first?.url else { return [] }
+        let base = first.components(separatedBy: "/v1/webhooks/").first ?? first
+        let fetcher = GuardedFetcher(
+            policy: overrides.policy, resolver: LDNSHostResolver(overrides.dns), trust: overrides.trust,
+            maxBytes: 1 << 16, allowHTTP: overrides.policy.allowsLoopback)
+        let title = Self.title("webhook.reachable")
+        let fix = LocalizedText(
+            en: "run `sheen serve` where webhooks.public_url points, reachable from the internet",
+            ar: "شغّل `sheen serve` حيث يشير webhooks.public_url ويمكن الوصول إليه من الإنترنت")
+        do {
+            _ = try await fetcher.get(base + "/healthz")
+        } catch {
+            return [
+                PreflightResult(
+                    id: "webhook.reachable", subject: base, title: title, status: .fail,
+                    message: LocalizedText(en: "\(error)", ar: "\(error)"), fix: fix)
+            ]
+        }
+        for endpoint in plan.webhooks where !endpoint.tokenInURL {
+            guard let connections, let url = endpoint.url,
+                let manifest = apply.catalog.providers[endpoint.provider], let webhooks = manifest.webhooks,
+                let field = webhooks.secretField,
+                let found = try? await connections.find(
+                    project: project, provider: endpoint.provider, alias: endpoint.alias, environment: environment),
+                let secret = try? await connections.credentials(of: found.connection)[field], !secret.isEmpty,
+                let scheme = WebhookScheme(id: webhooks.scheme.rawValue)
+            else { continue }
+            let id = "sheen_preflight_\(Int(Date().timeIntervalSince1970))"
+            let body = Data(
+                #"{"id":"evt_\#(id)","object":"event","type":"sheen.preflight","created":\#(Int(Date().timeIntervalSince1970)),"livemode":false,"data":{"object":{"id":"\#(id)"}}}"#
+                    .utf8)
+            guard
+                let signed = try? await WebhookVerifier().sign(
+                    body: body, scheme: scheme, secret: secret, id: "msg_\(id)", url: url)
+            else { continue }
+            let headers = signed.headers.fields.map { ($0.name, $0.value) } + [("Content-Type", "application/json")]
+            do {
+                let (status, _) = try await fetcher.post(signed.url ?? url, headers: headers, body: signed.body)
+                let ok = (200..<300).contains(status)
+                return [
+                    PreflightResult(
+                        id: "webhook.reachable", subject: url, title: title, status: ok ? .pass : .fail,
+                        message: ok
+                            ? LocalizedText(
+                                en:
+                                    "the receiver accepted a test delivery signed as \(endpoint.provider) signs (HTTP \(status))",
+                                ar: "قبل المستقبل إشعارًا تجريبيًا موقّعًا كما يوقّع \(endpoint.provider) (HTTP \(status))")
+                            : LocalizedText(
+                                en:
+                                    "the receiver answered a test delivery signed as \(endpoint.provider) signs with HTTP \(status)",
+                                ar:
+                                    "أجاب المستقبل على إشعار تجريبي موقّع كما يوقّع \(endpoint.provider) بـ HTTP \(status)"
+                            ),
+                        fix: ok ? nil : fix)
+                ]
+            } catch {
+                return [
+                    PreflightResult(
+                        id: "webhook.reachable", subject: url, title: title, status: .fail,
+                        message: LocalizedText(en: "\(error)", ar: "\(error)"), fix: fix)
+                ]
+            }
+        }
+        return [
+            PreflightResult(
+                id: "webhook.reachable", subject: base, title: title, status: .warn,
+                message: LocalizedText(
+                    en: "\(base) answers its health check; no stored signing secret to sign a test delivery with",
+                    ar: "يجيب \(base) على فحص الصحة؛ ولا سر توقيع مخزّن لتوقيع إشعار تجريبي"),
+                fix: LocalizedText(
+                    en:
+                        "store the provider's webhook signing secret (`sheen connections rotate … --field webhook_secret=…`)",
+                    ar: "خزّن سر توقيع الإشعارات للمزوّد (`sheen connections rotate … --field webhook_secret=…`)"))
+        ]
     }
 
     static let domainFix = LocalizedText(
