@@ -13,6 +13,8 @@ struct ProcessingService: Service {
     let purgeInterval: Duration
     let metrics: IngestMetrics
     let logger: Logger
+    /// Called after a pass that processed events (the checklist re-judged on the evidence that just arrived).
+    var afterProcessing: (@Sendable (Int) async -> Void)?
 
     func run() async throws {
         let clock = ContinuousClock()
@@ -20,7 +22,9 @@ struct ProcessingService: Service {
         var nextPurge = clock.now
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
             do {
-                metrics.processed(try await processor.runOnce())
+                let processed = try await processor.runOnce()
+                metrics.processed(processed)
+                if processed.processed > 0, let afterProcessing { await afterProcessing(processed.processed) }
             } catch {
                 logger.error("processing failed; retrying", metadata: ["error": "\(error)"])
             }

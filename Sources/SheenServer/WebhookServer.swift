@@ -24,6 +24,8 @@ public struct WebhookServer: Sendable {
     public var purgeInterval: Duration
     public let metrics: IngestMetrics
     public var logger: Logger
+    /// Runs after each processing pass that processed events: `sheen serve` re-judges the checklist there.
+    public var afterProcessing: (@Sendable (Int) async -> Void)?
 
     public init(
         ingest: WebhookIngestService, processor: EventProcessor, maxBodyBytes: Int = 1 << 20,
@@ -134,7 +136,7 @@ public struct WebhookServer: Sendable {
         let bound = BoundBase(publicURL ?? "http://\(host):\(port)")
         let processing = ProcessingService(
             processor: processor, interval: processingInterval, retention: retention, purgeInterval: purgeInterval,
-            metrics: metrics, logger: logger)
+            metrics: metrics, logger: logger, afterProcessing: afterProcessing)
         let server: LoopbackServer
         do {
             server = try await LoopbackServer.start(

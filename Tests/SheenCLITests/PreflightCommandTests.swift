@@ -123,6 +123,8 @@ struct PreflightCommandTests {
         let up = try await SheenBinary.run(
             ["up", "--sandbox", "--port-base", "\(base)"], in: directory, environment: environment)
         #expect(up.status == 0, "\(up.stderr)")
+        // Conditions `up` stored are cleared, so a row seen later was written by the receiver's re-judgement.
+        #expect(try Self.sql(directory, "delete from checklist_conditions") == "")
         let serve = Process()
         serve.executableURL = SheenBinary.url
         serve.arguments = ["serve", "--port", "\(receiver)"]
@@ -138,8 +140,15 @@ struct PreflightCommandTests {
         let reached = try await SheenBinary.run(
             ["preflight", "--only", "webhook.reachable", "--sandbox", "--format", "json"], in: directory,
             environment: environment)
+        // The test delivery is an event: `sheen serve` re-judges the checklist on it.
+        var judged = ""
+        for _ in 0..<50 where judged.isEmpty || judged == "0" {
+            judged = try Self.sql(directory, "select count(*) from checklist_conditions")
+            if judged == "0" { try await Task.sleep(for: .milliseconds(100)) }
+        }
         serve.terminate()
         serve.waitUntilExit()
+        #expect(judged == "7", "conditions after the event: \(judged)")
         #expect(reached.status == 0, "\(reached.stdout)\(reached.stderr)")
         let check = try Self.check(reached)
         #expect(((check["message"] as? [String: String])?["en"] ?? "").contains("accepted a test delivery signed"))
@@ -148,5 +157,23 @@ struct PreflightCommandTests {
             environment: environment)
         #expect(stopped.status == 1)
         #expect(try Self.check(stopped)["status"] as? String == "fail")
+    }
+
+    /// Runs one SQL statement on the project's state file (python3's sqlite3), returning the first column of the
+    /// first row, or "" for statements without rows.
+    static func sql(_ directory: URL, _ statement: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [
+            "python3", "-c",
+            "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); r=c.execute(sys.argv[2]).fetchone(); c.commit(); print('' if r is None else r[0])",
+            directory.appendingPathComponent(".sheen/state.sqlite").path, statement,
+        ]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return text.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }

@@ -2,9 +2,11 @@ import ArgumentParser
 import Foundation
 import SheenApplication
 import SheenModel
+import SheenPlanner
 import SheenServer
 import SheenStore
 import SheenWebhooks
+import Synchronization
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -62,12 +64,25 @@ struct ServeCommand: AsyncParsableCommand {
         let language = global.language
         let catalog = try CatalogSession(options: global).catalog
         let (project, service) = try connection.service(global: global, catalog: catalog)
-        let events = SQLiteEventStore(
-            try openStateStore(at: connection.state, language: language), groupCommit: !commitEach)
-        let server = WebhookServer(
+        let store = try openStateStore(at: connection.state, language: language)
+        let events = SQLiteEventStore(store, groupCommit: !commitEach)
+        var server = WebhookServer(
             ingest: WebhookIngestService(project: project, environment: env, connections: service, events: events),
             processor: EventProcessor(events: events), maxBodyBytes: maxBodyBytes, publicURL: publicUrl,
             retention: EventRetention(bodyHours: bodyHours, rowHours: rowHours))
+        // Events are checklist evidence: the conditions are re-judged (at most every few seconds) as they arrive.
+        if let file = try? connection.projectFile(language: language),
+            let request = PlanRequest(project: file, environment: env, catalog: catalog)
+        {
+            let checklist = ChecklistService(store: store, events: events, catalog: catalog, connections: service)
+            let directory = ((connection.project ?? "sheen.yaml") as NSString).deletingLastPathComponent
+            let gate = Throttle(every: .seconds(5))
+            server.afterProcessing = { _ in
+                guard gate.due() else { return }
+                _ = try? await checklist.evaluate(
+                    .request(request), projectDirectory: directory.isEmpty ? "." : directory)
+            }
+        }
         let running: WebhookServer.Running
         do {
             running = try await server.start(host: host, port: port, stopOnSignals: true)
@@ -186,3 +201,20 @@ struct EventsCommand: AsyncParsableCommand {
 }
 
 extension StoredEvent.Status: ExpressibleByArgument {}
+
+/// Lets something through at most once per interval.
+final class Throttle: Sendable {
+    private let interval: Duration
+    private let last = Mutex<ContinuousClock.Instant?>(nil)
+
+    init(every interval: Duration) { self.interval = interval }
+
+    func due() -> Bool {
+        last.withLock { last in
+            let now = ContinuousClock.now
+            if let previous = last, now - previous < interval { return false }
+            last = now
+            return true
+        }
+    }
+}

@@ -106,8 +106,10 @@ struct Judge {
                 if !$0.contains($1) { $0.append($1) }
             }
             if nexts.count > 1 {
+                func clause(_ text: String) -> String { text.hasSuffix(".") ? String(text.dropLast()) : text }
                 verdict.next = LocalizedText(
-                    en: nexts.map(\.en).joined(separator: "; or "), ar: nexts.map(\.ar).joined(separator: "؛ أو "))
+                    en: nexts.map { clause($0.en) }.joined(separator: "; or "),
+                    ar: nexts.map { clause($0.ar) }.joined(separator: "؛ أو "))
             }
             return verdict
         }
