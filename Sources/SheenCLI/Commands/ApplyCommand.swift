@@ -124,6 +124,19 @@ struct ApplyFlow {
         case .declined:
             Console.out(CLIMessage.cancelled(language))
         case .ran(let report):
+            // Steps are checklist evidence: the conditions are re-judged now, and the tally printed.
+            if case .request = source {
+                let checklist = ChecklistService(
+                    store: store, events: SQLiteEventStore(store), catalog: catalog,
+                    connections: .deferred(store: store, catalog: catalog))
+                if let judged = try? await checklist.evaluate(source, projectDirectory: input.projectDirectory),
+                    !json, !judged.conditions.isEmpty
+                {
+                    Console.out(
+                        CLIMessage.checklistTally(
+                            judged.conditions.count(where: \.isGreen), judged.conditions.count)(language))
+                }
+            }
             if !report.ok { throw ExitCode(ExitStatus.invalidInput) }
         }
     }

@@ -91,6 +91,7 @@ enum CLIMessage {
     case attested(String, String)
     case watchTimedOut(Int)
     case intervalRange
+    case checklistTally(Int, Int)
     case badPort(Int)
     case unknownCheck(String, String?, [String])
     case upNeedsRecipe
@@ -380,6 +381,10 @@ enum CLIMessage {
                     + " (الفحوص: \(known.joined(separator: "، ")))")
         case .badPort(let port):
             t("--https-port \(port) is not a port (1 to 65535)", "‎--https-port \(port) ليس منفذًا (من 1 إلى 65535)")
+        case .checklistTally(let green, let total):
+            t(
+                "checklist: \(green) of \(total) items green (`sheen checklist` says what blocks the rest)",
+                "قائمة التفعيل: \(green) من \(total) بنود خضراء (يبيّن `sheen checklist` ما يعيق الباقي)")
         case .intervalRange:
             t("--interval must be between 1 and 3600 seconds", "يجب أن تكون ‎--interval بين 1 و3600 ثانية")
         case .badDNSServer(let text):
