@@ -63,6 +63,8 @@ struct SandboxCommandTests {
         let applied = try await SheenBinary.run(
             ["apply", "--auto-approve", "--continue-on-error"], in: directory, environment: environment)
         #expect(applied.stdout.contains("✓ stripe.verify-key"), "\(applied.stdout)")
+        // The run re-judged the checklist and says how far it got.
+        #expect(applied.stdout.contains("checklist: ") && applied.stdout.contains("items green"), "\(applied.stdout)")
         let ledger = try await SheenBinary.run(["sandbox", "ledger", "--json"], in: directory)
         let entries = try #require(try JSONSerialization.jsonObject(with: Data(ledger.stdout.utf8)) as? [String: [Any]])
         #expect(Set(entries.keys) == Set(Sandbox.providers.map(\.id)))
