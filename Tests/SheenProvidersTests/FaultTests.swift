@@ -24,7 +24,9 @@ struct FaultTests {
         let ledgerKind: String
         /// How long one attempt of the provider's steps may take: Resend's 2 requests a second make its domain step
         /// (create, verify, poll) slower than a single call.
-        var stepTimeout: Duration = .seconds(1)
+        /// Long enough that a loaded 2-core CI machine answers a plain call within it; the faults hold answers for
+        /// three times this, so every held answer still times out.
+        var stepTimeout: Duration = .seconds(2)
         /// How many side effects the step makes (Infobip submits each template in each language).
         var count = 1
         /// Slots pinned to the provider, for one no recipe picks by default (Twilio).
@@ -94,9 +96,8 @@ struct FaultTests {
         Target(
             provider: "cloudflare", recipe: "global-saas", market: "SA", kind: "cloudflare.dns-records",
             path: "/client/v4/zones/dns_records", ledgerKind: "dns_record.created",
-            // Three records, one held answer each: every attempt also looks the zone and records up first, which
-            // under a loaded CI machine can take most of a one-second budget.
-            stepTimeout: .seconds(2), count: 3),
+            // Three records, one held answer each: every attempt also looks the zone and records up first.
+            stepTimeout: .seconds(3), count: 3),
         Target(
             provider: "supabase", recipe: "saas-mena", market: "SA", kind: "supabase.project", path: "/v1/projects",
             ledgerKind: "project.created"),
@@ -160,8 +161,10 @@ struct FaultTests {
 
     @Test("a rate set in the fault plan limits Tap, which publishes none, in Tap's error body")
     func configuredRateLimit() async throws {
-        // One request every four seconds: the second and third, sent at once, find the bucket empty.
-        let simulator = try TapSimulator(faults: Faults(FaultPlan(requestsPerSecond: 0.25)))
+        // One request every four seconds, on a clock that stands still: the second and third find the bucket empty
+        // however slowly a loaded machine sends them.
+        let clock = ManualInstant()
+        let simulator = try TapSimulator(faults: Faults(FaultPlan(requestsPerSecond: 0.25), clock: clock.now))
         let server = try await LoopbackServer.start(simulator.router())
         defer { server.stop() }
         let url = "http://127.0.0.1:\(server.port)/v2/charges/chg_none"
