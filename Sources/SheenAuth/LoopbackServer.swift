@@ -1,4 +1,5 @@
 import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOCore
 import ServiceLifecycle
@@ -16,13 +17,16 @@ public struct LoopbackServer: Sendable {
     /// `services` run beside the HTTP server and are shut down after it (a receiver's background processing).
     /// With `stopOnSignals`, SIGTERM and SIGINT start the graceful shutdown; they are trapped before the port is bound,
     /// so a stop asked for right after the server announces itself is never lost.
+    /// `server` is HTTP/1.1 unless the caller wraps it (the sandbox's HTTPS site passes `.tls(…)`).
     public static func start(
         _ router: Router<BasicRequestContext>, host: String = "127.0.0.1", port requested: Int = 0,
-        services: [any Service] = [], stopOnSignals: Bool = false, logger: Logger = LoopbackServer.quietLogger
+        server: HTTPServerBuilder = .http1(), services: [any Service] = [], stopOnSignals: Bool = false,
+        logger: Logger = LoopbackServer.quietLogger
     ) async throws(OAuthError) -> LoopbackServer {
         let (stream, continuation) = AsyncStream.makeStream(of: Int.self)
         let app = Application(
-            router: router, configuration: .init(address: .hostname(host, port: requested)), services: services,
+            router: router, server: server, configuration: .init(address: .hostname(host, port: requested)),
+            services: services,
             onServerRunning: { channel in
                 continuation.yield(channel.localAddress?.port ?? 0)
                 continuation.finish()

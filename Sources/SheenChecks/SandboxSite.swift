@@ -2,10 +2,9 @@ import Crypto
 import Foundation
 import Hummingbird
 import HummingbirdTLS
-import Logging
 import NIOCore
 import NIOSSL
-import ServiceLifecycle
+import SheenAuth
 import SwiftASN1
 import X509
 
@@ -13,9 +12,8 @@ import X509
 /// sandbox domain, serving a starter Arabic page (`dir="rtl" lang="ar"`) whose `@font-face` font is a real Arabic font
 /// from the machine. The probes judge it exactly as they would judge the real site; only their trust store differs.
 public struct SandboxSite: Sendable {
-    public let port: Int
-    private let group: ServiceGroup
-    private let task: Task<Void, any Error>
+    let server: LoopbackServer
+    public var port: Int { server.port }
 
     /// Fonts Debian ships that shape Arabic (fonts-hosny-amiri first: small, and the shaping vectors use it).
     public static let fontCandidates = [
@@ -81,38 +79,18 @@ public struct SandboxSite: Sendable {
             Response(
                 status: .ok, headers: [.contentType: "font/ttf"], body: .init(byteBuffer: ByteBuffer(bytes: font)))
         }
-        var logger = Logger(label: "sheen.sandbox.site")
-        logger.logLevel = .warning
-        let (stream, continuation) = AsyncStream.makeStream(of: Int.self)
-        let app: Application<RouterResponder<BasicRequestContext>>
+        let server: LoopbackServer
         do {
-            app = Application(
-                router: router, server: try .tls(.http1(), tlsConfiguration: tls),
-                configuration: .init(address: .hostname("127.0.0.1", port: requested)),
-                onServerRunning: { channel in
-                    continuation.yield(channel.localAddress?.port ?? 0)
-                    continuation.finish()
-                }, logger: logger)
+            server = try await LoopbackServer.start(router, port: requested, server: try .tls(tlsConfiguration: tls))
         } catch {
             throw .cannotListen("\(error)")
         }
-        let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
-        let task = Task {
-            defer { continuation.finish() }
-            try await group.run()
-        }
-        var port = 0
-        for await value in stream { port = value }
-        guard port > 0 else {
-            task.cancel()
-            throw .cannotListen("port \(requested) is taken")
-        }
-        return SandboxSite(port: port, group: group, task: task)
+        return SandboxSite(server: server)
     }
 
     public func stop() async {
-        await group.triggerGracefulShutdown()
-        _ = await task.result
+        server.stop()
+        await server.wait()
     }
 
     /// A starter page a MENA shop would ship: Arabic first, right to left, its font served from its own origin.

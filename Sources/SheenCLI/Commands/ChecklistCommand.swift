@@ -33,10 +33,7 @@ struct ChecklistCommand: AsyncParsableCommand {
 
         @OptionGroup var input: PlanInputOptions
 
-        @Option(
-            name: .long,
-            help: ArgumentHelp("State file (default: .sheen/state.sqlite in this directory).", valueName: "path"))
-        var state = ".sheen/state.sqlite"
+        @OptionGroup var stateFile: StateFileOption
 
         @Flag(name: .long, help: "Judge again every --interval seconds until every item is green.")
         var watch = false
@@ -49,11 +46,7 @@ struct ChecklistCommand: AsyncParsableCommand {
             help: ArgumentHelp("With --watch, give up (exit 1) after this many seconds.", valueName: "seconds"))
         var timeout: Int?
 
-        @Option(
-            name: .long,
-            help: ArgumentHelp(
-                "Ask this DNS server (IP[:port]) instead of the system's resolvers.", valueName: "address"))
-        var dnsServer: String?
+        @OptionGroup var dns: DNSServerOption
 
         @OptionGroup var global: GlobalOptions
 
@@ -62,20 +55,16 @@ struct ChecklistCommand: AsyncParsableCommand {
             guard (1...3600).contains(interval) else {
                 throw ValidationError(CLIMessage.intervalRange(global.language))
             }
-            if let dnsServer, DNSLookup.Server(dnsServer) == nil {
-                throw ValidationError(CLIMessage.badDNSServer(dnsServer)(global.language))
-            }
+            try dns.validate(language: global.language)
         }
 
         func run() async throws {
             let language = global.language
-            let (source, catalog) = try unreadable { try input.source(global: global) }
-            let store = try unreadable { try openStateStore(at: state, language: language) }
+            let (source, catalog, store) = try stateFile.open(input, global: global)
             let service = ChecklistService(
                 store: store, events: SQLiteEventStore(store), catalog: catalog,
                 connections: .deferred(store: store, catalog: catalog))
-            let probes = ChecklistService.ProbeOverrides(
-                dns: DNSLookup(server: dnsServer.flatMap(DNSLookup.Server.init) ?? .system))
+            let probes = ChecklistService.ProbeOverrides(dns: dns.lookup)
             let started = Date()
             var shown: [String] = []
             while true {
@@ -122,10 +111,7 @@ struct ChecklistCommand: AsyncParsableCommand {
 
         @OptionGroup var input: PlanInputOptions
 
-        @Option(
-            name: .long,
-            help: ArgumentHelp("State file (default: .sheen/state.sqlite in this directory).", valueName: "path"))
-        var state = ".sheen/state.sqlite"
+        @OptionGroup var stateFile: StateFileOption
 
         @OptionGroup var global: GlobalOptions
 
@@ -133,8 +119,7 @@ struct ChecklistCommand: AsyncParsableCommand {
 
         func run() async throws {
             let language = global.language
-            let (source, catalog) = try unreadable { try input.source(global: global) }
-            let store = try unreadable { try openStateStore(at: state, language: language) }
+            let (source, catalog, store) = try stateFile.open(input, global: global)
             let service = ChecklistService(store: store, events: nil, catalog: catalog)
             let person = by ?? ProcessInfo.processInfo.environment["USER"] ?? ProcessInfo.processInfo.userName
             let text = Attestations.evidence(evidence)

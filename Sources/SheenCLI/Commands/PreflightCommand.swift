@@ -47,16 +47,9 @@ struct PreflightCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Fail on warnings and unknowns too.")
     var strict = false
 
-    @Option(
-        name: .long,
-        help: ArgumentHelp("State file (default: .sheen/state.sqlite in this directory).", valueName: "path"))
-    var state = ".sheen/state.sqlite"
+    @OptionGroup var stateFile: StateFileOption
 
-    @Option(
-        name: .long,
-        help: ArgumentHelp(
-            "Ask this DNS server (IP[:port]) instead of the system's resolvers.", valueName: "address"))
-    var dnsServer: String?
+    @OptionGroup var dns: DNSServerOption
 
     @Option(
         name: .long,
@@ -89,15 +82,12 @@ struct PreflightCommand: AsyncParsableCommand {
         guard (1...65_535).contains(httpsPort) else {
             throw ValidationError(CLIMessage.badPort(httpsPort)(global.language))
         }
-        if let dnsServer, DNSLookup.Server(dnsServer) == nil {
-            throw ValidationError(CLIMessage.badDNSServer(dnsServer)(global.language))
-        }
+        try dns.validate(language: global.language)
     }
 
     func run() async throws {
         let language = global.language
-        let (source, catalog) = try unreadable { try input.source(global: global) }
-        let store = try unreadable { try openStateStore(at: state, language: language) }
+        let (source, catalog, store) = try stateFile.open(input, global: global)
         let connections = ConnectionService.deferred(store: store, catalog: catalog)
         let events = SQLiteEventStore(store)
         let service = PreflightService(
@@ -118,7 +108,7 @@ struct PreflightCommand: AsyncParsableCommand {
                 source, projectFile: projectFile, projectDirectory: input.projectDirectory,
                 selection: .init(only: Self.ids(only), skip: Self.ids(skip)),
                 probes: .init(
-                    dns: DNSLookup(server: dnsServer.flatMap(DNSLookup.Server.init) ?? .system),
+                    dns: dns.lookup,
                     policy: sandbox ? .sandbox : .publicOnly, trust: trust, httpsPort: httpsPort))
         }
         let chosen = format ?? (global.json ? .json : .text)

@@ -39,10 +39,7 @@ struct UpCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Run everything against local simulators and stand-ins; nothing to sign up for.")
     var sandbox = false
 
-    @Option(
-        name: .long,
-        help: ArgumentHelp("State file (default: .sheen/state.sqlite in this directory).", valueName: "path"))
-    var state = ".sheen/state.sqlite"
+    @OptionGroup var stateFile: StateFileOption
 
     @Option(
         name: .long,
@@ -94,11 +91,10 @@ struct UpCommand: AsyncParsableCommand {
             else { throw ValidationError(CLIMessage.badFaultPlan(faults)(language)) }
             faultPlan = decoded
         }
-        let (source, catalog) = try unreadable { try input.source(global: global) }
+        let (source, catalog, store) = try stateFile.open(input, global: global)
         guard case .request(let request) = source else {
             throw ValidationError(CLIMessage.upNeedsRecipe(language))
         }
-        let store = try unreadable { try openStateStore(at: state, language: language) }
         let events = SQLiteEventStore(store)
         let connections = ConnectionService.deferred(store: store, catalog: catalog)
         let apply = ApplyService(
@@ -119,8 +115,9 @@ struct UpCommand: AsyncParsableCommand {
             })
         let options = UpService.Options(
             sandbox: sandbox,
-            simulatorDirectory: ((state as NSString).deletingLastPathComponent as NSString).appendingPathComponent(
-                "sandbox"), portBase: portBase, projectDirectory: input.projectDirectory,
+            simulatorDirectory: ((stateFile.state as NSString).deletingLastPathComponent as NSString)
+                .appendingPathComponent(
+                    "sandbox"), portBase: portBase, projectDirectory: input.projectDirectory,
             checklistTimeout: .seconds(timeout), fontPath: font, faults: faultPlan, receiverPort: receiverPort)
         let view = UpProgress(
             reporter: ProgressReporter(mode: ProgressReporter.mode(json: global.json), language: language),

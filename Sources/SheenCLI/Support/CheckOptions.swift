@@ -1,0 +1,39 @@
+import ArgumentParser
+import Foundation
+import SheenApplication
+import SheenChecks
+import SheenModel
+import SheenStore
+
+/// The state file of the commands that judge a launch (`up`, `checklist`, `preflight`), and how they open their input:
+/// input that cannot be read (a missing or broken project file, a catalog with errors) exits 3.
+struct StateFileOption: ParsableArguments {
+    @Option(
+        name: .long,
+        help: ArgumentHelp("State file (default: .sheen/state.sqlite in this directory).", valueName: "path"))
+    var state = ".sheen/state.sqlite"
+
+    /// The input's plan source and catalog, and the state store.
+    func open(_ input: PlanInputOptions, global: GlobalOptions) throws -> (PlanSource, Catalog, SQLiteStateStore) {
+        let (source, catalog) = try unreadable { try input.source(global: global) }
+        let store = try unreadable { try openStateStore(at: state, language: global.language) }
+        return (source, catalog, store)
+    }
+}
+
+/// The DNS server the probes ask (`checklist`, `preflight`).
+struct DNSServerOption: ParsableArguments {
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Ask this DNS server (IP[:port]) instead of the system's resolvers.", valueName: "address"))
+    var dnsServer: String?
+
+    func validate(language: Language) throws {
+        if let dnsServer, DNSLookup.Server(dnsServer) == nil {
+            throw ValidationError(CLIMessage.badDNSServer(dnsServer)(language))
+        }
+    }
+
+    var lookup: DNSLookup { DNSLookup(server: dnsServer.flatMap(DNSLookup.Server.init) ?? .system) }
+}
