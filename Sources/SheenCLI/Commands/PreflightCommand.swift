@@ -57,7 +57,7 @@ struct PreflightCommand: AsyncParsableCommand {
             "Trust only the CA certificates in this PEM file (a staging site's private CA).", valueName: "file"))
     var caFile: String?
 
-    @Option(name: .long, help: ArgumentHelp("The port the domain serves HTTPS on (default: 443).", valueName: "port"))
+    @Option(name: .long, help: ArgumentHelp("The port the domain serves HTTPS on.", valueName: "port"))
     var httpsPort = 443
 
     @Flag(

@@ -11,6 +11,8 @@ public struct SheenCommand: AsyncParsableCommand {
             currencies and data residency, and provisions them step by step until the activation checklist is green.
 
             Start here:
+              sheen up arabic-ecommerce --sandbox
+                  launch a recipe on this machine and watch its checklist turn green
               sheen recipes
                   list the shipped recipes
               sheen init arabic-ecommerce
@@ -24,7 +26,8 @@ public struct SheenCommand: AsyncParsableCommand {
 
             Every command takes --json for machine-readable output and --lang ar for \
             Arabic. Exit codes: 0 success, 1 invalid input (the messages say where and \
-            how to fix it), 2 usage error.
+            how to fix it) or not ready, 2 usage error, 3 (up, checklist, preflight) input \
+            that cannot be read.
             """,
         subcommands: [
             UpCommand.self, PlanCommand.self, ApplyCommand.self, ResumeCommand.self, DestroyCommand.self,

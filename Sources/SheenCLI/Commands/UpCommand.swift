@@ -44,12 +44,12 @@ struct UpCommand: AsyncParsableCommand {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "First simulator port with --sandbox (default: \(Sandbox.defaultPortBase)).", valueName: "port"))
+            "First simulator port with --sandbox; each simulator takes the next.", valueName: "port"))
     var portBase = Sandbox.defaultPortBase
 
     @Option(
         name: .long,
-        help: ArgumentHelp("Seconds to wait for the checklist after the apply (default: 60).", valueName: "seconds"))
+        help: ArgumentHelp("Seconds to wait for the checklist to turn green after the apply.", valueName: "seconds"))
     var timeout = 60
 
     @Option(name: .long, help: ArgumentHelp("An Arabic font file for the sandbox's starter page.", valueName: "path"))
@@ -57,7 +57,7 @@ struct UpCommand: AsyncParsableCommand {
 
     @Option(
         name: .long,
-        help: ArgumentHelp("Where the sandbox's webhook receiver listens (default: 8080).", valueName: "port"))
+        help: ArgumentHelp("Where the sandbox's webhook receiver listens on loopback.", valueName: "port"))
     var receiverPort = 8080
 
     @Option(

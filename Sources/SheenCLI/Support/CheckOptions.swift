@@ -10,7 +10,7 @@ import SheenStore
 struct StateFileOption: ParsableArguments {
     @Option(
         name: .long,
-        help: ArgumentHelp("State file (default: .sheen/state.sqlite in this directory).", valueName: "path"))
+        help: ArgumentHelp("State file, in this directory unless a path says otherwise.", valueName: "path"))
     var state = ".sheen/state.sqlite"
 
     /// The input's plan source and catalog, and the state store.
