@@ -18,9 +18,10 @@ struct UpCommandTests {
         Row(recipe: "global-saas", markets: []),
     ]
 
-    /// Below Linux's ephemeral range, so port 0 servers of other tests never take them; one block per launch.
+    /// Below Linux's ephemeral range (32768 and up), so servers of other tests on port 0 never take them; one block of
+    /// a hundred ports per launch (23 simulators and the receiver), a random one of 36 per index.
     static func ports(_ index: Int) -> (base: Int, receiver: Int) {
-        let base = 21_000 + 100 * index + Int.random(in: 0..<20) * 1_000
+        let base = 20_000 + (Int.random(in: 0..<36) * 4 + index) * 100
         return (base, base + 90)
     }
 
