@@ -61,38 +61,15 @@ public struct ChecklistService: Sendable {
         _ source: PlanSource, projectDirectory: String?, probes overrides: ProbeOverrides = ProbeOverrides(),
         now: Date = Date()
     ) async throws -> Report {
-        guard case .request(let request) = source else { throw ApplicationError.noChecklist }
-        var source = source
-        var bound: [Connection] = request.connections
-        if let connections { (source, bound) = try await connections.bind(source) }
-        let scope = source.scope
-        let snapshot = try await store.snapshot(scope)
-        let plan = try source.plan(catalog: catalog, state: snapshot)
+        let project = try await JudgedProject.load(source, catalog: catalog, store: store, connections: connections)
+        let (request, scope, snapshot, plan) = (project.request, project.scope, project.snapshot, project.plan)
         guard let checklist = catalog.checklists[request.recipe.checklist.id] else {
             throw ApplicationError.noChecklist
         }
-        let applicable = plan.checklist.filter(\.applies).compactMap { entry in
-            checklist.items.first { $0.id == entry.item }
-        }
-        let wanted = Set(
-            applicable.flatMap(\.evidence).compactMap { evidence -> Checklist.Probe? in
-                if case .probe(let probe) = evidence { return probe }
-                return nil
-            })
-        var outputs: [String: [String: String]] = [:]
-        for (id, state) in snapshot.states { outputs[id] = state.outputs }
-        let variables =
-            wanted.contains(.envComplete)
-            ? try await AppEnvironment(catalog: catalog, connections: connections).variables(
-                of: plan, bound: bound, outputs: outputs, includeSecrets: false
-            ).filter { !$0.optional }.map(\.name) : []
-        let settings = ProbeSettings(
-            domain: request.domain, httpsPort: overrides.httpsPort, fontPath: overrides.fontPath, dns: overrides.dns,
-            policy: overrides.policy, trust: overrides.trust,
-            envFile: projectDirectory.map {
-                ($0 as NSString).appendingPathComponent(".env.\(scope.environment.rawValue)")
-            }, requiredVariables: variables,
-            region: snapshot.states.values.sorted { $0.stepID < $1.stepID }.compactMap { $0.outputs["region"] }.first)
+        let wanted = project.probes(of: checklist)
+        let settings = try await project.probeSettings(
+            overrides, projectDirectory: projectDirectory, catalog: catalog, connections: connections,
+            checksEnvironment: wanted.contains(.envComplete))
         let facts = ChecklistFacts(
             steps: snapshot.states, events: try await observedEvents(project: scope.project),
             probes: await ChecklistProbes(settings).run(wanted, now: now),

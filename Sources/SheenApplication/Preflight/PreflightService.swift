@@ -9,15 +9,11 @@ import SheenWebhooks
 /// a bilingual title and a fix; a question no provider API can answer (a key's scopes, which payment methods an
 /// account has enabled) is `unknown`, never `pass`.
 public struct PreflightService: Sendable {
+    /// Its store, catalog, connections and runners: the verification calls are the apply's own runners.
     public let apply: ApplyService
-    public let checklist: ChecklistService
-    public let connections: ConnectionService?
+    var connections: ConnectionService? { apply.connections }
 
-    public init(apply: ApplyService, checklist: ChecklistService, connections: ConnectionService?) {
-        self.apply = apply
-        self.checklist = checklist
-        self.connections = connections
-    }
+    public init(apply: ApplyService) { self.apply = apply }
 
     /// Every check id, in the order they run.
     public static let checkIDs = [
@@ -41,15 +37,11 @@ public struct PreflightService: Sendable {
         _ source: PlanSource, projectFile: String?, projectDirectory: String?, selection: Selection = Selection(),
         probes overrides: ChecklistService.ProbeOverrides = .init(), now: Date = Date()
     ) async throws -> PreflightReport {
-        guard case .request(let request) = source else { throw ApplicationError.noChecklist }
         let started = ContinuousClock.now
-        var bound = request.connections
-        var boundSource = source
-        if let connections { (boundSource, bound) = try await connections.bind(source) }
-        let scope = source.scope
-        let snapshot = try await apply.store.snapshot(scope)
-        let plan = try boundSource.plan(catalog: apply.catalog, state: snapshot)
-        let inEnvironment = bound.filter { $0.environment == scope.environment }
+        let project = try await JudgedProject.load(
+            source, catalog: apply.catalog, store: apply.store, connections: connections)
+        let (request, scope, snapshot, plan) = (project.request, project.scope, project.snapshot, project.plan)
+        let inEnvironment = project.inEnvironment
         var results: [PreflightResult] = []
         let timer = ContinuousClock()
 
@@ -185,7 +177,7 @@ public struct PreflightService: Sendable {
             }
         }
 
-        let region = snapshot.states.values.sorted { $0.stepID < $1.stepID }.compactMap { $0.outputs["region"] }.first
+        let region = project.region
         await record("residency.region") {
             guard plan.resolutions.contains(where: { $0.slot == "deploy" && !$0.assignments.isEmpty }) else {
                 return []
@@ -213,29 +205,18 @@ public struct PreflightService: Sendable {
             await Self.dnsRecords(snapshot, lookup: overrides.dns)
         }
 
+        let checklistProbes = apply.catalog.checklists[request.recipe.checklist.id].map(project.probes) ?? []
         let probes = ChecklistProbes(
-            ProbeSettings(
-                domain: request.domain, httpsPort: overrides.httpsPort, fontPath: overrides.fontPath,
-                dns: overrides.dns, policy: overrides.policy, trust: overrides.trust,
-                envFile: projectDirectory.map {
-                    ($0 as NSString).appendingPathComponent(".env.\(scope.environment.rawValue)")
-                },
-                requiredVariables: (try? await AppEnvironment(catalog: apply.catalog, connections: connections)
-                    .variables(
-                        of: plan, bound: bound,
-                        outputs: snapshot.states.mapValues(\.outputs), includeSecrets: false
-                    ).filter { !$0.optional }.map(\.name)) ?? [],
-                region: region))
+            try await project.probeSettings(
+                overrides, projectDirectory: projectDirectory, catalog: apply.catalog, connections: connections,
+                checksEnvironment: selection.wants("env.complete")))
         for (id, probe) in [
             ("tls.certificate", Checklist.Probe.tlsCertificate), ("env.complete", .envComplete),
             ("arabic.rendering", .arabicFontShaping),
         ] {
             await record(id) {
-                if probe == .arabicFontShaping,
-                    !plan.checklist.contains(where: { $0.item == "arabic-font-rendering" && $0.applies })
-                {
-                    return []
-                }
+                // Arabic rendering is checked where the checklist asks for it (a project that serves Arabic).
+                if probe == .arabicFontShaping, !checklistProbes.contains(.arabicFontShaping) { return [] }
                 let outcome = await probes.run(probe, now: now)
                 return [
                     PreflightResult(

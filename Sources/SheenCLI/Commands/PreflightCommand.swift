@@ -88,12 +88,10 @@ struct PreflightCommand: AsyncParsableCommand {
     func run() async throws {
         let language = global.language
         let (source, catalog, store) = try stateFile.open(input, global: global)
-        let connections = ConnectionService.deferred(store: store, catalog: catalog)
-        let events = SQLiteEventStore(store)
         let service = PreflightService(
-            apply: ApplyService(store: store, catalog: catalog, connections: connections, events: events),
-            checklist: ChecklistService(store: store, events: events, catalog: catalog, connections: connections),
-            connections: connections)
+            apply: ApplyService(
+                store: store, catalog: catalog, connections: .deferred(store: store, catalog: catalog),
+                events: SQLiteEventStore(store)))
         var trust = TLSCertificateCheck.Trust.system
         if let caFile {
             do {

@@ -75,21 +75,13 @@ struct Judge {
         case .allOf(let rules):
             let verdicts = rules.compactMap(judge)
             guard !verdicts.isEmpty else { return nil }
-            let evidence = verdicts.flatMap(\.evidence)
-            let blocked = verdicts.filter { $0.status != .true }
-            let blockers = blocked.sorted { $0.status == .false && $1.status != .false }.flatMap(blockersOf)
-            guard let deciding = blocked.first(where: { $0.status == .false }) ?? blocked.first else {
-                return Verdict(
-                    status: .true, reason: verdicts.count == 1 ? verdicts[0].reason : "AllEvidenceHolds",
-                    message: verdicts.count == 1
-                        ? verdicts[0].message
-                        : LocalizedText(en: "all of its evidence holds", ar: "كل الأدلة متحققة"),
-                    evidence: evidence)
+            return Self.all(verdicts) {
+                verdicts.count == 1
+                    ? verdicts[0]
+                    : Verdict(
+                        status: .true, reason: "AllEvidenceHolds",
+                        message: LocalizedText(en: "all of its evidence holds", ar: "كل الأدلة متحققة"))
             }
-            var verdict = deciding
-            verdict.evidence = evidence
-            verdict.blockedBy = blockers
-            return verdict
         case .anyOf(let rules):
             let verdicts = rules.compactMap(judge)
             guard !verdicts.isEmpty else { return nil }
@@ -100,11 +92,9 @@ struct Judge {
             }
             // Nothing holds: an unknown may still come true, so it decides over a failure.
             guard var verdict = verdicts.first(where: { $0.status == .unknown }) ?? verdicts.first else { return nil }
-            verdict.blockedBy = verdicts.flatMap(blockersOf)
+            verdict.blockedBy = verdicts.flatMap(Self.blockersOf)
             // Any one way turns it green, so each way's next action is offered.
-            let nexts = verdicts.compactMap(\.next).reduce(into: [LocalizedText]()) {
-                if !$0.contains($1) { $0.append($1) }
-            }
+            let nexts = ChecklistEvaluator.unique(verdicts.compactMap(\.next))
             if nexts.count > 1 {
                 func clause(_ text: String) -> String { text.hasSuffix(".") ? String(text.dropLast()) : text }
                 verdict.next = LocalizedText(
@@ -115,8 +105,24 @@ struct Judge {
         }
     }
 
-    private func blockersOf(_ verdict: Verdict) -> [LocalizedText] {
+    private static func blockersOf(_ verdict: Verdict) -> [LocalizedText] {
         verdict.blockedBy.isEmpty ? [verdict.message] : verdict.blockedBy
+    }
+
+    /// `verdicts` that must all hold: the first false one decides (else the first unknown), carrying every blocker,
+    /// false ones first; when all hold, `held` says so. Either way the evidence of those that hold is kept.
+    static func all(_ verdicts: [Verdict], held: () -> Verdict) -> Verdict {
+        let evidence = verdicts.flatMap(\.evidence)
+        let blocked = verdicts.filter { $0.status != .true }
+        guard let deciding = blocked.first(where: { $0.status == .false }) ?? blocked.first else {
+            var verdict = held()
+            verdict.evidence = evidence
+            return verdict
+        }
+        var verdict = deciding
+        verdict.evidence = evidence
+        verdict.blockedBy = blocked.sorted { $0.status == .false && $1.status != .false }.flatMap(blockersOf)
+        return verdict
     }
 
     func leaf(_ evidence: Checklist.Evidence) -> Verdict? {
@@ -133,19 +139,13 @@ struct Judge {
     /// Every step of the plan that evidences the item, judged together: one failure or verdict against it decides.
     private func steps() -> Verdict? {
         guard !entry.evidencedBy.isEmpty else { return nil }
-        let verdicts = entry.evidencedBy.map(step)
-        let blocked = verdicts.filter { $0.status != .true }
-        guard let deciding = blocked.first(where: { $0.status == .false }) ?? blocked.first else {
-            return Verdict(
+        return Self.all(entry.evidencedBy.map(step)) {
+            Verdict(
                 status: .true, reason: "StepSucceeded",
                 message: LocalizedText(
                     en: "\(entry.evidencedBy.joined(separator: ", ")) succeeded",
-                    ar: "نجحت الخطوات: \(entry.evidencedBy.joined(separator: "، "))"),
-                evidence: verdicts.flatMap(\.evidence))
+                    ar: "نجحت الخطوات: \(entry.evidencedBy.joined(separator: "، "))"))
         }
-        var verdict = deciding
-        verdict.blockedBy = blocked.map(\.message)
-        return verdict
     }
 
     private func step(_ id: String) -> Verdict {
