@@ -62,10 +62,16 @@ public final class SQLiteEventStore: EventStore {
         }
     }
 
-    public func events(provider: String?, status: StoredEvent.Status?, limit: Int) async throws -> [StoredEvent] {
+    public func events(
+        project: String?, provider: String?, status: StoredEvent.Status?, limit: Int
+    ) async throws -> [StoredEvent] {
         try await database.read { db in
             var conditions: [String] = []
             var arguments: [any DatabaseValueConvertible] = []
+            if let project {
+                conditions.append("project = ?")
+                arguments.append(project)
+            }
             if let provider {
                 conditions.append("provider = ?")
                 arguments.append(provider)

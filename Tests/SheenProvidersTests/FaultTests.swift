@@ -6,6 +6,7 @@ import SheenAuth
 import SheenEngine
 import SheenSimulator
 import SheenStore
+import SheenWebhooks
 import Synchronization
 import Testing
 

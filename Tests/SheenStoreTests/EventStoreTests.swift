@@ -36,6 +36,20 @@ struct EventStoreTests {
         #expect(body?.ciphertext == Data("sealed-1".utf8))
     }
 
+    @Test("events narrow to one project in the query, newest first; without a project every project's come back")
+    func byProject() async throws {
+        let (_, store) = try Self.file()
+        _ = try await store.ingest(Self.delivery("1"))
+        var other = Self.delivery("2")
+        other.project = "dukkan"
+        _ = try await store.ingest(other)
+        _ = try await store.ingest(Self.delivery("3"))
+        let souq = try await store.events(project: "souq", provider: nil, status: nil, limit: 10)
+        #expect(souq.map(\.event.objectID) == ["chg_3", "chg_1"])
+        #expect(try await store.events(project: "dukkan", provider: "tap", status: nil, limit: 10).count == 1)
+        #expect(try await store.events(provider: nil, status: nil, limit: 10).count == 3)
+    }
+
     @Test("2,000 concurrent deliveries with 20 % redelivered: one row per distinct delivery, duplicates point to it")
     func concurrent() async throws {
         let (_, store) = try Self.file()

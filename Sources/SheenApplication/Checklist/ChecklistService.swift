@@ -86,8 +86,8 @@ public struct ChecklistService: Sendable {
     /// The project's verified events, as the checklist reads them (never their bodies).
     func observedEvents(project: String) async throws -> [ObservedEvent] {
         guard let events else { return [] }
-        return try await events.events(provider: nil, status: nil, limit: 100_000).filter {
-            $0.project == project && $0.status != .dead
+        return try await events.events(project: project, provider: nil, status: nil, limit: 100_000).filter {
+            $0.status != .dead
         }.map {
             ObservedEvent(
                 provider: $0.event.provider, type: $0.event.type, object: $0.event.objectID, status: $0.event.status,

@@ -96,7 +96,11 @@ public protocol EventStore: Sendable {
     /// Records a failed attempt: retried at `retryAt`, or dead-lettered with `reason` when `retryAt` is `nil`.
     func markFailed(_ id: Int64, reason: String, retryAt: Date?) async throws
 
-    func events(provider: String?, status: StoredEvent.Status?, limit: Int) async throws -> [StoredEvent]
+    /// The newest `limit` events, narrowed to a project, a provider and a status where given.
+    func events(
+        project: String?, provider: String?, status: StoredEvent.Status?, limit: Int
+    ) async throws
+        -> [StoredEvent]
 
     func event(_ id: Int64) async throws -> (StoredEvent, SealedSecret?)?
 
@@ -106,4 +110,11 @@ public protocol EventStore: Sendable {
     /// Drops sealed bodies received before `bodiesBefore`, and whole finished rows received before `rowsBefore` (kept
     /// at least as long as providers redeliver: 76 hours by default). Returns how many of each.
     func purge(bodiesBefore: Date, rowsBefore: Date) async throws -> (bodies: Int, rows: Int)
+}
+
+extension EventStore {
+    /// Every project's events, narrowed to a provider and a status where given.
+    public func events(provider: String?, status: StoredEvent.Status?, limit: Int) async throws -> [StoredEvent] {
+        try await events(project: nil, provider: provider, status: status, limit: limit)
+    }
 }
