@@ -125,8 +125,10 @@ public struct GuardedFetcher: Sendable {
                 })
         }
         configuration.tlsConfiguration = tls
+        // One client per request: its DNS override pins this target's address. It is shut down before the answer
+        // (or the failure) is handed back, so no connection outlives the check.
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
-        defer { _ = client.shutdown() }
+        let outcome: Result<Response, Failure>
         do {
             var request = HTTPClientRequest(url: target.url.absoluteString)
             request.method = method
@@ -135,14 +137,16 @@ public struct GuardedFetcher: Sendable {
             if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
             let response = try await client.execute(request, timeout: timeout)
             let body = try await response.body.collect(upTo: maxBytes)
-            return Response(
-                status: Int(response.status.code), location: response.headers.first(name: "Location"),
-                contentType: response.headers.first(name: "Content-Type"), body: Data(buffer: body))
-        } catch let error as NIOTooManyBytesError {
-            _ = error
-            throw .tooLarge(target.url, limit: maxBytes)
+            outcome = .success(
+                Response(
+                    status: Int(response.status.code), location: response.headers.first(name: "Location"),
+                    contentType: response.headers.first(name: "Content-Type"), body: Data(buffer: body)))
+        } catch is NIOTooManyBytesError {
+            outcome = .failure(.tooLarge(target.url, limit: maxBytes))
         } catch {
-            throw .transport(target.url, "\(error)")
+            outcome = .failure(.transport(target.url, "\(error)"))
         }
+        try? await client.shutdown()
+        return try outcome.get()
     }
 }

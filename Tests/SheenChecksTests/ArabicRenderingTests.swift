@@ -93,6 +93,28 @@ struct ArabicRenderingTests {
         await dns.stop()
     }
 
+    @Test("the fetcher caps size: a font larger than the limit is refused, naming the limit")
+    func sizeCap() async throws {
+        let authority = try SandboxCertificateAuthority()
+        let site = try await SandboxSite.start(domain: "souq.test", authority: authority)
+        let dns = try await LocalDNSServer.start([.init("souq.test", .a, "127.0.0.1")])
+        let url = "https://souq.test:\(site.port)/fonts/arabic.ttf"
+        var fetcher = GuardedFetcher(
+            policy: .sandbox, resolver: LDNSHostResolver(DNSLookup(server: dns.server)), trust: .roots([authority.root])
+        )
+        let whole = try await fetcher.get(url)
+        #expect(whole.body.count > 100_000)
+        fetcher.maxBytes = 64 << 10
+        await #expect(throws: GuardedFetcher.Failure.self) { try await fetcher.get(url) }
+        do {
+            _ = try await fetcher.get(url)
+        } catch {
+            #expect(error.description.contains("larger than 64 KiB"), "\(error)")
+        }
+        await site.stop()
+        await dns.stop()
+    }
+
     @Test("no domain is unknown, never pass; a missing name is NXDOMAIN and fails")
     func noDomain() async throws {
         let none = await ChecklistProbes(ProbeSettings(domain: nil)).run([.dnsResolves, .tlsCertificate])

@@ -91,9 +91,10 @@ struct ApplyFlow {
         let (source, catalog) = try savedPlan.map { try savedSource($0) } ?? input.source(global: global)
         var settings = engine.settings
         settings.projectDirectory = input.dag == nil ? input.projectDirectory : nil
+        let connections = ConnectionService.deferred(store: store, catalog: catalog)
+        let events = SQLiteEventStore(store)
         let service = ApplyService(
-            store: store, catalog: catalog, settings: settings, connections: .deferred(store: store, catalog: catalog),
-            events: SQLiteEventStore(store))
+            store: store, catalog: catalog, settings: settings, connections: connections, events: events)
         let reporter = ProgressReporter(mode: ProgressReporter.mode(json: global.json), language: language)
         let json = global.json
         let engine = engine
@@ -127,8 +128,7 @@ struct ApplyFlow {
             // Steps are checklist evidence: the conditions are re-judged now, and the tally printed.
             if case .request = source {
                 let checklist = ChecklistService(
-                    store: store, events: SQLiteEventStore(store), catalog: catalog,
-                    connections: .deferred(store: store, catalog: catalog))
+                    store: store, events: events, catalog: catalog, connections: connections)
                 if let judged = try? await checklist.evaluate(source, projectDirectory: input.projectDirectory),
                     !json, !judged.conditions.isEmpty
                 {
