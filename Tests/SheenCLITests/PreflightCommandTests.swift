@@ -114,7 +114,7 @@ struct PreflightCommandTests {
         let environment = ["SHEEN_KEYRING": directory.appendingPathComponent("k.json").path]
         #expect(
             try await SheenBinary.run(["init", "arabic-ecommerce", "--market", "SA"], in: directory).status == 0)
-        let base = 26_000 + Int.random(in: 0..<30) * 100
+        let base = SheenBinary.portBlock()
         let receiver = base + 90
         let file = directory.appendingPathComponent("sheen.yaml")
         let text = try String(contentsOf: file, encoding: .utf8)

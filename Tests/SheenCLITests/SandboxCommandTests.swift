@@ -14,9 +14,18 @@ struct SandboxCommandTests {
         process.currentDirectoryURL = directory
         let output = Pipe()
         process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
+        // A file, not a pipe nobody drains: what serve says when it cannot start explains a failed test.
+        let log = directory.appendingPathComponent("serve.stderr")
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        process.standardError = try FileHandle(forWritingTo: log)
         try process.run()
-        return (process, await Task.detached { SheenBinary.read(output, until: marker) }.value)
+        let printed = await Task.detached { SheenBinary.read(output, until: marker) }.value
+        if !printed.contains(marker) {
+            process.waitUntilExit()
+            let said = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+            Issue.record("sandbox serve stopped before printing \(marker.debugDescription): \(said)")
+        }
+        return (process, printed)
     }
 
     @Test(
@@ -29,7 +38,7 @@ struct SandboxCommandTests {
         let file = directory.appendingPathComponent("sheen.yaml")
         try (try String(contentsOf: file, encoding: .utf8) + "\nwebhooks: { public_url: https://hooks.example.ae }\n")
             .write(to: file, atomically: true, encoding: .utf8)
-        let base = 42_000 + Int.random(in: 0..<2_000) * 3
+        let base = SheenBinary.portBlock()
         let (process, printed) = try await Self.serve(
             ["--port-base", "\(base)", "--json"], in: directory, until: "\n}")
         defer {
@@ -83,7 +92,7 @@ struct SandboxCommandTests {
         let file = directory.appendingPathComponent("sheen.yaml")
         try (try String(contentsOf: file, encoding: .utf8) + "\nwebhooks: { public_url: http://127.0.0.1:9 }\n")
             .write(to: file, atomically: true, encoding: .utf8)
-        let base = 46_000 + Int.random(in: 0..<1_000) * 4
+        let base = SheenBinary.portBlock()
         let (process, _) = try await Self.serve(
             ["--provider", "stripe", "--port-base", "\(base)"], in: directory, until: "Ctrl-C")
         defer {

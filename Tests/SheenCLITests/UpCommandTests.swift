@@ -18,10 +18,9 @@ struct UpCommandTests {
         Row(recipe: "global-saas", markets: []),
     ]
 
-    /// Below Linux's ephemeral range (32768 and up), so servers of other tests on port 0 never take them; one block of
-    /// a hundred ports per launch (23 simulators and the receiver), a random one of 36 per index.
-    static func ports(_ index: Int) -> (base: Int, receiver: Int) {
-        let base = 20_000 + (Int.random(in: 0..<36) * 4 + index) * 100
+    /// One block of a hundred ports per launch: 23 simulators and the receiver.
+    static func ports() -> (base: Int, receiver: Int) {
+        let base = SheenBinary.portBlock()
         return (base, base + 90)
     }
 
@@ -82,7 +81,7 @@ struct UpCommandTests {
         let row = Self.rows[index]
         let directory = try SheenBinary.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let ports = Self.ports(index)
+        let ports = Self.ports()
         let first = try await Self.up(row, in: directory, ports: ports)
         #expect(first.status == 0, "\(row): \(first.stderr)")
         #expect(first.document["ready"] as? Bool == true)
@@ -111,7 +110,7 @@ struct UpCommandTests {
         let faults = directory.appendingPathComponent("faults.json")
         try Data(#"{"rejections": {"shipping_update/ar": "INVALID_FORMAT"}}"#.utf8).write(to: faults)
         let launch = try await Self.up(
-            Self.rows[0], in: directory, ports: Self.ports(3), extra: ["--faults", faults.path, "--timeout", "20"])
+            Self.rows[0], in: directory, ports: Self.ports(), extra: ["--faults", faults.path, "--timeout", "20"])
         #expect(launch.status == 1, "\(launch.stderr)")
         #expect(launch.document["ready"] as? Bool == false)
         let red = launch.items.filter { $0["status"] as? String != "True" }
