@@ -59,12 +59,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
-        /** The durable stores on SQLite (GRDB): journal, leases, breakers, connections, webhook events; migrations. */
+        /** The durable stores, on SQLite (GRDB) for one machine and PostgreSQL (postgres-nio) shared by many: journal, leases, breakers, connections, webhook events, checklist, work queue; migrations. */
         .target(
             name: "SheenStore",
             dependencies: [
                 "SheenEngine", "SheenModel", "SheenPlanner", "SheenSecrets", "SheenWebhooks",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"), .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -185,7 +187,8 @@ let package = Package(
         .target(
             name: "SheenTestSupport",
             dependencies: [
-                "SheenAuth", "SheenEngine", "SheenModel", "SheenPlanner",
+                "SheenAuth", "SheenEngine", "SheenModel", "SheenPlanner", "SheenSecrets", "SheenWebhooks",
+                .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "JWTKit", package: "jwt-kit"), .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),

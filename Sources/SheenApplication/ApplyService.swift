@@ -158,7 +158,9 @@ public struct ApplyService: Sendable {
         let service = connections
         return Executor(
             store: store, runners: runners, clock: clock,
-            limiter: RateLimiter(limits: Self.rateLimits(catalog, environment: environment)),
+            // On a shared store every worker spends from the same buckets.
+            limiter: RateLimiter(
+                limits: Self.rateLimits(catalog, environment: environment), shared: store as? any SharedGuards),
             rateKeys: { node in
                 node.provider.map { [$0, ConnectionKey.of(node) ?? ConnectionKey.default(for: $0)] } ?? []
             },

@@ -31,6 +31,7 @@ public enum StateStoreContract {
     public static func run(_ store: any StateStore) async throws {
         try await journal(store)
         try await locks(store)
+        try await racingLocks(store)
         try await breakers(store)
     }
 
@@ -117,6 +118,31 @@ public enum StateStoreContract {
         let again = try await store.acquireLock(scope, as: first, isStale: { _ in false })
         try check(again.token > third.token, "tokens are never reissued after a release")
         try await store.releaseLock(scope, holder: "first")
+    }
+
+    /// Sixteen runs asking for one free lock at once: exactly one gets it, and every other is told who did.
+    public static func racingLocks(_ store: any StateStore) async throws {
+        let contested = StoreScope(project: "contract-race", environment: .prod)
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        let outcomes = try await withThrowingTaskGroup(of: String?.self) { group in
+            for index in 0..<16 {
+                group.addTask {
+                    let holder = LockInfo(
+                        holder: "racer-\(index)", processID: Int32(100 + index), host: "h", acquiredAt: now,
+                        expiresAt: now.addingTimeInterval(60))
+                    do {
+                        return try await store.acquireLock(contested, as: holder, isStale: { _ in false }).holder
+                    } catch is LockHeld {
+                        return nil
+                    }
+                }
+            }
+            var winners: [String] = []
+            for try await outcome in group { if let outcome { winners.append(outcome) } }
+            return winners
+        }
+        try check(outcomes.count == 1, "exactly one of sixteen racing runs gets the lock, got \(outcomes)")
+        try await store.releaseLock(contested, holder: outcomes[0])
     }
 
     public static func breakers(_ store: any StateStore) async throws {

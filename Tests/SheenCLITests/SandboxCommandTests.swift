@@ -16,7 +16,7 @@ struct SandboxCommandTests {
         process.standardOutput = output
         // A file, not a pipe nobody drains: what serve says when it cannot start explains a failed test.
         let log = directory.appendingPathComponent("serve.stderr")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         process.standardError = try FileHandle(forWritingTo: log)
         try process.run()
         let printed = await Task.detached { SheenBinary.read(output, until: marker) }.value

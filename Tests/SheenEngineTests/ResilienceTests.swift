@@ -29,25 +29,25 @@ struct TokenBucketTests {
     }
 
     @Test("the limiter spends every key's bucket and reports the longest wait")
-    func limiterKeys() async {
+    func limiterKeys() async throws {
         let limiter = RateLimiter(limits: [
             "tap": .init(requests: 10, perSeconds: 1, burst: 1),
             "tap/default": .init(requests: 1, perSeconds: 2, burst: 1),
         ])
         let now = Date(timeIntervalSince1970: 0)
-        #expect(await limiter.acquire(["tap", "tap/default"], now: now) == nil)
-        #expect(await limiter.acquire(["tap", "tap/default"], now: now) == .milliseconds(2000))
-        #expect(await limiter.acquire(["unlimited"], now: now) == nil)
+        #expect(try await limiter.acquire(["tap", "tap/default"], now: now) == nil)
+        #expect(try await limiter.acquire(["tap", "tap/default"], now: now) == .milliseconds(2000))
+        #expect(try await limiter.acquire(["unlimited"], now: now) == nil)
     }
 
     @Test("concurrent takers never spend one token twice")
-    func noLostUpdate() async {
+    func noLostUpdate() async throws {
         let limiter = RateLimiter(limits: ["p": .init(requests: 1, perSeconds: 3600, burst: 50)])
         let now = Date(timeIntervalSince1970: 0)
-        let grants = await withTaskGroup(of: Bool.self) { group in
-            for _ in 0..<200 { group.addTask { await limiter.acquire(["p"], now: now) == nil } }
+        let grants = try await withThrowingTaskGroup(of: Bool.self) { group in
+            for _ in 0..<200 { group.addTask { try await limiter.acquire(["p"], now: now) == nil } }
             var count = 0
-            for await granted in group where granted { count += 1 }
+            for try await granted in group where granted { count += 1 }
             return count
         }
         #expect(grants == 50)

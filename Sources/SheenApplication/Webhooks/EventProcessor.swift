@@ -11,6 +11,8 @@ public struct EventProcessor: Sendable {
     public var handlers: [String: [Handler]]
     public var maxAttempts: Int
     public var baseDelay: TimeInterval
+    /// How long a claimed event stays this processor's before another may take it (this one having died).
+    public var claimLease: TimeInterval = 120
     public let now: @Sendable () -> Date
 
     public init(
@@ -34,7 +36,8 @@ public struct EventProcessor: Sendable {
     /// Processes up to `limit` due events.
     public func runOnce(limit: Int = 200) async throws -> Pass {
         var pass = Pass()
-        for event in try await events.due(at: now(), limit: limit) {
+        // Claimed, not just read: another receiver on the same store skips these while this one works on them.
+        for event in try await events.claim(at: now(), limit: limit, lease: claimLease) {
             do {
                 for handler in (handlers[event.event.type] ?? []) + (handlers["*"] ?? []) { try await handler(event) }
                 if try await events.markProcessed(event.id, at: now()) { pass.processed += 1 }

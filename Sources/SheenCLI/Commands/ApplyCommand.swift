@@ -87,12 +87,13 @@ struct ApplyFlow {
 
     func run() async throws {
         let language = global.language
-        let store = try engine.openStore(language: language)
+        let opened = try await engine.open(language: language)
+        let store = opened.state
         let (source, catalog) = try savedPlan.map { try savedSource($0) } ?? input.source(global: global)
         var settings = engine.settings
         settings.projectDirectory = input.dag == nil ? input.projectDirectory : nil
         let connections = ConnectionService.deferred(store: store, catalog: catalog)
-        let events = SQLiteEventStore(store)
+        let events = opened.events
         let service = ApplyService(
             store: store, catalog: catalog, settings: settings, connections: connections, events: events)
         let reporter = ProgressReporter(mode: ProgressReporter.mode(json: global.json), language: language)

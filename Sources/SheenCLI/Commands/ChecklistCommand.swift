@@ -60,10 +60,10 @@ struct ChecklistCommand: AsyncParsableCommand {
 
         func run() async throws {
             let language = global.language
-            let (source, catalog, store) = try stateFile.open(input, global: global)
+            let (source, catalog, store) = try await stateFile.open(input, global: global)
             let service = ChecklistService(
-                store: store, events: SQLiteEventStore(store), catalog: catalog,
-                connections: .deferred(store: store, catalog: catalog))
+                store: store.state, events: store.events, catalog: catalog,
+                connections: .deferred(store: store.state, catalog: catalog))
             let probes = ChecklistService.ProbeOverrides(dns: dns.lookup)
             let started = Date()
             var shown: [String] = []
@@ -119,8 +119,8 @@ struct ChecklistCommand: AsyncParsableCommand {
 
         func run() async throws {
             let language = global.language
-            let (source, catalog, store) = try stateFile.open(input, global: global)
-            let service = ChecklistService(store: store, events: nil, catalog: catalog)
+            let (source, catalog, store) = try await stateFile.open(input, global: global)
+            let service = ChecklistService(store: store.state, events: nil, catalog: catalog)
             let person = by ?? ProcessInfo.processInfo.environment["USER"] ?? ProcessInfo.processInfo.userName
             let text = Attestations.evidence(evidence)
             let attestation = try await reportingApplicationErrors(language: language) {
@@ -143,13 +143,20 @@ struct ChecklistCommand: AsyncParsableCommand {
 /// Input that cannot be read (a missing or broken project file, a catalog with errors) exits 3, not 1: a CI gate
 /// tells "the stack is not ready" from "the gate could not run".
 func unreadable<T>(_ body: () throws -> T) throws -> T {
-    do {
-        return try body()
-    } catch let code as ExitCode where code.rawValue == ExitStatus.invalidInput {
-        throw ExitCode(ExitStatus.unreadableInput)
-    } catch let error as ValidationError {
-        // No project file, an unknown recipe: said once, without the usage banner, and exit 3.
-        Console.error(error.message)
-        throw ExitCode(ExitStatus.unreadableInput)
+    do { return try body() } catch { throw asUnreadable(error) }
+}
+
+/// ``unreadable(_:)`` for an asynchronous `body` (opening a store on a server).
+func unreadable<T>(_ body: () async throws -> T) async throws -> T {
+    do { return try await body() } catch { throw asUnreadable(error) }
+}
+
+private func asUnreadable(_ error: any Error) -> any Error {
+    if let code = error as? ExitCode, code.rawValue == ExitStatus.invalidInput {
+        return ExitCode(ExitStatus.unreadableInput)
     }
+    guard let error = error as? ValidationError else { return error }
+    // No project file, an unknown recipe: said once, without the usage banner, and exit 3.
+    Console.error(error.message)
+    return ExitCode(ExitStatus.unreadableInput)
 }

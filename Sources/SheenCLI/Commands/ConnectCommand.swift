@@ -64,7 +64,7 @@ struct ConnectCommand: AsyncParsableCommand {
 
     func run() async throws {
         let language = global.language
-        let (project, service) = try connection.service(
+        let (project, service) = try await connection.service(
             global: global, catalog: try CatalogSession(options: global).catalog)
         let request = ConnectRequest(
             project: project, provider: provider, environment: env, alias: alias, markets: market,

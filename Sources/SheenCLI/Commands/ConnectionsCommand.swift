@@ -18,7 +18,7 @@ struct ConnectionsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let language = global.language
-            let (project, service) = try connection.service(global: global)
+            let (project, service) = try await connection.service(global: global)
             let all = try await reportingConnectionErrors(language: language) {
                 try await service.list(project: project)
             }
@@ -42,7 +42,7 @@ struct ConnectionsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let language = global.language
-            let (project, service) = try connection.service(global: global)
+            let (project, service) = try await connection.service(global: global)
             let details = try await reportingConnectionErrors(language: language) {
                 try await service.find(
                     project: project, provider: provider, alias: selector.alias, environment: selector.env)
@@ -67,7 +67,7 @@ struct ConnectionsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let language = global.language
-            let (project, service) = try connection.service(global: global)
+            let (project, service) = try await connection.service(global: global)
             let removed = try await reportingConnectionErrors(language: language) {
                 try await service.remove(
                     project: project, provider: provider, alias: selector.alias, environment: selector.env)
@@ -102,7 +102,7 @@ struct ConnectionsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let language = global.language
-            let (project, service) = try connection.service(
+            let (project, service) = try await connection.service(
                 global: global, catalog: try CatalogSession(options: global).catalog)
             let details = try await reportingConnectionErrors(language: language) {
                 try await service.rotate(
@@ -139,7 +139,7 @@ extension ConnectionsCommand {
 
         func run() async throws {
             let language = global.language
-            let (project, service) = try connection.service(
+            let (project, service) = try await connection.service(
                 global: global, catalog: try CatalogSession(options: global).catalog)
             try await reportingConnectionErrors(language: language) {
                 let found = try await service.find(

@@ -23,7 +23,7 @@ struct DestroyCommand: AsyncParsableCommand {
 
     func run() async throws {
         let language = global.language
-        let store = try engine.openStore(language: language)
+        let store = try await engine.open(language: language).state
         let scope = try input.scope(global: global)
         // The catalog gives the adapters that delete what they made; without one (a neutral DAG's scope) only the
         // built-in runners are there, which is all such a scope has.

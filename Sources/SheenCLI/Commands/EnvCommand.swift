@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SheenApplication
 import SheenModel
+import SheenStore
 
 extension AppEnvironment.Format: ExpressibleByArgument {}
 
@@ -83,14 +84,15 @@ struct EnvCommand: AsyncParsableCommand {
 struct EnvSourceOptions: ParsableArguments {
     @OptionGroup var input: PlanInputOptions
 
-    @Option(name: .long, help: ArgumentHelp("State file (default: .sheen/state.sqlite).", valueName: "path"))
-    var state = ".sheen/state.sqlite"
+    @Option(name: [.customLong("store"), .customLong("state")], help: storeHelp)
+    var store: String?
 
     func variables(global: GlobalOptions, includeSecrets: Bool) async throws -> [AppVariable] {
         let language = global.language
         let (source, catalog) = try input.source(global: global)
         let store =
-            FileManager.default.fileExists(atPath: state) ? try openStateStore(at: state, language: language) : nil
+            try storeLocation(self.store, language: language).mayHoldState
+            ? try await openStore(self.store, language: language).state : nil
         let environment = AppEnvironment(
             catalog: catalog, connections: store.map { ConnectionService.deferred(store: $0, catalog: catalog) })
         return try await reportingApplicationErrors(language: language) {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SheenApplication
 import SheenSecrets
+import SheenStore
 
 struct KeysCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -22,7 +23,8 @@ struct KeysCommand: AsyncParsableCommand {
 
         func run() async throws {
             let language = global.language
-            let (store, keys) = try connection.open(language: language)
+            let (opened, keys) = try await connection.open(language: language)
+            let store = opened.state
             let status = try await reportingConnectionErrors(language: language) {
                 try await KeyService(store: store, keys: keys).status()
             }
@@ -53,7 +55,8 @@ struct KeysCommand: AsyncParsableCommand {
 
         func run() async throws {
             let language = global.language
-            let (store, keys) = try connection.open(language: language)
+            let (opened, keys) = try await connection.open(language: language)
+            let store = opened.state
             let json = global.json
             let rotation = try await reportingConnectionErrors(language: language) {
                 try await KeyService(store: store, keys: keys, batchSize: max(1, batchSize)).rotate(
@@ -83,7 +86,8 @@ struct KeysCommand: AsyncParsableCommand {
 
         func run() async throws {
             let language = global.language
-            let (store, keys) = try connection.open(language: language)
+            let (opened, keys) = try await connection.open(language: language)
+            let store = opened.state
             try await reportingConnectionErrors(language: language) {
                 try await KeyService(store: store, keys: keys).retire(id)
             }

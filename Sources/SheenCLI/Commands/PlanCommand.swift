@@ -31,10 +31,8 @@ struct PlanCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Also write the plan as JSON to this file.", valueName: "file"))
     var out: String?
 
-    @Option(
-        name: .long, help: ArgumentHelp("State file to diff against (default: .sheen/state.sqlite).", valueName: "path")
-    )
-    var state = ".sheen/state.sqlite"
+    @Option(name: [.customLong("store"), .customLong("state")], help: storeHelp)
+    var store: String?
 
     @Flag(
         name: .long,
@@ -50,7 +48,7 @@ struct PlanCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let (plan, catalog) = try await input.makePlan(global: global, statePath: state)
+        let (plan, catalog) = try await input.makePlan(global: global, store: store)
         // Rendered only when asked for: on a 10,000-step graph the JSON costs more than the planning.
         let json = out != nil || global.json ? PlanJSONRenderer.render(plan) : ""
         if let out { try Console.write(json, to: out, language: global.language) }
@@ -82,10 +80,8 @@ struct GraphCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("dot or mermaid.", valueName: "format"))
     var format: GraphRenderer.Format = .dot
 
-    @Option(
-        name: .long, help: ArgumentHelp("State file to diff against (default: .sheen/state.sqlite).", valueName: "path")
-    )
-    var state = ".sheen/state.sqlite"
+    @Option(name: [.customLong("store"), .customLong("state")], help: storeHelp)
+    var store: String?
 
     @OptionGroup var global: GlobalOptions
 
@@ -94,7 +90,7 @@ struct GraphCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let (plan, _) = try await input.makePlan(global: global, statePath: state)
+        let (plan, _) = try await input.makePlan(global: global, store: store)
         FileHandle.standardOutput.write(Data(GraphRenderer.render(plan, as: format).utf8))
     }
 }

@@ -87,11 +87,11 @@ struct PreflightCommand: AsyncParsableCommand {
 
     func run() async throws {
         let language = global.language
-        let (source, catalog, store) = try stateFile.open(input, global: global)
+        let (source, catalog, store) = try await stateFile.open(input, global: global)
         let service = PreflightService(
             apply: ApplyService(
-                store: store, catalog: catalog, connections: .deferred(store: store, catalog: catalog),
-                events: SQLiteEventStore(store)))
+                store: store.state, catalog: catalog, connections: .deferred(store: store.state, catalog: catalog),
+                events: store.events))
         var trust = TLSCertificateCheck.Trust.system
         if let caFile {
             do {

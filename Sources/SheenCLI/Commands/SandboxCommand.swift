@@ -115,7 +115,7 @@ struct SandboxCommand: AsyncParsableCommand {
         func run() async throws {
             let language = global.language
             let catalog = try CatalogSession(options: global).catalog
-            let (project, service) = try connection.service(global: global, catalog: catalog)
+            let (project, service) = try await connection.service(global: global, catalog: catalog)
             let outcomes = try await reportingConnectionErrors(language: language) {
                 try await SandboxService(connections: service).connect(
                     project: project, environment: env, providers: providers, portBase: location.portBase,

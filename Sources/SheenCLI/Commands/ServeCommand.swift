@@ -63,9 +63,11 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         let language = global.language
         let catalog = try CatalogSession(options: global).catalog
-        let (project, service) = try connection.service(global: global, catalog: catalog)
-        let store = try openStateStore(at: connection.state, language: language)
-        let events = SQLiteEventStore(store, groupCommit: !commitEach)
+        let project = try connection.projectName(language: language)
+        let (opened, keys) = try await connection.open(language: language, groupCommit: !commitEach)
+        let store = opened.state
+        let events = opened.events
+        let service = ConnectionService(store: store, keys: keys, catalog: catalog)
         var server = WebhookServer(
             ingest: WebhookIngestService(project: project, environment: env, connections: service, events: events),
             processor: EventProcessor(events: events), maxBodyBytes: maxBodyBytes, publicURL: publicUrl,
@@ -102,11 +104,11 @@ struct EventsCommand: AsyncParsableCommand {
         subcommands: [List.self, Show.self, Replay.self, Purge.self], defaultSubcommand: List.self)
 
     struct Store: ParsableArguments {
-        @Option(name: .long, help: ArgumentHelp("State file (default: .sheen/state.sqlite).", valueName: "path"))
-        var state = ".sheen/state.sqlite"
+        @Option(name: [.customLong("store"), .customLong("state")], help: storeHelp)
+        var store: String?
 
-        func open(language: Language) throws -> SQLiteEventStore {
-            SQLiteEventStore(try openStateStore(at: state, language: language))
+        func open(language: Language) async throws -> any EventStore {
+            try await openStore(store, language: language).events
         }
     }
 
@@ -166,7 +168,7 @@ struct EventsCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let events = try store.open(language: global.language)
+            let events = try await store.open(language: global.language)
             var ids: [Int64] = id.map { [$0] } ?? []
             if dead { ids = try await events.events(provider: nil, status: .dead, limit: 100_000).map(\.id) }
             var queued = 0
@@ -193,7 +195,7 @@ struct EventsCommand: AsyncParsableCommand {
         var retention: EventRetention { EventRetention(bodyHours: bodyHours, rowHours: rowHours) }
 
         func run() async throws {
-            let events = try store.open(language: global.language)
+            let events = try await store.open(language: global.language)
             guard let purged = try await retention.purge(events, now: Date()) else { return }
             Console.out(CLIMessage.purged(bodies: purged.bodies, rows: purged.rows)(global.language))
         }

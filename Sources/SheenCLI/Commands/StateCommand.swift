@@ -34,11 +34,12 @@ struct StateCommand: AsyncParsableCommand {
 
         func run() async throws {
             let language = global.language
-            guard let store = try StateCommand.existingStore(engine: engine, global: global) else {
+            guard let store = try await StateCommand.existingStore(engine: engine, global: global) else {
                 Console.out(
                     global.json
                         ? JSONValue.object(["format_version": .string("1.0"), "scopes": .array([])]).rendered
-                        : CLIMessage.nothingRecordedNoFile(engine.state)(language))
+                        : CLIMessage.nothingRecordedNoFile(
+                            (try storeLocation(engine.store, language: language).description))(language))
                 return
             }
             let scopes = try await StateCommand.scopes(input: input, store: store, global: global)
@@ -77,7 +78,8 @@ struct StateCommand: AsyncParsableCommand {
             }
             if sections.isEmpty {
                 sections.append(
-                    CLIMessage.nothingRecordedIn(engine.state)(language))
+                    CLIMessage.nothingRecordedIn((try storeLocation(engine.store, language: language).description))(
+                        language))
             }
             Console.out(sections.joined(separator: "\n"))
         }
@@ -104,9 +106,10 @@ struct StateCommand: AsyncParsableCommand {
 
         func run() async throws {
             let language = global.language
-            guard let store = try StateCommand.existingStore(engine: engine, global: global) else {
+            guard let store = try await StateCommand.existingStore(engine: engine, global: global) else {
                 throw ValidationError(
-                    CLIMessage.nothingRecordedIn(engine.state)(language))
+                    CLIMessage.nothingRecordedIn((try storeLocation(engine.store, language: language).description))(
+                        language))
             }
             var found: [(StoreScope, StepState)] = []
             var candidates: [String] = []
@@ -165,15 +168,15 @@ struct StateCommand: AsyncParsableCommand {
         }
     }
 
-    /// The state file, or nil when there is none yet: reading state never creates one.
-    static func existingStore(engine: EngineOptions, global: GlobalOptions) throws -> SQLiteStateStore? {
-        guard FileManager.default.fileExists(atPath: engine.state) else { return nil }
-        return try engine.openStore(language: global.language)
+    /// The store, or nil when it is a file that does not exist yet: reading state never creates one.
+    static func existingStore(engine: EngineOptions, global: GlobalOptions) async throws -> (any DurableStore)? {
+        guard try storeLocation(engine.store, language: global.language).mayHoldState else { return nil }
+        return try await engine.open(language: global.language).state
     }
 
     /// The scope the input names, or, when it names none and there is no project file here, every recorded scope.
     static func scopes(
-        input: PlanInputOptions, store: SQLiteStateStore, global: GlobalOptions
+        input: PlanInputOptions, store: any DurableStore, global: GlobalOptions
     ) async throws
         -> [StoreScope]
     {

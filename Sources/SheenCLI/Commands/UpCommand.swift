@@ -91,11 +91,12 @@ struct UpCommand: AsyncParsableCommand {
             else { throw ValidationError(CLIMessage.badFaultPlan(faults)(language)) }
             faultPlan = decoded
         }
-        let (source, catalog, store) = try stateFile.open(input, global: global)
+        let (source, catalog, opened) = try await stateFile.open(input, global: global)
+        let store = opened.state
         guard case .request(let request) = source else {
             throw ValidationError(CLIMessage.upNeedsRecipe(language))
         }
-        let events = SQLiteEventStore(store)
+        let events = opened.events
         let connections = ConnectionService.deferred(store: store, catalog: catalog)
         let apply = ApplyService(
             store: store, catalog: catalog,
@@ -115,9 +116,8 @@ struct UpCommand: AsyncParsableCommand {
             })
         let options = UpService.Options(
             sandbox: sandbox,
-            simulatorDirectory: ((stateFile.state as NSString).deletingLastPathComponent as NSString)
-                .appendingPathComponent(
-                    "sandbox"), portBase: portBase, projectDirectory: input.projectDirectory,
+            simulatorDirectory: (try storeLocation(stateFile.store, language: language).localDirectory as NSString)
+                .appendingPathComponent("sandbox"), portBase: portBase, projectDirectory: input.projectDirectory,
             checklistTimeout: .seconds(timeout), fontPath: font, faults: faultPlan, receiverPort: receiverPort)
         let view = UpProgress(
             reporter: ProgressReporter(mode: ProgressReporter.mode(json: global.json), language: language),

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SheenApplication
 import SheenModel
+import SheenStore
 import SheenWebhooks
 
 extension WebhookScheme: ExpressibleByArgument {
@@ -243,7 +244,7 @@ extension WebhooksCommand {
             let language = global.language
             let catalog = try CatalogSession(options: global).catalog
             let project = try connection.projectFile(language: language)
-            let (store, _) = try connection.open(language: language)
+            let store = try await connection.open(language: language).0.state
             let service = ConnectionService.deferred(store: store, catalog: catalog)
             let found = try await reportingConnectionErrors(language: language) {
                 guard let base = (publicUrl ?? project.webhookPublicURL).map(Self.trimmed) else {

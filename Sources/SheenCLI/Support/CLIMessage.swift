@@ -22,6 +22,8 @@ enum CLIMessage {
     case fileExists(String)
     case cannotWrite(path: String, reason: String)
     case cannotOpenState(path: String, reason: String)
+    case cannotOpenStore(location: String, reason: String)
+    case badStoreURL(String)
     case catalogHasErrors(String)
     case stepInSeveralScopes(step: String, scopes: String)
 
@@ -158,6 +160,16 @@ enum CLIMessage {
             t("cannot write '\(path)': \(reason)", "تعذرت كتابة '\(path)': \(reason)")
         case .cannotOpenState(let path, let reason):
             t("cannot open the state file '\(path)': \(reason)", "تعذر فتح ملف الحالة '\(path)': \(reason)")
+        case .cannotOpenStore(let location, let reason):
+            t(
+                "cannot open the store at \(location): \(reason); check the server is up and the URL's user and database",
+                "تعذر فتح مخزن الحالة في \(location): \(reason)؛ تحقق من أن الخادم يعمل ومن المستخدم وقاعدة البيانات في العنوان"
+            )
+        case .badStoreURL(let problem):
+            t(
+                "--store (or SHEEN_STORE) \(problem); write it as postgres://user:password@host:5432/database?sslmode=require, or give a file path",
+                "قيمة ‎--store (أو SHEEN_STORE) \(problem)؛ اكتبها بالشكل postgres://user:password@host:5432/database?sslmode=require أو أعطِ مسار ملف"
+            )
         case .catalogHasErrors(let directory):
             t(
                 "the catalog at '\(directory)' has errors; run 'sheen validate' for details",

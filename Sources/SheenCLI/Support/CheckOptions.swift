@@ -8,16 +8,16 @@ import SheenStore
 /// The state file of the commands that judge a launch (`up`, `checklist`, `preflight`), and how they open their input:
 /// input that cannot be read (a missing or broken project file, a catalog with errors) exits 3.
 struct StateFileOption: ParsableArguments {
-    @Option(
-        name: .long,
-        help: ArgumentHelp("State file, in this directory unless a path says otherwise.", valueName: "path"))
-    var state = ".sheen/state.sqlite"
+    @Option(name: [.customLong("store"), .customLong("state")], help: storeHelp)
+    var store: String?
 
     /// The input's plan source and catalog, and the state store.
-    func open(_ input: PlanInputOptions, global: GlobalOptions) throws -> (PlanSource, Catalog, SQLiteStateStore) {
+    func open(_ input: PlanInputOptions, global: GlobalOptions) async throws -> (PlanSource, Catalog, OpenedStore) {
         let (source, catalog) = try unreadable { try input.source(global: global) }
-        let store = try unreadable { try openStateStore(at: state, language: global.language) }
-        return (source, catalog, store)
+        // A malformed URL is a usage error (2); a store that cannot be opened is input that cannot be read (3).
+        _ = try storeLocation(store, language: global.language)
+        let opened = try await unreadable { try await openStore(store, language: global.language) }
+        return (source, catalog, opened)
     }
 }
 

@@ -11,10 +11,8 @@ struct ConnectionOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Project file (default: ./sheen.yaml).", valueName: "path"))
     var project: String?
 
-    @Option(
-        name: .long,
-        help: ArgumentHelp("State file holding connections (default: .sheen/state.sqlite).", valueName: "path"))
-    var state = ".sheen/state.sqlite"
+    @Option(name: [.customLong("store"), .customLong("state")], help: storeHelp)
+    var store: String?
 
     /// Every `--field` must be `NAME=VALUE`.
     static func checkFields(_ items: [String], language: Language) throws {
@@ -40,15 +38,15 @@ struct ConnectionOptions: ParsableArguments {
 
     /// The project's name and the connection use cases over its store; `catalog` only where a command checks fields
     /// against manifests.
-    func service(global: GlobalOptions, catalog: Catalog = Catalog()) throws -> (String, ConnectionService) {
+    func service(global: GlobalOptions, catalog: Catalog = Catalog()) async throws -> (String, ConnectionService) {
         let project = try projectName(language: global.language)
-        let (store, keys) = try open(language: global.language)
-        return (project, ConnectionService(store: store, keys: keys, catalog: catalog))
+        let (store, keys) = try await open(language: global.language)
+        return (project, ConnectionService(store: store.state, keys: keys, catalog: catalog))
     }
 
     /// The store, and the keys from `SHEEN_MASTER_KEY` or the key file.
-    func open(language: Language) throws -> (SQLiteStateStore, any KeyProvider) {
-        let store = try openStateStore(at: state, language: language)
+    func open(language: Language, groupCommit: Bool = true) async throws -> (OpenedStore, any KeyProvider) {
+        let store = try await openStore(self.store, language: language, groupCommit: groupCommit)
         do {
             return (store, try KeySource.provider(environment: ProcessInfo.processInfo.environment))
         } catch {
@@ -59,7 +57,7 @@ struct ConnectionOptions: ParsableArguments {
 
 extension ConnectionService {
     /// The connection use cases over the state file, with keys chosen only once a secret is read or written.
-    static func deferred(store: SQLiteStateStore, catalog: Catalog) -> ConnectionService {
+    static func deferred(store: any ConnectionStore, catalog: Catalog) -> ConnectionService {
         ConnectionService(
             store: store, keys: DeferredKeyProvider(environment: ProcessInfo.processInfo.environment), catalog: catalog)
     }

@@ -9,10 +9,8 @@ import SheenStore
 
 /// Options of the commands that change things: where state lives, how hard to push, whether to ask.
 struct EngineOptions: ParsableArguments {
-    @Option(
-        name: .long,
-        help: ArgumentHelp("State file (default: .sheen/state.sqlite in this directory).", valueName: "path"))
-    var state = ".sheen/state.sqlite"
+    @Option(name: [.customLong("store"), .customLong("state")], help: storeHelp)
+    var store: String?
 
     @Option(
         name: .long,
@@ -46,8 +44,8 @@ struct EngineOptions: ParsableArguments {
         }
     }
 
-    func openStore(language: Language) throws -> SQLiteStateStore {
-        try openStateStore(at: state, language: language)
+    func open(language: Language) async throws -> OpenedStore {
+        try await openStore(store, language: language)
     }
 
     /// How hard the apply pushes, and the built-in runners' test knobs.
@@ -98,14 +96,5 @@ func reportingApplicationErrors<T: Sendable>(
         throw Console.failure(error.message(in: language), hint: error.hint(in: language), language: language)
     } catch let error as ConnectionError {
         throw Console.failure(error.message(language), hint: error.hint?(language), language: language)
-    }
-}
-
-/// Opens the state file at `path` (crash-test faults from the environment), or exits 1 saying which file failed.
-func openStateStore(at path: String, language: Language) throws -> SQLiteStateStore {
-    do {
-        return try SQLiteStateStore(path: path, faults: JournalFaults.fromEnvironment())
-    } catch {
-        throw Console.failure(CLIMessage.cannotOpenState(path: path, reason: "\(error)")(language), language: language)
     }
 }

@@ -50,16 +50,13 @@ struct PlanInputOptions: ParsableArguments {
         }
     }
 
-    /// The recorded state of this input's scope in the state file at `path`, or empty state when there is no file
-    /// yet (planning never creates one).
-
-    /// Builds the plan against the state file at `statePath` (none yet: empty state), with the project's connections
-    /// bound, or exits with the problem explained.
-    func makePlan(global: GlobalOptions, statePath: String) async throws -> (Plan, Catalog?) {
+    /// Builds the plan against the store `storeOption` names (a file not there yet: empty state, and planning never
+    /// creates one), with the project's connections bound, or exits with the problem explained.
+    func makePlan(global: GlobalOptions, store storeOption: String?) async throws -> (Plan, Catalog?) {
         var (source, catalog) = try source(global: global)
         var state: any StateSnapshot = InMemoryStateSnapshot()
-        if FileManager.default.fileExists(atPath: statePath) {
-            let store = try openStateStore(at: statePath, language: global.language)
+        if try storeLocation(storeOption, language: global.language).mayHoldState {
+            let store = try await openStore(storeOption, language: global.language).state
             state = try await store.snapshot(try scope(global: global))
             let service = ConnectionService.deferred(store: store, catalog: catalog)
             let unbound = source

@@ -329,7 +329,7 @@ public struct Executor: Sendable {
         let access = credentials(node)
         for attemptNumber in 1...options.retry.maxAttempts {
             try Task.checkCancellation()
-            while let wait = await limiter.acquire(rateKeys(node), now: clock.now()) {
+            while let wait = try await limiter.acquire(rateKeys(node), now: clock.now()) {
                 events(.rateLimited(id: node.id, wait: wait))
                 try await clock.sleep(for: wait)
             }

@@ -3,6 +3,7 @@ import Logging
 import NIOSSL
 import PostgresNIO
 import SheenEngine
+import SheenModel
 
 /// One short-lived PostgreSQL connection (postgres-nio) from a `postgres://` URL: user, password, host, port,
 /// database, and `sslmode` (`require`, `verify-full` or `disable`; TLS is required unless the host is loopback).
@@ -11,35 +12,24 @@ struct PostgresTarget: Sendable {
     let display: String
 
     init(url: String) throws(StepFailure) {
-        guard let components = URLComponents(string: url), ["postgres", "postgresql"].contains(components.scheme),
-            let host = components.host, !host.isEmpty, let user = components.user
-        else {
-            throw StepFailure(
-                .invalid, message: "the database_url is not a postgres://user:password@host:port/database URL")
-        }
-        let database = components.path.split(separator: "/").first.map(String.init) ?? user
-        let mode = components.queryItems?.first { $0.name == "sslmode" }?.value
-        let loopback = host == "localhost" || host == "127.0.0.1" || host == "::1"
-        let tls: PostgresConnection.Configuration.TLS
-        switch mode ?? (loopback ? "disable" : "require") {
-        case "disable":
-            tls = .disable
-        case "require", "verify-ca", "verify-full", "prefer":
-            var settings = TLSConfiguration.makeClientConfiguration()
-            if mode == "require" || mode == "prefer" { settings.certificateVerification = .none }
-            do {
-                tls = .require(try NIOSSLContext(configuration: settings))
-            } catch {
-                throw StepFailure(.invalid, message: "TLS for the database cannot be set up: \(error)")
+        let parsed: DatabaseURL
+        do {
+            parsed = try DatabaseURL(url)
+        } catch {
+            switch error {
+            case .notPostgres:
+                throw StepFailure(
+                    .invalid, message: "the database_url is not a postgres://user:password@host:port/database URL")
+            case .unknownSSLMode(let mode):
+                throw StepFailure(.invalid, message: "sslmode=\(mode) is not one of disable, require, verify-full")
             }
-        default:
-            throw StepFailure(.invalid, message: "sslmode=\(mode ?? "") is not one of disable, require, verify-full")
         }
-        configuration = PostgresConnection.Configuration(
-            host: host, port: components.port ?? 5432, username: user,
-            password: components.password?.removingPercentEncoding ?? components.password,
-            database: database, tls: tls)
-        display = "\(host):\(components.port ?? 5432)/\(database)"
+        do {
+            configuration = try PostgresConnection.Configuration(parsed)
+        } catch {
+            throw StepFailure(.invalid, message: "TLS for the database cannot be set up: \(error)")
+        }
+        display = parsed.description
     }
 
     static let logger = Logger(label: "sheen.postgres-search")
@@ -134,5 +124,23 @@ struct PostgresSearchInstallRunner: StepRunner {
 public enum PostgresSearchAdapter {
     public static func register(into runners: inout RunnerRegistry) {
         runners.register(PostgresSearchInstallRunner(), for: "postgres-search.install")
+    }
+}
+
+extension PostgresConnection.Configuration {
+    /// postgres-nio's settings for `url`: `require` encrypts without verifying, as libpq's `sslmode=require` does.
+    init(_ url: DatabaseURL) throws {
+        let tls: TLS
+        switch url.tls {
+        case .disable:
+            tls = .disable
+        case .require, .verifyFull:
+            var settings = TLSConfiguration.makeClientConfiguration()
+            if url.tls == .require { settings.certificateVerification = .none }
+            tls = .require(try NIOSSLContext(configuration: settings))
+        }
+        self.init(
+            host: url.host, port: url.port, username: url.user, password: url.password, database: url.database, tls: tls
+        )
     }
 }

@@ -79,9 +79,9 @@ public struct IngestResult: Sendable, Hashable {
     }
 }
 
-/// Durable webhook events: deduplicated on (project, connection, dedup key), processed at least once and recorded as
-/// processed once, retried, dead-lettered and replayed. SQLite implements it; PostgreSQL later, behind the same
-/// contract.
+/// Durable webhook events: deduplicated on (project, connection, dedup key), claimed by one processor at a time,
+/// processed at least once and recorded as processed once, retried, dead-lettered and replayed. SQLite and PostgreSQL
+/// implement it behind the same contract.
 public protocol EventStore: Sendable {
     /// Stores `delivery` unless its dedup key is already stored for its connection, and returns only once the row is
     /// durable: a caller may acknowledge the provider as soon as this returns.
@@ -89,6 +89,11 @@ public protocol EventStore: Sendable {
 
     /// Events due for processing at `now` (received, or failed with a retry time that has come), oldest first.
     func due(at now: Date, limit: Int) async throws -> [StoredEvent]
+
+    /// Claims up to `limit` events due at `now` for one processor: none of them is handed to another claim (from any
+    /// process sharing the store) until `now + lease`, or until it is marked processed or failed. Several receivers
+    /// process a delivery once this way; one that dies mid-event gives it up when the lease runs out. Oldest first.
+    func claim(at now: Date, limit: Int, lease: TimeInterval) async throws -> [StoredEvent]
 
     /// Marks an event processed; `false` when it was not waiting (already processed by someone else).
     func markProcessed(_ id: Int64, at date: Date) async throws -> Bool

@@ -140,6 +140,10 @@ public final class SQLiteStateStore: StateStore {
                         PRIMARY KEY (project, environment, item));
                     """)
         }
+        migrator.registerMigration("v6: webhook event claims") { db in
+            // Several receivers may share one store: a claimed event is skipped by the others until its lease ends.
+            try db.execute(sql: "ALTER TABLE webhook_events ADD COLUMN claimed_until REAL")
+        }
         return migrator
     }
 

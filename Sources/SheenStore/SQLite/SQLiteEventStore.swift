@@ -39,12 +39,31 @@ public final class SQLiteEventStore: EventStore {
         }
     }
 
+    public func claim(at now: Date, limit: Int, lease: TimeInterval) async throws -> [StoredEvent] {
+        try await database.write { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM webhook_events
+                    WHERE (status = 'received' OR (status = 'failed' AND next_attempt_at <= ?))
+                        AND (claimed_until IS NULL OR claimed_until <= ?)
+                    ORDER BY id LIMIT ?
+                    """, arguments: [now.timeIntervalSince1970, now.timeIntervalSince1970, limit])
+            for row in rows {
+                try db.execute(
+                    sql: "UPDATE webhook_events SET claimed_until = ? WHERE id = ?",
+                    arguments: [now.timeIntervalSince1970 + lease, row["id"] as Int64])
+            }
+            return try rows.map(Self.event)
+        }
+    }
+
     public func markProcessed(_ id: Int64, at date: Date) async throws -> Bool {
         try await database.write { db in
             try db.execute(
                 sql: """
                     UPDATE webhook_events SET status = 'processed', processed_at = ?, attempts = attempts + 1,
-                        next_attempt_at = NULL
+                        next_attempt_at = NULL, claimed_until = NULL
                     WHERE id = ? AND status IN ('received', 'failed')
                     """, arguments: [date.timeIntervalSince1970, id])
             return db.changesCount > 0
@@ -55,7 +74,8 @@ public final class SQLiteEventStore: EventStore {
         try await database.write { db in
             try db.execute(
                 sql: """
-                    UPDATE webhook_events SET status = ?, attempts = attempts + 1, last_error = ?, next_attempt_at = ?
+                    UPDATE webhook_events SET status = ?, attempts = attempts + 1, last_error = ?, next_attempt_at = ?,
+                        claimed_until = NULL
                     WHERE id = ? AND status IN ('received', 'failed')
                     """,
                 arguments: [retryAt == nil ? "dead" : "failed", reason, retryAt?.timeIntervalSince1970, id])
@@ -109,7 +129,7 @@ public final class SQLiteEventStore: EventStore {
         try await database.write { db in
             try db.execute(
                 sql: """
-                    UPDATE webhook_events SET status = 'received', next_attempt_at = NULL
+                    UPDATE webhook_events SET status = 'received', next_attempt_at = NULL, claimed_until = NULL
                     WHERE id = ? AND status IN ('dead', 'failed')
                     """, arguments: [id])
             return db.changesCount > 0
@@ -174,38 +194,5 @@ public final class SQLiteEventStore: EventStore {
             lastError: row["last_error"], receivedAt: Date(timeIntervalSince1970: row["received_at"]),
             processedAt: (row["processed_at"] as Double?).map(Date.init(timeIntervalSince1970:)),
             hasBody: (row["body_ciphertext"] as Data?) != nil)
-    }
-}
-
-/// Collects concurrent deliveries while a commit is under way, then writes them all in the next one.
-actor EventBatcher {
-    private var pending: [(IncomingDelivery, CheckedContinuation<IngestResult, any Error>)] = []
-    private var writing = false
-    private let write: @Sendable ([IncomingDelivery]) async throws -> [IngestResult]
-
-    init(write: @escaping @Sendable ([IncomingDelivery]) async throws -> [IngestResult]) { self.write = write }
-
-    func submit(_ delivery: IncomingDelivery) async throws -> IngestResult {
-        try await withCheckedThrowingContinuation { continuation in
-            pending.append((delivery, continuation))
-            if !writing {
-                writing = true
-                Task { await self.drain() }
-            }
-        }
-    }
-
-    private func drain() async {
-        while !pending.isEmpty {
-            let batch = pending
-            pending = []
-            do {
-                let results = try await write(batch.map(\.0))
-                for (index, item) in batch.enumerated() { item.1.resume(returning: results[index]) }
-            } catch {
-                for item in batch { item.1.resume(throwing: error) }
-            }
-        }
-        writing = false
     }
 }

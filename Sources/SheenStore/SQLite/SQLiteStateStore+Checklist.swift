@@ -10,12 +10,12 @@ extension SQLiteStateStore: ChecklistStore {
                 db,
                 sql: "SELECT body FROM checklist_conditions WHERE project = ? AND environment = ? ORDER BY position",
                 arguments: [scope.project, scope.environment.rawValue]
-            ).map { try Self.decoder.decode(ChecklistCondition.self, from: Data($0.utf8)) }
+            ).map { try ChecklistCoding.decoder.decode(ChecklistCondition.self, from: Data($0.utf8)) }
         }
     }
 
     public func saveConditions(_ conditions: [ChecklistCondition], in scope: StoreScope) async throws {
-        let bodies = try conditions.map { String(decoding: try Self.encoder.encode($0), as: UTF8.self) }
+        let bodies = try conditions.map { String(decoding: try ChecklistCoding.encoder.encode($0), as: UTF8.self) }
         try await database.write { db in
             try db.execute(
                 sql: "DELETE FROM checklist_conditions WHERE project = ? AND environment = ?",
@@ -66,17 +66,4 @@ extension SQLiteStateStore: ChecklistStore {
                 ])
         }
     }
-
-    private static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        encoder.dateEncodingStrategy = .secondsSince1970
-        return encoder
-    }()
-
-    private static let decoder: JSONDecoder = {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .secondsSince1970
-        return decoder
-    }()
 }
