@@ -47,6 +47,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        /** PostgreSQL URLs (`postgres://…?sslmode=`) and the postgres-nio settings they make, for the shared store and the search database. */
+        .target(
+            name: "SheenDatabase",
+            dependencies: [
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         /** Provider resolution, the step graph, the diff against state, and plan renderers. Pure: no I/O. */
         .target(name: "SheenPlanner", dependencies: ["SheenModel"], swiftSettings: swiftSettings),
 
@@ -63,7 +73,7 @@ let package = Package(
         .target(
             name: "SheenStore",
             dependencies: [
-                "SheenEngine", "SheenModel", "SheenPlanner", "SheenSecrets", "SheenWebhooks",
+                "SheenDatabase", "SheenEngine", "SheenModel", "SheenPlanner", "SheenSecrets", "SheenWebhooks",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"), .product(name: "Logging", package: "swift-log"),
@@ -109,7 +119,7 @@ let package = Package(
         .target(
             name: "SheenProviders",
             dependencies: [
-                "SheenAuth", "SheenEngine", "SheenModel",
+                "SheenAuth", "SheenDatabase", "SheenEngine", "SheenModel",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"), .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -187,8 +197,9 @@ let package = Package(
         .target(
             name: "SheenTestSupport",
             dependencies: [
-                "SheenAuth", "SheenEngine", "SheenModel", "SheenPlanner", "SheenSecrets", "SheenWebhooks",
-                .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log"),
+                "SheenAuth", "SheenDatabase", "SheenEngine", "SheenModel", "SheenPlanner", "SheenSecrets",
+                "SheenWebhooks", .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "JWTKit", package: "jwt-kit"), .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -203,7 +214,7 @@ let package = Package(
             name: "SheenCLI",
             dependencies: [
                 "SheenModel", "SheenCatalog", "SheenPlanner", "SheenEngine", "SheenStore", "SheenApplication",
-                "SheenChecks",
+                "SheenChecks", "SheenDatabase",
                 "SheenSecrets", "SheenWebhooks", "SheenServer", "SheenSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],

@@ -1,4 +1,5 @@
 import Foundation
+import SheenDatabase
 import SheenEngine
 import SheenModel
 import SheenSecrets
@@ -32,6 +33,8 @@ public enum StoreLocation: Sendable, Hashable, CustomStringConvertible {
 
     /// `text` as a location: a `postgres://` URL, or else a file path.
     public init(_ text: String) throws(DatabaseURL.Problem) {
+        // Any other scheme (mysql://, sqlite://) is a mistake to name, not a file to create.
+        guard DatabaseURL.looksLike(text) || !text.contains("://") else { throw .notPostgres }
         self = DatabaseURL.looksLike(text) ? .postgres(try DatabaseURL(text)) : .file(text)
     }
 

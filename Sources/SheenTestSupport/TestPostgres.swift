@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import SheenDatabase
 import SheenModel
 
 /// The throw-away PostgreSQL `scripts/test` starts (`SHEEN_TEST_POSTGRES_URL`); suites that need it are enabled only
@@ -20,10 +21,8 @@ public enum TestPostgres {
         let name =
             "sheen_\(prefix)_\(UUID().uuidString.prefix(12).lowercased().replacingOccurrences(of: "-", with: ""))"
         let connection = try await PostgresConnection.connect(
-            configuration: PostgresConnection.Configuration(
-                host: target.host, port: target.port, username: target.user, password: target.password,
-                database: target.database, tls: .disable),
-            id: 1, logger: Logger(label: "sheen.test-postgres"))
+            configuration: try PostgresConnection.Configuration(target), id: 1,
+            logger: Logger(label: "sheen.test-postgres"))
         do {
             try await connection.query(
                 PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: Logger(label: "sheen.test-postgres"))

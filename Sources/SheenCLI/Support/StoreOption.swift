@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SheenDatabase
 import SheenModel
 import SheenStore
 

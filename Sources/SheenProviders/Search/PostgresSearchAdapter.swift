@@ -2,8 +2,8 @@ import Foundation
 import Logging
 import NIOSSL
 import PostgresNIO
+import SheenDatabase
 import SheenEngine
-import SheenModel
 
 /// One short-lived PostgreSQL connection (postgres-nio) from a `postgres://` URL: user, password, host, port,
 /// database, and `sslmode` (`require`, `verify-full` or `disable`; TLS is required unless the host is loopback).
@@ -124,23 +124,5 @@ struct PostgresSearchInstallRunner: StepRunner {
 public enum PostgresSearchAdapter {
     public static func register(into runners: inout RunnerRegistry) {
         runners.register(PostgresSearchInstallRunner(), for: "postgres-search.install")
-    }
-}
-
-extension PostgresConnection.Configuration {
-    /// postgres-nio's settings for `url`: `require` encrypts without verifying, as libpq's `sslmode=require` does.
-    init(_ url: DatabaseURL) throws {
-        let tls: TLS
-        switch url.tls {
-        case .disable:
-            tls = .disable
-        case .require, .verifyFull:
-            var settings = TLSConfiguration.makeClientConfiguration()
-            if url.tls == .require { settings.certificateVerification = .none }
-            tls = .require(try NIOSSLContext(configuration: settings))
-        }
-        self.init(
-            host: url.host, port: url.port, username: url.user, password: url.password, database: url.database, tls: tls
-        )
     }
 }

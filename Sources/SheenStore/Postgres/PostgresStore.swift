@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NIOSSL
 import PostgresNIO
+import SheenDatabase
 import SheenEngine
 import SheenModel
 import Synchronization
@@ -34,6 +35,9 @@ public final class PostgresStore: Sendable {
             throw StoreOpenError(location: url.description, reason: "TLS cannot be set up: \(error)")
         }
         do {
+            // One plain connection first: the pool would only say its connection attempts tripped a breaker, while a
+            // direct attempt says why (refused, no such database, a wrong password).
+            try await store.probe()
             try await store.migrate()
         } catch {
             await store.close()
@@ -48,21 +52,9 @@ public final class PostgresStore: Sendable {
         var logger = Logger(label: "sheen.store.postgres")
         logger.logLevel = .critical
         self.logger = logger
-        let tls: PostgresClient.Configuration.TLS
-        switch url.tls {
-        case .disable:
-            tls = .disable
-        case .require, .verifyFull:
-            var settings = TLSConfiguration.makeClientConfiguration()
-            if url.tls == .require { settings.certificateVerification = .none }
-            tls = .require(settings)
-        }
-        var configuration = PostgresClient.Configuration(
-            host: url.host, port: url.port, username: url.user, password: url.password, database: url.database,
-            tls: tls)
+        var configuration = PostgresClient.Configuration(url)
         configuration.options.maximumConnections = maximumConnections
         configuration.options.connectTimeout = .seconds(5)
-        configuration.options.additionalStartupParameters = url.parameters.sorted { $0.key < $1.key }.map { ($0, $1) }
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.client = client
         journal = PostgresJournal(faults: faults) { [logger] batch in
@@ -72,6 +64,12 @@ public final class PostgresStore: Sendable {
             try await PostgresStore.insert(batch, client: client, logger: logger)
         }
         running = Task { await client.run() }
+    }
+
+    private func probe() async throws {
+        let connection = try await PostgresConnection.connect(
+            configuration: try PostgresConnection.Configuration(url), id: 0, logger: logger)
+        try await connection.close()
     }
 
     /// Closes the pool. The store must not be used afterwards.
@@ -87,6 +85,7 @@ public final class PostgresStore: Sendable {
             return message + (error.serverInfo?[.sqlState].map { " (SQLSTATE \($0))" } ?? "")
         }
         if let underlying = error.underlying { return "\(underlying)" }
+        if error.code == .serverClosedConnection || error.code == .connectionError { return "the connection failed" }
         return "\(error.code)"
     }
 
