@@ -19,11 +19,17 @@ public enum ApplicationError: Error, Sendable {
     /// The item's evidence does not accept a person's word.
     case attestationNotAllowed(String)
     case emptyAttestation(String)
+    /// A queued run would need a connection declared from environment variables, which workers cannot read.
+    case declaredConnectionQueued(String)
+    /// `--enqueue` on a store that has no work queue (a file).
+    case noWorkQueue
 
     /// Whether the input itself is wrong (usage), as opposed to state or a lock: exit code 2, not 1.
     public var isUsage: Bool {
         switch self {
-        case .noChecklist, .unknownChecklistItem, .attestationNotAllowed, .emptyAttestation: true
+        case .noChecklist, .unknownChecklistItem, .attestationNotAllowed, .emptyAttestation, .declaredConnectionQueued,
+            .noWorkQueue:
+            true
         default: false
         }
     }
@@ -64,6 +70,14 @@ public enum ApplicationError: Error, Sendable {
                 "لا يمكن الشهادة على '\(item)' يدويًا: يجب أن يأتي دليله من خطوة أو حدث أو فحص")
         case .emptyAttestation(let item):
             t("the evidence for '\(item)' is empty", "دليل '\(item)' فارغ")
+        case .declaredConnectionQueued(let reference):
+            t(
+                "\(reference) is declared in sheen.yaml from environment variables, which workers cannot read",
+                "الاتصال \(reference) معرّف في sheen.yaml من متغيرات بيئة لا يستطيع العمّال قراءتها")
+        case .noWorkQueue:
+            t(
+                "--enqueue hands the plan to workers through a shared store, and this store is a file",
+                "يسلّم ‎--enqueue الخطة للعمّال عبر مخزن مشترك، وهذا المخزن ملف")
         }
     }
 
@@ -89,6 +103,15 @@ public enum ApplicationError: Error, Sendable {
             t(
                 "run 'sheen plan --out' again and review the new plan",
                 "شغّل 'sheen plan --out' مجددًا وراجع الخطة الجديدة")
+        case .declaredConnectionQueued(let reference):
+            t(
+                "store it instead: sheen connect \(reference.split(separator: "/").first ?? "") --store … (then workers can use it)",
+                "خزّنه بدلًا من ذلك: sheen connect \(reference.split(separator: "/").first ?? "") --store … (ليستخدمه العمّال)"
+            )
+        case .noWorkQueue:
+            t(
+                "pass --store postgres://… (or set SHEEN_STORE), the database the workers share",
+                "مرّر ‎--store postgres://…‎ (أو عيّن SHEEN_STORE)، قاعدة البيانات التي يتشاركها العمّال")
         case .lockHeld:
             t(
                 "wait for that run to finish; no unlock is ever needed",

@@ -24,6 +24,8 @@ struct ApplyCommand: AsyncParsableCommand {
                   run a neutral DAG of sheen.data steps
               sheen apply --json --auto-approve
                   stream typed events as JSON Lines
+              sheen apply --store postgres://sheen@db:5432/sheen --enqueue --follow
+                  hand the plan to 'sheen worker' processes sharing that database, and watch them run it
             """
     )
 
@@ -32,6 +34,14 @@ struct ApplyCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Apply this saved plan (from 'sheen plan --out').", valueName: "file"))
     var plan: String?
 
+    @Flag(
+        name: .long,
+        help: "Queue the plan for 'sheen worker's sharing the --store database instead of running it here.")
+    var enqueue = false
+
+    @Flag(name: .long, help: "With --enqueue: print each step as the workers finish it, until the run ends.")
+    var follow = false
+
     @OptionGroup var engine: EngineOptions
 
     @OptionGroup var global: GlobalOptions
@@ -39,6 +49,7 @@ struct ApplyCommand: AsyncParsableCommand {
     func validate() throws {
         try input.validate(language: global.language)
         try engine.validate(language: global.language)
+        if follow, !enqueue { throw ValidationError(CLIMessage.followWithoutEnqueue(global.language)) }
         if plan != nil, input.dag != nil || input.recipe != nil || input.project != nil {
             throw ValidationError(
                 CLIMessage.planWithInputs(global.language))
@@ -46,7 +57,8 @@ struct ApplyCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await ApplyFlow(input: input, engine: engine, global: global, savedPlan: plan).run()
+        let flow = ApplyFlow(input: input, engine: engine, global: global, savedPlan: plan)
+        if enqueue { try await flow.enqueue(follow: follow) } else { try await flow.run() }
     }
 }
 
@@ -143,7 +155,7 @@ struct ApplyFlow {
     }
 
     /// A saved plan, and the catalog whose manifests give its providers' rate limits (none for a plan of a DAG).
-    private func savedSource(_ path: String) throws -> (PlanSource, Catalog) {
+    func savedSource(_ path: String) throws -> (PlanSource, Catalog) {
         let plan: Plan
         do {
             plan = try SavedPlan.load(contentsOf: path).plan

@@ -34,6 +34,13 @@ enum CLIMessage {
     case nothingRecordedIn(String)
     case nothingToDestroy(String)
     case noChanges
+    case queuedRun(id: Int64, steps: Int, scope: String)
+    case runFinished(id: Int64, succeeded: Bool, done: Int, failed: Int, skipped: Int)
+    case followWithoutEnqueue
+    case workerTimings
+    case workerNeedsPostgres
+    case workerStarted(name: String, concurrency: Int, store: String)
+    case workerStopped(done: Int, failed: Int)
     case cancelled
     case applying(toRun: Int, total: Int)
     case foundDoneAtProvider
@@ -192,6 +199,35 @@ enum CLIMessage {
             t("nothing recorded for '\(scope)': nothing to destroy", "لا شيء مسجل لـ '\(scope)': لا شيء لإزالته")
         case .noChanges:
             t("no changes: nothing to do", "لا تغييرات: لا شيء للتنفيذ")
+        case .queuedRun(let id, let steps, let scope):
+            t(
+                "queued run \(id): \(steps) steps of \(scope) for the workers (sheen worker --store …); follow it with --follow",
+                "أُدرج التشغيل \(id) في الطابور: \(steps) خطوة من \(scope) للعمّال (sheen worker --store …)؛ تابعه بـ ‎--follow"
+            )
+        case .runFinished(let id, let succeeded, let done, let failed, let skipped):
+            succeeded
+                ? t("run \(id) succeeded: \(done) steps done", "نجح التشغيل \(id): اكتملت \(done) خطوة")
+                : t(
+                    "run \(id) failed: \(done) done, \(failed) failed, \(skipped) skipped; 'sheen apply' again retries what failed",
+                    "فشل التشغيل \(id): اكتملت \(done) وفشلت \(failed) وتُخطيت \(skipped)؛ أعد 'sheen apply' لإعادة ما فشل"
+                )
+        case .workerTimings:
+            t(
+                "--lease must be at least 1 second and --heartbeat at most a third of it (defaults: 30 and 10)",
+                "يجب ألا تقل ‎--lease عن ثانية واحدة وألا تزيد ‎--heartbeat عن ثلثها (الافتراضي: 30 و10)")
+        case .workerNeedsPostgres:
+            t(
+                "a worker takes steps from a database other workers share: pass --store postgres://user@host:5432/db or set SHEEN_STORE",
+                "يأخذ العامل الخطوات من قاعدة بيانات يتشاركها العمّال: مرّر ‎--store postgres://user@host:5432/db أو عيّن SHEEN_STORE"
+            )
+        case .followWithoutEnqueue:
+            t("--follow follows a queued run: add --enqueue", "يتابع ‎--follow تشغيلًا في الطابور: أضف ‎--enqueue")
+        case .workerStarted(let name, let concurrency, let store):
+            t(
+                "\(name): taking up to \(concurrency) steps at a time from \(store); Ctrl-C stops after giving them back",
+                "\(name): يأخذ حتى \(concurrency) خطوات في آن واحد من \(store)؛ يتوقف Ctrl-C بعد إعادتها")
+        case .workerStopped(let done, let failed):
+            t("stopped: \(done) steps done, \(failed) failed", "توقف: اكتملت \(done) خطوة وفشلت \(failed)")
         case .cancelled:
             t("cancelled: nothing was changed", "أُلغي: لم يتغير شيء")
         case .applying(let toRun, let total):

@@ -267,7 +267,10 @@ public struct Executor: Sendable {
 
     // MARK: One step
 
-    private func needsRun(_ node: Plan.Node) -> Bool {
+    private func needsRun(_ node: Plan.Node) -> Bool { Self.needsRun(node) }
+
+    /// Whether `node` makes a call: unchanged steps and checklist sinks settle without one.
+    static func needsRun(_ node: Plan.Node) -> Bool {
         switch node.role {
         case .checklist: false
         case .preflight: true

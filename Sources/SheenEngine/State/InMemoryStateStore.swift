@@ -16,7 +16,7 @@ public final class InMemoryStateStore: StateStore {
         func check(_ fence: LockFence?, in scope: StoreScope) throws {
             guard let fence else { return }
             let current = locks[scope]
-            guard current?.holder == fence.holder, current?.token == fence.token else {
+            guard fence.claim == nil, current?.holder == fence.holder, current?.token == fence.token else {
                 throw LockLost(scope: scope, holder: current?.holder)
             }
         }

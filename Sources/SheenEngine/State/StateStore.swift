@@ -92,6 +92,12 @@ public struct LockInfo: Sendable, Hashable {
 
     /// The proof of this lease that journal writes carry.
     public var fence: LockFence { LockFence(holder: holder, token: token) }
+
+    /// The host a queued run's hold on its scope names: the workers, not one process.
+    public static let queuedRunHost = "sheen worker"
+
+    /// Whether a queued run holds it (until its last step settles), rather than a process under a lease.
+    public var isQueuedRun: Bool { host == Self.queuedRunHost && processID == 0 }
 }
 
 /// Proof that a run holds its scope's apply lock. Tokens grow with every grant of a scope's lock, and the store
@@ -100,9 +106,24 @@ public struct LockInfo: Sendable, Hashable {
 public struct LockFence: Sendable, Hashable {
     public var holder: String
     public var token: Int64
+    /// For a worker running one step of a queued run: its claim on that step, which the store checks too, so a worker
+    /// whose claim lapsed and was taken over can never commit that step's transitions.
+    public var claim: ClaimFence?
 
-    public init(holder: String, token: Int64) {
+    public init(holder: String, token: Int64, claim: ClaimFence? = nil) {
         self.holder = holder
+        self.token = token
+        self.claim = claim
+    }
+}
+
+/// A worker's claim on one step of a queued run: the run, and the token the claim was granted with (tokens only grow).
+public struct ClaimFence: Sendable, Hashable {
+    public var run: Int64
+    public var token: Int64
+
+    public init(run: Int64, token: Int64) {
+        self.run = run
         self.token = token
     }
 }
@@ -136,6 +157,10 @@ public struct LockHeld: Error, Sendable, Hashable, CustomStringConvertible {
 
     public var description: String {
         let since = ISO8601DateFormatter().string(from: lock.acquiredAt)
+        if lock.isQueuedRun {
+            return
+                "'\(scope)' is being applied by \(lock.holder) (sheen worker) since \(since); it ends when its last step does"
+        }
         let until = ISO8601DateFormatter().string(from: lock.expiresAt)
         return
             "'\(scope)' is being applied by \(lock.holder) since \(since); the lease expires at \(until) if that run died"

@@ -196,6 +196,44 @@ enum PostgresSchema {
                 END $$
                 """,
             ]),
+        Migration(
+            name: "v3: the work queue of sheen worker",
+            statements: [
+                // A run holds its scope's apply lock (holder and token) until its last step settles.
+                """
+                CREATE TABLE runs (
+                    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, project TEXT NOT NULL,
+                    environment TEXT NOT NULL, plan TEXT NOT NULL, status TEXT NOT NULL,
+                    continue_on_error BOOLEAN NOT NULL, holder TEXT NOT NULL, lock_token BIGINT NOT NULL,
+                    enqueued_at DOUBLE PRECISION NOT NULL, finished_at DOUBLE PRECISION)
+                """,
+                // `waiting_on` counts unfinished dependencies; a claim's `token` comes from one sequence, so a
+                // reclaim's is always greater than the claim it replaces.
+                """
+                CREATE TABLE run_steps (
+                    run_id BIGINT NOT NULL REFERENCES runs (id) ON DELETE CASCADE, step_id TEXT NOT NULL,
+                    waiting_on BIGINT NOT NULL, status TEXT NOT NULL, worker TEXT, token BIGINT,
+                    lease_until DOUBLE PRECISION, claimed_at DOUBLE PRECISION, claims BIGINT NOT NULL DEFAULT 0,
+                    error TEXT, finished_at DOUBLE PRECISION,
+                    PRIMARY KEY (run_id, step_id))
+                """,
+                "CREATE INDEX run_steps_claimable ON run_steps (status, run_id) WHERE status IN ('ready', 'claimed')",
+                "CREATE INDEX run_steps_by_worker ON run_steps (worker) WHERE status = 'claimed'",
+                """
+                CREATE TABLE run_edges (
+                    run_id BIGINT NOT NULL REFERENCES runs (id) ON DELETE CASCADE, step_id TEXT NOT NULL,
+                    dependent TEXT NOT NULL,
+                    PRIMARY KEY (run_id, step_id, dependent))
+                """,
+                // Every claim ever made: who ran what when, and how soon an orphaned step was taken over.
+                """
+                CREATE TABLE claim_log (
+                    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, run_id BIGINT NOT NULL, step_id TEXT NOT NULL,
+                    worker TEXT NOT NULL, token BIGINT NOT NULL, claimed_at DOUBLE PRECISION NOT NULL)
+                """,
+                "CREATE INDEX claim_log_by_step ON claim_log (run_id, step_id)",
+                "CREATE SEQUENCE claim_tokens",
+            ]),
     ]
 }
 

@@ -34,7 +34,9 @@ extension PostgresStore: StateStore {
     public func remove(_ stepID: String, in scope: StoreScope, at date: Date, fence: LockFence?) async throws {
         let write = faults?.beforeWrite()
         try await transaction { connection in
-            if let fence, let lost = try await Self.fenceViolation(fence, scope, connection, logger) { throw lost }
+            if let fence, let lost = try await Self.fenceViolation(fence, scope, stepID, connection, logger) {
+                throw lost
+            }
             try await Self.ensureScope(scope, at: date, connection, logger)
             let key = try await connection.rows(
                 """
@@ -197,7 +199,7 @@ extension PostgresStore: StateStore {
     /// caller's transaction ends, so a takeover waits for the write this guards instead of slipping in before its
     /// commit.
     static func fenceViolation(
-        _ fence: LockFence, _ scope: StoreScope, _ connection: PostgresConnection, _ logger: Logger
+        _ fence: LockFence, _ scope: StoreScope, _ stepID: String, _ connection: PostgresConnection, _ logger: Logger
     ) async throws -> LockLost? {
         let row = try await connection.rows(
             """
@@ -206,12 +208,18 @@ extension PostgresStore: StateStore {
             FOR SHARE
             """, logger: logger
         ).first
-        if let row, try row.value("holder", as: String.self) == fence.holder,
+        guard let row, try row.value("holder", as: String.self) == fence.holder,
             try row.value("token", as: Int64.self) == fence.token
-        {
-            return nil
-        }
-        return LockLost(scope: scope, holder: try row?.value("holder", as: String.self))
+        else { return LockLost(scope: scope, holder: try row?.value("holder", as: String.self)) }
+        guard let claim = fence.claim else { return nil }
+        // A worker's write also needs its claim on the step: a reclaim (a new token) waits for this transaction.
+        let held = try await connection.run(
+            """
+            SELECT 1 FROM run_steps WHERE run_id = \(claim.run) AND step_id = \(stepID) AND token = \(claim.token)
+                AND status = 'claimed'
+            FOR SHARE
+            """, logger: logger)
+        return held > 0 ? nil : LockLost(scope: scope, holder: "another worker, which took over '\(stepID)'")
     }
 
     static func state(_ row: PostgresRandomAccessRow) throws -> StepState {
@@ -309,9 +317,10 @@ extension PostgresStore {
             var verdicts: [LockFenceKey: LockLost?] = [:]
             for transition in batch {
                 guard let fence = transition.fence else { continue }
-                let key = LockFenceKey(scope: transition.scope, fence: fence)
+                let key = LockFenceKey(transition, fence)
                 if verdicts[key] == nil {
-                    verdicts[key] = try await fenceViolation(fence, transition.scope, connection, logger)
+                    verdicts[key] = try await fenceViolation(
+                        fence, transition.scope, transition.state.stepID, connection, logger)
                 }
             }
             for scope in Set(batch.map(\.scope)) {
@@ -319,9 +328,7 @@ extension PostgresStore {
             }
             var refused: [Int: LockLost] = [:]
             for (position, transition) in batch.enumerated() {
-                if let fence = transition.fence,
-                    let lost = verdicts[LockFenceKey(scope: transition.scope, fence: fence)] ?? nil
-                {
+                if let fence = transition.fence, let lost = verdicts[LockFenceKey(transition, fence)] ?? nil {
                     refused[position] = lost
                     continue
                 }
@@ -361,8 +368,15 @@ extension PostgresStore {
     }
 }
 
-/// A lease as the journal checks it: one verdict per scope and fence in a batch.
+/// A lease as the journal checks it: one verdict per scope and fence in a batch (and per step, for a worker's claim).
 struct LockFenceKey: Hashable {
     var scope: StoreScope
     var fence: LockFence
+    var stepID: String
+
+    init(_ transition: PendingTransition, _ fence: LockFence) {
+        scope = transition.scope
+        self.fence = fence
+        stepID = fence.claim == nil ? "" : transition.state.stepID
+    }
 }

@@ -414,7 +414,10 @@ public final class SQLiteStateStore: StateStore {
         let row = try Row.fetchOne(
             db.cachedStatement(sql: "SELECT holder, token FROM locks WHERE project = ? AND environment = ?"),
             arguments: [scope.project, scope.environment.rawValue])
-        if let row, row["holder"] == fence.holder, (row["token"] as Int64) == fence.token { return nil }
+        // Queued runs and their step claims live only in the shared store: a claim fence here was never granted.
+        if fence.claim == nil, let row, row["holder"] == fence.holder, (row["token"] as Int64) == fence.token {
+            return nil
+        }
         return LockLost(scope: scope, holder: row?["holder"])
     }
 

@@ -1,0 +1,250 @@
+import Foundation
+import SheenEngine
+import SheenModel
+import SheenPlanner
+import SheenWebhooks
+import Synchronization
+
+/// `sheen worker`: claims ready steps of any queued run, runs each through the same executor, runners, rate limits,
+/// breakers and journal as `sheen apply` (one step at a time, fenced by its claim), and reports how it ended so the
+/// steps that waited on it become ready. Claims are leases, renewed every heartbeat; a claim this worker loses (it was
+/// paused past its lease and another worker took the step) stops that step's work, and its fence keeps anything still
+/// in flight from committing.
+public struct WorkerService: Sendable {
+    public struct Options: Sendable {
+        /// Steps run at once by this worker.
+        public var concurrency: Int
+        /// How long a claim holds without a heartbeat; a dead worker's steps are claimed again once it lapses.
+        public var lease: Duration
+        /// How often held claims are renewed (a third of the lease by default: two missed beats still hold).
+        public var heartbeat: Duration
+        /// How long an idle worker waits before asking for work again.
+        public var poll: Duration
+        /// Where `recipe.env-file` steps write a project's `.env.<environment>` (`<root>/<project>/`); without it the
+        /// step has no runner on a worker and fails, saying so.
+        public var projectRoot: String?
+
+        public init(
+            concurrency: Int = 4, lease: Duration = .seconds(30), heartbeat: Duration = .seconds(10),
+            poll: Duration = .milliseconds(500), projectRoot: String? = nil
+        ) {
+            self.concurrency = concurrency
+            self.lease = lease
+            self.heartbeat = heartbeat
+            self.poll = poll
+            self.projectRoot = projectRoot
+        }
+    }
+
+    /// What the worker did, for its log and progress lines.
+    public enum Event: Sendable {
+        case claimed(StepClaim)
+        case finished(StepClaim, StepClaim.Outcome, duration: Duration)
+        /// Another worker holds the step now; this one stopped working on it.
+        case lost(StepClaim)
+        /// The step could not be run here (the store failed); its claim was given back for another try.
+        case released(StepClaim, String)
+    }
+
+    public let queue: any WorkQueue
+    public let store: any StateStore
+    public let catalog: Catalog
+    public let connections: ConnectionService
+    public let events: (any EventStore)?
+    public let settings: ApplySettings
+    /// This worker's name in claims: process, host and a random tag, so a restarted process is a new worker.
+    public let name: String
+
+    public init(
+        queue: any WorkQueue, store: any StateStore, catalog: Catalog, connections: ConnectionService,
+        events: (any EventStore)? = nil, settings: ApplySettings = ApplySettings(), name: String? = nil
+    ) {
+        self.queue = queue
+        self.store = store
+        self.catalog = catalog
+        self.connections = connections
+        self.events = events
+        self.settings = settings
+        self.name =
+            name
+            ?? "worker \(ProcessInfo.processInfo.processIdentifier)@\(ApplyLock.host)/\(UUID().uuidString.prefix(8).lowercased())"
+    }
+
+    /// Works until cancelled (a signal), or until `idleExit` passes with nothing to claim. Steps in progress when it
+    /// is cancelled stop where their journal says; their claims lapse and another worker picks them up.
+    public func run(
+        _ options: Options, idleExit: Duration? = nil, report: @escaping @Sendable (Event) -> Void = { _ in }
+    ) async throws {
+        let runners = ApplyService.builtInRunners(settings, catalog: catalog, events: events)
+        let plans = PlanCache(queue: queue)
+        let active = ActiveClaims()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                while true {
+                    try await Task.sleep(for: options.heartbeat)
+                    let running = active.claims
+                    let held = try await queue.heartbeat(running, lease: options.lease)
+                    for claim in active.cancel(running.filter { !held.contains($0.key) }) { report(.lost(claim)) }
+                }
+            }
+            group.addTask {
+                var idleSince = ContinuousClock.now
+                while !Task.isCancelled {
+                    let free = options.concurrency - active.count
+                    guard free > 0 else {
+                        await active.waitForRoom()
+                        continue
+                    }
+                    let claims = try await queue.claim(worker: name, limit: free, lease: options.lease)
+                    if claims.isEmpty {
+                        if let idleExit, active.count == 0, ContinuousClock.now - idleSince >= idleExit { return }
+                        try await Task.sleep(for: options.poll)
+                        continue
+                    }
+                    idleSince = ContinuousClock.now
+                    for claim in claims {
+                        report(.claimed(claim))
+                        active.start(claim) {
+                            let started = ContinuousClock.now
+                            do {
+                                let outcome = try await execute(claim, options: options, runners: runners, plans: plans)
+                                guard !Task.isCancelled else { return }
+                                if try await queue.complete(claim, outcome: outcome) {
+                                    report(.finished(claim, outcome, duration: ContinuousClock.now - started))
+                                } else {
+                                    report(.lost(claim))
+                                }
+                            } catch is LockLost {
+                                report(.lost(claim))
+                            } catch is CancellationError {
+                                return
+                            } catch {
+                                try? await queue.release([claim])
+                                report(.released(claim, "\(error)"))
+                            }
+                        }
+                    }
+                }
+            }
+            // The first loop to end (the idle exit, a cancellation, a store error) ends the worker.
+            defer { group.cancelAll() }
+            _ = try await group.next()
+        }
+        // Steps stop where their journal says; their claims go back at once rather than after the lease.
+        let stopped = await active.stopAll()
+        try? await queue.release(stopped)
+    }
+
+    /// Runs one claimed step: the executor over a plan of that step alone, under the claim's fence.
+    func execute(
+        _ claim: StepClaim, options: Options, runners: RunnerRegistry, plans: PlanCache
+    ) async throws -> StepClaim.Outcome {
+        let plan = try await plans.plan(claim.run)
+        guard var node = plan.nodes.first(where: { $0.id == claim.stepID }) else {
+            return .failed("'\(claim.stepID)' is not in run \(claim.run)'s plan")
+        }
+        // Claimed again after a worker died between its journal's success and the queue's: already done.
+        let previous = try await store.steps(in: claim.scope).first { $0.stepID == node.id }
+        if Self.alreadyDone(node, previous) { return .succeeded }
+        node.dependsOn = []
+        var single = plan
+        single.nodes = [node]
+        var settings = settings
+        settings.parallelism = 1
+        settings.projectDirectory = options.projectRoot.map {
+            ($0 as NSString).appendingPathComponent(claim.scope.project)
+        }
+        if let directory = settings.projectDirectory {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        }
+        let bound = try await connections.connections(project: claim.scope.project, declared: [])
+        let apply = ApplyService(
+            store: store, catalog: catalog, settings: settings, runners: runners, connections: connections,
+            events: events)
+        let executor = apply.executor(environment: claim.scope.environment, connections: bound, plan: plan)
+        let report = try await executor.apply(single, scope: claim.scope, fence: claim.fence)
+        if report.cancelled { throw CancellationError() }
+        if let failure = report.failed[node.id] { return .failed(failure.message) }
+        return .succeeded
+    }
+
+    /// Whether the journal already holds what `node` was to do.
+    static func alreadyDone(_ node: Plan.Node, _ previous: StepState?) -> Bool {
+        if node.action == .delete { return previous == nil }
+        return node.role == .step && previous?.status == .succeeded && previous?.inputHash == node.inputHash
+    }
+}
+
+/// Plans of the runs this worker has claimed from, decoded once each.
+actor PlanCache {
+    private let queue: any WorkQueue
+    private var plans: [Int64: Plan] = [:]
+
+    init(queue: any WorkQueue) { self.queue = queue }
+
+    func plan(_ run: Int64) async throws -> Plan {
+        if let plan = plans[run] { return plan }
+        let text = try await queue.plan(ofRun: run)
+        let plan = try JSONDecoder().decode(PlanDocument.self, from: Data(text.utf8)).plan
+        plans[run] = plan
+        return plan
+    }
+}
+
+/// The steps this worker is running, each a task the heartbeat can cancel when its claim is lost.
+final class ActiveClaims: Sendable {
+    private let state = Mutex<
+        (tasks: [StepClaim.Key: (StepClaim, Task<Void, Never>)], waiters: [CheckedContinuation<Void, Never>])
+    >(
+        ([:], []))
+
+    var count: Int { state.withLock { $0.tasks.count } }
+
+    func start(_ claim: StepClaim, _ body: @escaping @Sendable () async -> Void) {
+        state.withLock { value in
+            let task = Task {
+                await body()
+                self.finish(claim.key)
+            }
+            value.tasks[claim.key] = (claim, task)
+        }
+    }
+
+    private func finish(_ key: StepClaim.Key) {
+        let waiters = state.withLock { value -> [CheckedContinuation<Void, Never>] in
+            value.tasks[key] = nil
+            defer { value.waiters = [] }
+            return value.waiters
+        }
+        for waiter in waiters { waiter.resume() }
+    }
+
+    /// Waits until a running step finishes.
+    func waitForRoom() async {
+        await withCheckedContinuation { continuation in
+            let full = state.withLock { value -> Bool in
+                guard !value.tasks.isEmpty else { return false }
+                value.waiters.append(continuation)
+                return true
+            }
+            if !full { continuation.resume() }
+        }
+    }
+
+    var claims: [StepClaim] { state.withLock { $0.tasks.values.map(\.0) } }
+
+    /// Cancels the steps of `lost` claims, and returns the ones that were running.
+    func cancel(_ lost: [StepClaim]) -> [StepClaim] {
+        let running = state.withLock { value in lost.compactMap { value.tasks[$0.key] } }
+        for (_, task) in running { task.cancel() }
+        return running.map(\.0)
+    }
+
+    /// Cancels every running step and waits for each to stop; returns their claims.
+    func stopAll() async -> [StepClaim] {
+        let running = state.withLock { Array($0.tasks.values) }
+        for (_, task) in running { task.cancel() }
+        for (_, task) in running { await task.value }
+        return running.map(\.0)
+    }
+}
