@@ -147,7 +147,7 @@ func unreadable<T>(_ body: () throws -> T) throws -> T {
 }
 
 /// ``unreadable(_:)`` for an asynchronous `body` (opening a store on a server).
-func unreadable<T>(_ body: () async throws -> T) async throws -> T {
+func unreadableAsync<T>(_ body: () async throws -> T) async throws -> T {
     do { return try await body() } catch { throw asUnreadable(error) }
 }
 

@@ -16,7 +16,7 @@ struct StateFileOption: ParsableArguments {
         let (source, catalog) = try unreadable { try input.source(global: global) }
         // A malformed URL is a usage error (2); a store that cannot be opened is input that cannot be read (3).
         _ = try storeLocation(store, language: global.language)
-        let opened = try await unreadable { try await openStore(store, language: global.language) }
+        let opened = try await unreadableAsync { try await openStore(store, language: global.language) }
         return (source, catalog, opened)
     }
 }
