@@ -321,7 +321,7 @@ let package = Package(
             name: "SheenCLITests",
             dependencies: [
                 "sheen", "SheenCLI", "SheenCatalog", "SheenModel", "SheenStore", "SheenEngine", "SheenPlanner",
-                "SheenSecrets", "SheenSimulator", "SheenAuth", "SheenChecks",
+                "SheenSecrets", "SheenSimulator", "SheenAuth", "SheenChecks", "SheenDatabase", "SheenTestSupport",
             ],
             swiftSettings: swiftSettings
         ),

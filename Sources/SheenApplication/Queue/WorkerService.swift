@@ -89,16 +89,33 @@ public struct WorkerService: Sendable {
             }
             group.addTask {
                 var idleSince = ContinuousClock.now
+                let signal = queue.workSignal()
                 while !Task.isCancelled {
-                    let free = options.concurrency - active.count
-                    guard free > 0 else {
-                        await active.waitForRoom()
+                    let seen = signal?.generation ?? 0
+                    // One slot beyond the concurrency is kept for orphans (steps of a worker that died), so their
+                    // takeover waits for no busy step here: it stays within the lease and one poll.
+                    let running = active.count
+                    let full = running >= options.concurrency
+                    guard running <= options.concurrency else {
+                        await active.waitForRoom(timeout: options.poll)
                         continue
                     }
-                    let claims = try await queue.claim(worker: name, limit: free, lease: options.lease)
+                    let claims = try await queue.claim(
+                        worker: name, limit: full ? 1 : options.concurrency - running, lease: options.lease,
+                        orphansOnly: full)
+                    if full, claims.isEmpty {
+                        await active.waitForRoom(timeout: options.poll)
+                        continue
+                    }
                     if claims.isEmpty {
                         if let idleExit, active.count == 0, ContinuousClock.now - idleSince >= idleExit { return }
-                        try await Task.sleep(for: options.poll)
+                        // Woken as soon as a step may be ready; the poll still finds claims that lapsed.
+                        if let signal {
+                            await signal.wait(after: seen, timeout: options.poll)
+                            try Task.checkCancellation()
+                        } else {
+                            try await Task.sleep(for: options.poll)
+                        }
                         continue
                     }
                     idleSince = ContinuousClock.now
@@ -144,7 +161,7 @@ public struct WorkerService: Sendable {
             return .failed("'\(claim.stepID)' is not in run \(claim.run)'s plan")
         }
         // Claimed again after a worker died between its journal's success and the queue's: already done.
-        let previous = try await store.steps(in: claim.scope).first { $0.stepID == node.id }
+        let previous = try await store.step(node.id, in: claim.scope)
         if Self.alreadyDone(node, previous) { return .succeeded }
         node.dependsOn = []
         var single = plan
@@ -162,7 +179,8 @@ public struct WorkerService: Sendable {
             store: store, catalog: catalog, settings: settings, runners: runners, connections: connections,
             events: events)
         let executor = apply.executor(environment: claim.scope.environment, connections: bound, plan: plan)
-        let report = try await executor.apply(single, scope: claim.scope, fence: claim.fence)
+        let report = try await executor.apply(
+            single, scope: claim.scope, fence: claim.fence, previous: previous.map { [$0] } ?? [])
         if report.cancelled { throw CancellationError() }
         if let failure = report.failed[node.id] { return .failed(failure.message) }
         return .succeeded
@@ -194,9 +212,8 @@ actor PlanCache {
 /// The steps this worker is running, each a task the heartbeat can cancel when its claim is lost.
 final class ActiveClaims: Sendable {
     private let state = Mutex<
-        (tasks: [StepClaim.Key: (StepClaim, Task<Void, Never>)], waiters: [CheckedContinuation<Void, Never>])
-    >(
-        ([:], []))
+        (tasks: [StepClaim.Key: (StepClaim, Task<Void, Never>)], waiters: [UUID: CheckedContinuation<Void, Never>])
+    >(([:], [:]))
 
     var count: Int { state.withLock { $0.tasks.count } }
 
@@ -213,21 +230,31 @@ final class ActiveClaims: Sendable {
     private func finish(_ key: StepClaim.Key) {
         let waiters = state.withLock { value -> [CheckedContinuation<Void, Never>] in
             value.tasks[key] = nil
-            defer { value.waiters = [] }
-            return value.waiters
+            defer { value.waiters = [:] }
+            return Array(value.waiters.values)
         }
         for waiter in waiters { waiter.resume() }
     }
 
-    /// Waits until a running step finishes.
-    func waitForRoom() async {
-        await withCheckedContinuation { continuation in
-            let full = state.withLock { value -> Bool in
-                guard !value.tasks.isEmpty else { return false }
-                value.waiters.append(continuation)
-                return true
+    /// Waits until a running step finishes, or `timeout` passes.
+    func waitForRoom(timeout: Duration) async {
+        let id = UUID()
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                await withCheckedContinuation { continuation in
+                    let full = self.state.withLock { value -> Bool in
+                        guard !value.tasks.isEmpty else { return false }
+                        value.waiters[id] = continuation
+                        return true
+                    }
+                    if !full { continuation.resume() }
+                }
             }
-            if !full { continuation.resume() }
+            group.addTask { try? await Task.sleep(for: timeout) }
+            await group.next()
+            // Whichever came first, the other must not outlive this wait.
+            self.state.withLock { $0.waiters.removeValue(forKey: id) }?.resume()
+            group.cancelAll()
         }
     }
 

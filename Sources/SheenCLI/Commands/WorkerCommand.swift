@@ -49,6 +49,12 @@ struct WorkerCommand: AsyncParsableCommand {
             valueName: "dir"))
     var projectRoot = ".sheen/worker"
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "This worker's name in claims and logs (default: its process, host and a random tag).", valueName: "name"))
+    var name: String?
+
     @Option(name: .long, help: ArgumentHelp("Exit after this many seconds with nothing to do.", valueName: "seconds"))
     var idleExit: Double?
 
@@ -88,7 +94,7 @@ struct WorkerCommand: AsyncParsableCommand {
             settings: ApplySettings(
                 stepLatency: .milliseconds(stepLatencyMs),
                 dataLedgerPath: ProcessInfo.processInfo.environment["SHEEN_DATA_LEDGER"],
-                stepTimeout: .seconds(stepTimeout)))
+                stepTimeout: .seconds(stepTimeout)), name: name)
         let json = global.json
         let location = try storeLocation(store, language: language)
         if json {
@@ -142,7 +148,7 @@ enum WorkerLine {
         case .claimed(let claim):
             "… \(claim.scope) \(claim.stepID) (run \(claim.run)\(claim.reclaimed ? ", taken over" : ""))"
         case .finished(let claim, .succeeded, let duration):
-            "✓ \(claim.scope) \(claim.stepID) (run \(claim.run), \(duration.formatted(.units(allowed: [.seconds, .milliseconds]))))"
+            "✓ \(claim.scope) \(claim.stepID) (run \(claim.run), \(Int(duration.seconds * 1000)) ms)"
         case .finished(let claim, .failed(let message), _):
             "✗ \(claim.scope) \(claim.stepID) (run \(claim.run)): \(message)"
         case .lost(let claim):

@@ -60,10 +60,17 @@ public struct Executor: Sendable {
 
     /// Applies `plan` to `scope`. The caller holds the scope's ``ApplyLock`` and passes its fence, which every journal
     /// write carries. A journal write that fails stops the run: this throws that error once running calls settle.
-    public func apply(_ plan: Plan, scope: StoreScope, fence: LockFence? = nil) async throws -> ExecutionReport {
+    ///
+    /// `previous` is the scope's recorded rows when the caller has them already (a worker running one step passes that
+    /// step's row); otherwise they are read here.
+    public func apply(
+        _ plan: Plan, scope: StoreScope, fence: LockFence? = nil, previous known: [StepState]? = nil
+    ) async throws -> ExecutionReport {
         let started = ContinuousClock.now
         let callsBefore = await callCounter.value
-        let previous = Dictionary(uniqueKeysWithValues: try await store.steps(in: scope).map { ($0.stepID, $0) })
+        var rows = known ?? []
+        if known == nil { rows = try await store.steps(in: scope) }
+        let previous = Dictionary(rows.map { ($0.stepID, $0) }, uniquingKeysWith: { _, last in last })
         let breakers = BreakerBoard(store: store)
         var report = ExecutionReport()
 

@@ -16,9 +16,10 @@ public protocol WorkQueue: Sendable {
         _ run: QueuedPlan, scope: StoreScope, now: Date, isStale: @Sendable (LockInfo) -> Bool
     ) async throws -> Int64
 
-    /// Claims up to `limit` ready steps of any run (and steps whose claim lapsed), oldest run first, for `worker`,
-    /// under a lease of `lease`. Claims racing workers make never overlap.
-    func claim(worker: String, limit: Int, lease: Duration) async throws -> [StepClaim]
+    /// Claims up to `limit` ready steps of any run, oldest run first, for `worker`, under a lease of `lease`; steps
+    /// whose claim lapsed (their worker died) come before any ready step. With `orphansOnly` it takes only those.
+    /// Claims racing workers make never overlap.
+    func claim(worker: String, limit: Int, lease: Duration, orphansOnly: Bool) async throws -> [StepClaim]
 
     /// Extends each of `claims` the worker still holds by `lease`; returns those it still holds (one it lost to another
     /// worker is missing, and its work must stop).
@@ -38,6 +39,9 @@ public protocol WorkQueue: Sendable {
 
     /// Where a run stands, or nil for an unknown id.
     func run(_ id: Int64) async throws -> RunProgress?
+
+    /// Fired when steps may have become ready anywhere in the queue (nil: poll only).
+    func workSignal() -> WorkSignal?
 }
 
 /// A plan split for the queue: the document workers run it from, and each step that needs a call with the steps it

@@ -178,6 +178,9 @@ public protocol StateStore: Sendable {
     /// Every scope with a recorded step, sorted by project then environment.
     func scopes() async throws -> [StoreScope]
 
+    /// One step's row, or nil when it has none: what a worker running that step alone needs.
+    func step(_ stepID: String, in scope: StoreScope) async throws -> StepState?
+
     /// Queues `state` as the step's new row and journal entry, written atomically, and returns at once.
     ///
     /// Submissions become durable in submission order: when a receipt is durable, so is every earlier submission.
@@ -217,6 +220,10 @@ public struct StoreSnapshot: StateSnapshot {
 }
 
 extension StateStore {
+    public func step(_ stepID: String, in scope: StoreScope) async throws -> StepState? {
+        try await steps(in: scope).first { $0.stepID == stepID }
+    }
+
     /// Writes `state` as the step's row and appends the transition to the journal, atomically, and returns once it is
     /// durable.
     public func record(_ state: StepState, in scope: StoreScope, fence: LockFence? = nil) async throws {

@@ -15,6 +15,15 @@ extension PostgresStore: StateStore {
         ).map(Self.state)
     }
 
+    public func step(_ stepID: String, in scope: StoreScope) async throws -> StepState? {
+        try await rows(
+            """
+            SELECT * FROM steps WHERE project = \(scope.project) AND environment = \(scope.environment.rawValue)
+                AND step_id = \(stepID)
+            """
+        ).first.map(Self.state)
+    }
+
     public func scopes() async throws -> [StoreScope] {
         try await rows("SELECT DISTINCT project, environment FROM steps ORDER BY project, environment").compactMap {
             row in

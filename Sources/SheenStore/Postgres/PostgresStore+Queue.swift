@@ -74,20 +74,25 @@ extension PostgresStore: WorkQueue {
                     AS t(step, dependent)
                 """, logger: logger)
             if run.steps.isEmpty { try await Self.finish(run: id, db, logger) }
+            try await Self.notifyWork(db, logger)
             return .success(id)
         }
         return try outcome.get()
     }
 
-    public func claim(worker: String, limit: Int, lease: Duration) async throws -> [StepClaim] {
+    public func claim(
+        worker: String, limit: Int, lease: Duration, orphansOnly: Bool = false
+    ) async throws -> [StepClaim] {
         // SKIP LOCKED: racing workers take different rows instead of queueing on the same ones. A claimed step whose
-        // lease lapsed on the database's clock is claimable again: its worker stopped renewing (it died).
+        // lease lapsed on the database's clock is claimable again (its worker stopped renewing: it died), and is taken
+        // before any ready step, so an orphan waits for no queue.
         let rows = try await rows(
             """
             WITH picked AS (
                 SELECT run_id, step_id FROM run_steps
-                WHERE status = 'ready' OR (status = 'claimed' AND lease_until < \(unescaped: PostgresSchema.now))
-                ORDER BY run_id, step_id LIMIT \(Int64(limit))
+                WHERE (status = 'ready' AND NOT \(orphansOnly))
+                    OR (status = 'claimed' AND lease_until < \(unescaped: PostgresSchema.now))
+                ORDER BY status = 'claimed' DESC, run_id, step_id LIMIT \(Int64(limit))
                 FOR UPDATE SKIP LOCKED),
             claimed AS (
                 UPDATE run_steps s SET status = 'claimed', worker = \(worker), token = nextval('claim_tokens'),
@@ -134,14 +139,17 @@ extension PostgresStore: WorkQueue {
 
     public func release(_ claims: [StepClaim]) async throws {
         guard !claims.isEmpty else { return }
-        try await execute(
-            """
-            UPDATE run_steps s SET status = 'ready', worker = NULL, lease_until = NULL
-            FROM unnest(\(claims.map(\.run))::bigint[], \(claims.map(\.stepID))::text[],
-                \(claims.map { $0.fence.claim?.token ?? 0 })::bigint[]) AS held(run_id, step_id, token)
-            WHERE s.run_id = held.run_id AND s.step_id = held.step_id AND s.token = held.token
-                AND s.status = 'claimed'
-            """)
+        try await transaction { db in
+            try await Self.notifyWork(db, logger)
+            try await db.run(
+                """
+                UPDATE run_steps s SET status = 'ready', worker = NULL, lease_until = NULL
+                FROM unnest(\(claims.map(\.run))::bigint[], \(claims.map(\.stepID))::text[],
+                    \(claims.map { $0.fence.claim?.token ?? 0 })::bigint[]) AS held(run_id, step_id, token)
+                WHERE s.run_id = held.run_id AND s.step_id = held.step_id AND s.token = held.token
+                    AND s.status = 'claimed'
+                """, logger: logger)
+        }
     }
 
     public func complete(_ claim: StepClaim, outcome: StepClaim.Outcome) async throws -> Bool {
@@ -203,6 +211,7 @@ extension PostgresStore: WorkQueue {
                 WHERE run_id = \(claim.run) AND status IN ('blocked', 'ready', 'claimed') LIMIT 1
                 """, logger: logger)
             if open == 0 { try await Self.finish(run: claim.run, db, logger) }
+            try await Self.notifyWork(db, logger)
             return true
         }
     }
@@ -235,6 +244,16 @@ extension PostgresStore: WorkQueue {
         try await rows(
             "SELECT step_id, worker, claimed_at FROM claim_log WHERE run_id = \(run) ORDER BY claimed_at, id"
         ).map { (try $0.value("step_id"), try $0.value("worker"), try $0.date("claimed_at")) }
+    }
+
+    public func workSignal() -> WorkSignal? {
+        listener.start(client: client, logger: logger)
+        return listener.signal
+    }
+
+    /// Tells listening workers that steps may be ready; delivered when the transaction commits.
+    static func notifyWork(_ db: PostgresConnection, _ logger: Logger) async throws {
+        try await db.run("SELECT pg_notify(\(WorkListener.channel), '')", logger: logger)
     }
 
     /// The apply-lock holder a queued run's steps write as.

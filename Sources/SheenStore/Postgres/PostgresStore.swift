@@ -21,6 +21,7 @@ public final class PostgresStore: Sendable {
     let faults: JournalFaults?
     let journal: PostgresJournal
     let ingestBatcher: EventBatcher
+    let listener = WorkListener()
     private let running: Task<Void, Never>
 
     /// Connects to `url`, migrates the schema (one process at a time, under an advisory lock) and returns the store.
@@ -74,6 +75,7 @@ public final class PostgresStore: Sendable {
 
     /// Closes the pool. The store must not be used afterwards.
     public func close() async {
+        listener.stop()
         running.cancel()
         await running.value
     }
