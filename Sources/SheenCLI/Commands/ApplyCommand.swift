@@ -50,6 +50,10 @@ struct ApplyCommand: AsyncParsableCommand {
         try input.validate(language: global.language)
         try engine.validate(language: global.language)
         if follow, !enqueue { throw ValidationError(CLIMessage.followWithoutEnqueue(global.language)) }
+        if enqueue, case .file = try storeLocation(engine.store, language: global.language) {
+            let error = ApplicationError.noWorkQueue
+            throw ValidationError(error.message(in: global.language) + "; " + (error.hint(in: global.language) ?? ""))
+        }
         if plan != nil, input.dag != nil || input.recipe != nil || input.project != nil {
             throw ValidationError(
                 CLIMessage.planWithInputs(global.language))

@@ -9,42 +9,79 @@ extension PostgresStore: EventStore {
         try await ingestBatcher.submit(delivery)
     }
 
-    /// Inserts a batch of deliveries in one transaction. A delivery another receiver is inserting at the same moment
-    /// waits on its unique key and then finds that receiver's row: the race ends with one row either way.
+    /// Inserts a batch of deliveries in two statements, whatever its size: one multi-row insert that skips keys already
+    /// stored, then one lookup of the rows the skipped ones matched. A delivery another receiver is inserting at the
+    /// same moment waits on its unique key and then finds that receiver's row: the race ends with one row either way.
+    ///
+    /// postgres-nio binds arrays without NULL elements, so absent values travel as sentinels that `NULLIF` turns back
+    /// into NULL: an empty string, NaN, -1, or an empty body (a sealed body is never empty).
     static func insert(
         _ batch: [IncomingDelivery], client: PostgresClient, logger: Logger
     ) async throws -> [IngestResult] {
-        try await transaction(client, logger: logger) { db in
-            var results: [IngestResult] = []
-            for delivery in batch {
-                let event = delivery.event
-                let inserted = try await db.rows(
-                    """
-                    INSERT INTO webhook_events (project, connection, provider, scheme, type, event_id, object_id,
-                        object_status, occurred_at, live, dedup_key, status, received_at, headers, body_format,
-                        body_key_id, body_wrapped_key, body_ciphertext)
-                    VALUES (\(delivery.project), \(delivery.connection), \(event.provider), \(event.scheme.rawValue),
-                        \(event.type), \(event.eventID), \(event.objectID), \(event.status),
-                        \(event.occurredAt?.timeIntervalSince1970), \(event.live), \(event.dedupKey), 'received',
-                        \(delivery.receivedAt.timeIntervalSince1970), \(delivery.headers),
-                        \(delivery.body.map { Int64($0.formatVersion) }), \(delivery.body?.keyID),
-                        \(delivery.body?.wrappedKey), \(delivery.body?.ciphertext))
-                    ON CONFLICT (project, connection, dedup_key) DO NOTHING
-                    RETURNING id
-                    """, logger: logger)
-                if let id = try inserted.first?.value("id", as: Int64.self) {
-                    results.append(IngestResult(id: id, duplicate: false))
-                    continue
-                }
-                let existing = try await db.rows(
-                    """
-                    SELECT id FROM webhook_events WHERE project = \(delivery.project)
-                        AND connection = \(delivery.connection) AND dedup_key = \(event.dedupKey)
-                    """, logger: logger)
-                results.append(IngestResult(id: try existing.first?.value("id", as: Int64.self) ?? 0, duplicate: true))
+        let events = batch.map(\.event)
+        let projects = batch.map(\.project)
+        let connections = batch.map(\.connection)
+        let keys = events.map(\.dedupKey)
+        return try await transaction(client, logger: logger) { db in
+            let inserted = try await db.rows(
+                """
+                INSERT INTO webhook_events (project, connection, provider, scheme, type, event_id, object_id,
+                    object_status, occurred_at, live, dedup_key, status, received_at, headers, body_format,
+                    body_key_id, body_wrapped_key, body_ciphertext)
+                SELECT project, connection, provider, scheme, type, NULLIF(event_id, ''), NULLIF(object_id, ''),
+                    NULLIF(object_status, ''), NULLIF(occurred_at, 'NaN'), CASE live WHEN 1 THEN true WHEN 0 THEN false END,
+                    dedup_key, 'received', received_at, headers, NULLIF(body_format, -1), NULLIF(body_key_id, ''),
+                    NULLIF(body_wrapped_key, ''::bytea), NULLIF(body_ciphertext, ''::bytea)
+                FROM unnest(\(projects)::text[], \(connections)::text[], \(events.map(\.provider))::text[],
+                    \(events.map(\.scheme.rawValue))::text[], \(events.map(\.type))::text[],
+                    \(events.map { $0.eventID ?? "" })::text[], \(events.map { $0.objectID ?? "" })::text[],
+                    \(events.map { $0.status ?? "" })::text[],
+                    \(events.map { $0.occurredAt?.timeIntervalSince1970 ?? .nan })::float8[],
+                    \(events.map { $0.live.map { $0 ? Int64(1) : 0 } ?? -1 })::bigint[], \(keys)::text[],
+                    \(batch.map { $0.receivedAt.timeIntervalSince1970 })::float8[], \(batch.map(\.headers))::text[],
+                    \(batch.map { $0.body.map { Int64($0.formatVersion) } ?? -1 })::bigint[],
+                    \(batch.map { $0.body?.keyID ?? "" })::text[], \(batch.map { ByteBuffer(bytes: $0.body?.wrappedKey ?? Data()) })::bytea[],
+                    \(batch.map { ByteBuffer(bytes: $0.body?.ciphertext ?? Data()) })::bytea[])
+                    AS d(project, connection, provider, scheme, type, event_id, object_id, object_status, occurred_at,
+                        live, dedup_key, received_at, headers, body_format, body_key_id, body_wrapped_key,
+                        body_ciphertext)
+                ON CONFLICT (project, connection, dedup_key) DO NOTHING
+                RETURNING id, project, connection, dedup_key
+                """, logger: logger)
+            var fresh: [String: Int64] = [:]
+            for row in inserted {
+                fresh[
+                    Self.deliveryKey(try row.value("project"), try row.value("connection"), try row.value("dedup_key"))] =
+                    try row.value("id", as: Int64.self)
             }
-            return results
+            var existing: [String: Int64] = [:]
+            if inserted.count < batch.count {
+                for row in try await db.rows(
+                    """
+                    SELECT e.id, e.project, e.connection, e.dedup_key FROM webhook_events e
+                    JOIN unnest(\(projects)::text[], \(connections)::text[], \(keys)::text[]) AS d(project, connection, dedup_key)
+                        ON e.project = d.project AND e.connection = d.connection AND e.dedup_key = d.dedup_key
+                    """, logger: logger)
+                {
+                    existing[
+                        Self.deliveryKey(
+                            try row.value("project"), try row.value("connection"), try row.value("dedup_key"))
+                    ] = try row.value("id", as: Int64.self)
+                }
+            }
+            // The first delivery of a key this batch inserted is new; every other one is a redelivery of its row.
+            var answered = Set<String>()
+            return batch.map { delivery in
+                let key = Self.deliveryKey(delivery.project, delivery.connection, delivery.event.dedupKey)
+                defer { answered.insert(key) }
+                if let id = fresh[key], !answered.contains(key) { return IngestResult(id: id, duplicate: false) }
+                return IngestResult(id: fresh[key] ?? existing[key] ?? 0, duplicate: true)
+            }
         }
+    }
+
+    private static func deliveryKey(_ project: String, _ connection: String, _ dedupKey: String) -> String {
+        "\(project)\u{1F}\(connection)\u{1F}\(dedupKey)"
     }
 
     public func due(at now: Date, limit: Int) async throws -> [StoredEvent] {
