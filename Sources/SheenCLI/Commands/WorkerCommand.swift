@@ -108,7 +108,7 @@ struct WorkerCommand: AsyncParsableCommand {
         }
         let tally = WorkerTally()
         do {
-            try await interruptible {
+            try await interruptible(on: [SIGINT, SIGTERM]) {
                 try await worker.run(
                     WorkerService.Options(
                         concurrency: concurrency, lease: .milliseconds(Int64(lease * 1000)),

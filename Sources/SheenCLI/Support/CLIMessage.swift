@@ -224,8 +224,9 @@ enum CLIMessage {
             t("--follow follows a queued run: add --enqueue", "يتابع ‎--follow تشغيلًا في الطابور: أضف ‎--enqueue")
         case .workerStarted(let name, let concurrency, let store):
             t(
-                "\(name): taking up to \(concurrency) steps at a time from \(store); Ctrl-C stops after giving them back",
-                "\(name): يأخذ حتى \(concurrency) خطوات في آن واحد من \(store)؛ يتوقف Ctrl-C بعد إعادتها")
+                "\(name): taking up to \(concurrency) steps at a time from \(store); Ctrl-C or SIGTERM stops it, giving its steps back",
+                "\(name): يأخذ حتى \(concurrency) خطوات في آن واحد من \(store)؛ يوقفه Ctrl-C أو SIGTERM بعد إعادة خطواته"
+            )
         case .workerStopped(let done, let failed):
             t("stopped: \(done) steps done, \(failed) failed", "توقف: اكتملت \(done) خطوة وفشلت \(failed)")
         case .cancelled:

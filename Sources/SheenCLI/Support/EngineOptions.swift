@@ -73,15 +73,22 @@ struct EngineOptions: ParsableArguments {
 
 /// Runs `body` so that Ctrl-C cancels it (letting in-flight steps settle and the journal stay consistent) instead of
 /// killing the process.
-func interruptible<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
-    signal(SIGINT, SIG_IGN)
+///
+/// A long-running process (`sheen worker`) also passes SIGTERM, what service managers send to stop it.
+func interruptible<T: Sendable>(
+    on signals: [Int32] = [SIGINT], _ body: @escaping @Sendable () async throws -> T
+) async throws -> T {
     let task = Task { try await body() }
-    let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-    source.setEventHandler { task.cancel() }
-    source.resume()
+    let sources = signals.map { number in
+        signal(number, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+        source.setEventHandler { task.cancel() }
+        source.resume()
+        return source
+    }
     defer {
-        source.cancel()
-        signal(SIGINT, SIG_DFL)
+        for source in sources { source.cancel() }
+        for number in signals { signal(number, SIG_DFL) }
     }
     return try await task.value
 }
