@@ -104,50 +104,59 @@ extension PostgresStore: StateStore {
     public func acquireLock(
         _ scope: StoreScope, as holder: LockInfo, isStale: @Sendable (LockInfo) -> Bool
     ) async throws -> LockInfo {
-        let outcome = try await transaction { connection -> Result<LockInfo, LockHeld> in
-            try await Self.ensureScope(scope, at: holder.acquiredAt, connection, logger)
-            // Every acquirer of the scope queues on its row, so a first grant cannot race another (with no lock row
-            // yet there is nothing else to lock). NO KEY UPDATE leaves journal writes, which only key-share the row
-            // through their foreign key, free to go on.
-            let fence =
-                try await connection.rows(
-                    """
-                    SELECT fence FROM scopes WHERE project = \(scope.project)
-                        AND environment = \(scope.environment.rawValue)
-                    FOR NO KEY UPDATE
-                    """, logger: logger
-                ).first?.value("fence", as: Int64.self) ?? 0
-            if let row = try await connection.rows(
-                """
-                SELECT * FROM locks WHERE project = \(scope.project) AND environment = \(scope.environment.rawValue)
-                FOR UPDATE
-                """, logger: logger
-            ).first {
-                let current = try Self.lock(row)
-                if current.holder != holder.holder, current.expiresAt > holder.acquiredAt, !isStale(current) {
-                    return .failure(LockHeld(scope: scope, lock: current))
-                }
-            }
-            var granted = holder
-            granted.token = fence + 1
-            try await connection.run(
-                """
-                UPDATE scopes SET fence = \(granted.token)
-                WHERE project = \(scope.project) AND environment = \(scope.environment.rawValue)
-                """, logger: logger)
-            try await connection.run(
-                """
-                INSERT INTO locks (project, environment, holder, pid, host, acquired_at, expires_at, token)
-                VALUES (\(scope.project), \(scope.environment.rawValue), \(holder.holder), \(Int64(holder.processID)),
-                    \(holder.host), \(holder.acquiredAt.timeIntervalSince1970), \(holder.expiresAt.timeIntervalSince1970),
-                    \(granted.token))
-                ON CONFLICT (project, environment) DO UPDATE SET holder = excluded.holder, pid = excluded.pid,
-                    host = excluded.host, acquired_at = excluded.acquired_at, expires_at = excluded.expires_at,
-                    token = excluded.token
-                """, logger: logger)
-            return .success(granted)
+        try await transaction { connection in
+            try await Self.grantLock(scope, to: holder, now: holder.acquiredAt, isStale: isStale, connection, logger)
         }
-        return try outcome.get()
+    }
+
+    /// Grants `scope`'s apply lock to `holder` inside the caller's transaction, or throws ``LockHeld`` (rolling the
+    /// transaction back) when a live holder has it. Shared by `acquireLock` and by a queued run, which holds its scope
+    /// the same way.
+    static func grantLock(
+        _ scope: StoreScope, to holder: LockInfo, now: Date, isStale: @Sendable (LockInfo) -> Bool,
+        _ connection: PostgresConnection, _ logger: Logger
+    ) async throws -> LockInfo {
+        try await ensureScope(scope, at: now, connection, logger)
+        // Every acquirer of the scope queues on its row, so a first grant cannot race another (with no lock row yet
+        // there is nothing else to lock). NO KEY UPDATE leaves journal writes, which only key-share the row through
+        // their foreign key, free to go on.
+        let fence =
+            try await connection.rows(
+                """
+                SELECT fence FROM scopes WHERE project = \(scope.project)
+                    AND environment = \(scope.environment.rawValue)
+                FOR NO KEY UPDATE
+                """, logger: logger
+            ).first?.value("fence", as: Int64.self) ?? 0
+        if let row = try await connection.rows(
+            """
+            SELECT * FROM locks WHERE project = \(scope.project) AND environment = \(scope.environment.rawValue)
+            FOR UPDATE
+            """, logger: logger
+        ).first {
+            let current = try lock(row)
+            if current.holder != holder.holder, current.expiresAt > now, !isStale(current) {
+                throw LockHeld(scope: scope, lock: current)
+            }
+        }
+        var granted = holder
+        granted.token = fence + 1
+        try await connection.run(
+            """
+            UPDATE scopes SET fence = \(granted.token)
+            WHERE project = \(scope.project) AND environment = \(scope.environment.rawValue)
+            """, logger: logger)
+        try await connection.run(
+            """
+            INSERT INTO locks (project, environment, holder, pid, host, acquired_at, expires_at, token)
+            VALUES (\(scope.project), \(scope.environment.rawValue), \(holder.holder), \(Int64(holder.processID)),
+                \(holder.host), \(holder.acquiredAt.timeIntervalSince1970), \(holder.expiresAt.timeIntervalSince1970),
+                \(granted.token))
+            ON CONFLICT (project, environment) DO UPDATE SET holder = excluded.holder, pid = excluded.pid,
+                host = excluded.host, acquired_at = excluded.acquired_at, expires_at = excluded.expires_at,
+                token = excluded.token
+            """, logger: logger)
+        return granted
     }
 
     public func renewLock(_ scope: StoreScope, fence: LockFence, until: Date) async throws {

@@ -10,54 +10,26 @@ extension PostgresStore: WorkQueue {
     public func enqueue(
         _ run: QueuedPlan, scope: StoreScope, now: Date, isStale: @Sendable (LockInfo) -> Bool
     ) async throws -> Int64 {
-        let outcome = try await transaction { db -> Result<Int64, LockHeld> in
-            try await Self.ensureScope(scope, at: now, db, logger)
-            let fence =
-                try await db.rows(
-                    """
-                    SELECT fence FROM scopes WHERE project = \(scope.project)
-                        AND environment = \(scope.environment.rawValue)
-                    FOR NO KEY UPDATE
-                    """, logger: logger
-                ).first?.value("fence", as: Int64.self) ?? 0
-            if let row = try await db.rows(
-                """
-                SELECT * FROM locks WHERE project = \(scope.project) AND environment = \(scope.environment.rawValue)
-                FOR UPDATE
-                """, logger: logger
-            ).first {
-                let current = try Self.lock(row)
-                if current.expiresAt > now, !isStale(current) {
-                    return .failure(LockHeld(scope: scope, lock: current))
-                }
-            }
-            let token = fence + 1
+        try await transaction { db in
+            // The run's row first, for its id; the scope's lock then names the run (or the whole transaction rolls
+            // back with the LockHeld saying who has the scope).
             let id =
                 try await db.rows(
                     """
                     INSERT INTO runs (project, environment, plan, status, continue_on_error, holder, lock_token,
                         enqueued_at)
                     VALUES (\(scope.project), \(scope.environment.rawValue), \(run.document), 'running',
-                        \(run.continueOnError), '', \(token), \(unescaped: PostgresSchema.now))
+                        \(run.continueOnError), '', 0, \(unescaped: PostgresSchema.now))
                     RETURNING id
                     """, logger: logger
                 ).first?.value("id", as: Int64.self) ?? 0
-            let holder = Self.holder(ofRun: id)
-            try await db.run("UPDATE runs SET holder = \(holder) WHERE id = \(id)", logger: logger)
+            let holder = LockInfo(
+                holder: Self.holder(ofRun: id), processID: 0, host: LockInfo.queuedRunHost, acquiredAt: now,
+                expiresAt: now.addingTimeInterval(Self.runLease))
+            let granted = try await Self.grantLock(scope, to: holder, now: now, isStale: isStale, db, logger)
             try await db.run(
-                """
-                UPDATE scopes SET fence = \(token)
-                WHERE project = \(scope.project) AND environment = \(scope.environment.rawValue)
-                """, logger: logger)
-            try await db.run(
-                """
-                INSERT INTO locks (project, environment, holder, pid, host, acquired_at, expires_at, token)
-                VALUES (\(scope.project), \(scope.environment.rawValue), \(holder), 0, \(LockInfo.queuedRunHost),
-                    \(now.timeIntervalSince1970), \(now.timeIntervalSince1970 + Self.runLease), \(token))
-                ON CONFLICT (project, environment) DO UPDATE SET holder = excluded.holder, pid = excluded.pid,
-                    host = excluded.host, acquired_at = excluded.acquired_at, expires_at = excluded.expires_at,
-                    token = excluded.token
-                """, logger: logger)
+                "UPDATE runs SET holder = \(holder.holder), lock_token = \(granted.token) WHERE id = \(id)",
+                logger: logger)
             let ids = run.steps.map(\.id)
             let waiting = run.steps.map { Int64($0.waitsOn.count) }
             try await db.run(
@@ -75,9 +47,8 @@ extension PostgresStore: WorkQueue {
                 """, logger: logger)
             if run.steps.isEmpty { try await Self.finish(run: id, db, logger) }
             try await Self.notifyWork(db, logger)
-            return .success(id)
+            return id
         }
-        return try outcome.get()
     }
 
     public func claim(
