@@ -1,5 +1,6 @@
 import Foundation
 import SheenEngine
+import SheenTestSupport
 import Testing
 
 @Suite("Token bucket")
@@ -165,5 +166,22 @@ struct CircuitBreakerTests {
         #expect(retryable.allSatisfy { StepFailure($0, message: "").isRetryable })
         #expect(final.allSatisfy { !StepFailure($0, message: "").isRetryable })
         #expect(StepFailure(.http(status: 401, retryAfter: nil), message: "").hint?.contains("credentials") == true)
+    }
+
+    @Test("a step's budget lets its first request go (the attempt paid for it) and meters every further one")
+    func requestBudget() async throws {
+        let clock = MockClock()
+        let limiter = RateLimiter(limits: ["resend": .init(requests: 2, perSeconds: 1, burst: 1)])
+        // The attempt's own token, as the executor takes it.
+        #expect(try await limiter.acquire(["resend"], now: clock.now()) == nil)
+        let budget = RequestBudget(limiter: limiter, keys: ["resend"], clock: clock)
+        try await budget.beforeRequest()
+        #expect(clock.sleeps.isEmpty, "the first request was paid for")
+        try await budget.beforeRequest()
+        try await budget.beforeRequest()
+        #expect(clock.sleeps == [.milliseconds(500), .milliseconds(500)], "2 a second: each further call waits")
+        let unlimited = RequestBudget(limiter: limiter, keys: [], clock: clock)
+        for _ in 0..<5 { try await unlimited.beforeRequest() }
+        #expect(clock.sleeps.count == 2, "no keys, no waiting")
     }
 }

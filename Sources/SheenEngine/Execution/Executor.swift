@@ -362,9 +362,15 @@ public struct Executor: Sendable {
                 state.attempts = attempts
                 if journaled { try await journal(&state, .inFlight, scope: scope, fence: fence) }
                 let observeFirst = mustObserve
+                // The attempt's first request spent the token above; the budget meters the adapter's others.
+                let budget = RequestBudget(
+                    limiter: limiter, keys: rateKeys(node), clock: clock,
+                    waited: { [events] wait in events(.rateLimited(id: node.id, wait: wait)) })
                 let (result, reconciled) = try await withTimeout(options.stepTimeout) {
-                    try await call(
-                        runner, action: action, context: context, observeFirst: observeFirst, previous: previous)
+                    try await RequestBudget.$current.withValue(budget) {
+                        try await call(
+                            runner, action: action, context: context, observeFirst: observeFirst, previous: previous)
+                    }
                 }
                 if let connection { try await breakers.record(connection, success: true, now: clock.now()) }
                 state.outputs = result.outputs.filter { !secretOutputs.contains($0.key) }

@@ -109,6 +109,11 @@ public struct ProviderClient: Sendable {
         _ outgoing: HTTPClientRequest, _ request: ProviderRequest
     ) async throws(StepFailure) -> ProviderResponse {
         do {
+            try await RequestBudget.current?.beforeRequest()
+        } catch {
+            throw StepFailure(.network, message: "\(provider): cancelled while waiting for its rate limit")
+        }
+        do {
             let answer = try await http.execute(outgoing, timeout: timeout)
             let body = try await answer.body.collect(upTo: 8 << 20)
             var headers: [String: String] = [:]
