@@ -78,6 +78,25 @@ public struct WorkerService: Sendable {
         let runners = ApplyService.builtInRunners(settings, catalog: catalog, events: events)
         let plans = PlanCache(queue: queue)
         let active = ActiveClaims()
+        var ended: (any Error)?
+        do {
+            try await loops(options, idleExit: idleExit, active: active, plans: plans, runners: runners, report: report)
+        } catch {
+            ended = error
+        }
+        // Steps stop where their journal says; their claims go back at once rather than after the lease. Detached:
+        // this task is cancelled (a signal), and the release must still reach the database.
+        let stopped = await active.stopAll()
+        let queue = queue
+        await Task.detached { try? await queue.release(stopped) }.value
+        if let ended, !(ended is CancellationError) { throw ended }
+    }
+
+    /// The heartbeat and the claim loop, until the first of them ends.
+    private func loops(
+        _ options: Options, idleExit: Duration?, active: ActiveClaims, plans: PlanCache, runners: RunnerRegistry,
+        report: @escaping @Sendable (Event) -> Void
+    ) async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 while true {
@@ -147,9 +166,6 @@ public struct WorkerService: Sendable {
             defer { group.cancelAll() }
             _ = try await group.next()
         }
-        // Steps stop where their journal says; their claims go back at once rather than after the lease.
-        let stopped = await active.stopAll()
-        try? await queue.release(stopped)
     }
 
     /// Runs one claimed step: the executor over a plan of that step alone, under the claim's fence.
