@@ -97,8 +97,9 @@ struct FaultTests {
         Target(
             provider: "cloudflare", recipe: "global-saas", market: "SA", kind: "cloudflare.dns-records",
             path: "/client/v4/zones/dns_records", ledgerKind: "dns_record.created",
-            // Three records, one held answer each: every attempt also looks the zone and records up first.
-            stepTimeout: .seconds(3), count: 3),
+            // Three records, one held answer each: every attempt also looks the zone and records up first, which
+            // a loaded machine may make slow, so each attempt gets 5 s (4 of the 5 attempts are needed at least).
+            stepTimeout: .seconds(5), count: 3),
         Target(
             provider: "supabase", recipe: "saas-mena", market: "SA", kind: "supabase.project", path: "/v1/projects",
             ledgerKind: "project.created"),
