@@ -9,14 +9,16 @@ import Testing
 /// Many workers on one PostgreSQL, as a platform runs them: 20 projects' plans queued, 4 `sheen worker` processes
 /// running them against the simulators, and workers SIGKILLed at seeded random instants (each replaced by a new one).
 /// Afterwards the simulators' ledgers must hold every side effect once, none twice, nothing lost; and every step a
-/// killed worker held must have been taken over within the lease and one heartbeat.
+/// killed worker held must have been taken over within the lease and one heartbeat: the defaults, 30 s and 10 s, so the
+/// bound checked is the one `docs/deployment.md` promises (a compressed lease left too little room for a loaded CI
+/// machine's scheduling, and measured that rather than the queue).
 @Suite(
     "sheen worker under SIGKILL: 4 workers, 20 projects, 50 kills",
     .enabled(if: TestPostgres.available, "scripts/test starts PostgreSQL and sets SHEEN_TEST_POSTGRES_URL"),
     .serialized)
 struct WorkerKillTests {
-    static let lease = 6.0
-    static let heartbeat = 2.0
+    static let lease = 30.0
+    static let heartbeat = 10.0
     static let projects = 20
     static let kills = 50
 
