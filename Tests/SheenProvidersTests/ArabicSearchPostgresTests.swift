@@ -3,20 +3,16 @@ import Logging
 import PostgresNIO
 import SheenEngine
 import SheenModel
+import SheenTestSupport
 import Testing
 
 @testable import SheenProviders
-
-/// The throw-away server `scripts/test` starts.
-enum TestPostgres {
-    static let url = ProcessInfo.processInfo.environment["SHEEN_TEST_POSTGRES_URL"]
-}
 
 /// `ArabicSearchSQL` on a real PostgreSQL (`scripts/test` starts one and sets `SHEEN_TEST_POSTGRES_URL`), against
 /// Lucene's own Arabic test cases (`Vectors/arabic_normalization_lucene.json`, with their provenance).
 @Suite(
     "Arabic search in PostgreSQL: Lucene's normalisation cases on a real server",
-    .enabled(if: TestPostgres.url != nil, "scripts/test starts PostgreSQL and sets SHEEN_TEST_POSTGRES_URL"),
+    .enabled(if: TestPostgres.available, "scripts/test starts PostgreSQL and sets SHEEN_TEST_POSTGRES_URL"),
     .serialized)
 struct ArabicSearchPostgresTests {
     static var url: String? { TestPostgres.url }

@@ -76,11 +76,11 @@ public struct WorkerService: Sendable {
         _ options: Options, idleExit: Duration? = nil, report: @escaping @Sendable (Event) -> Void = { _ in }
     ) async throws {
         let runners = ApplyService.builtInRunners(settings, catalog: catalog, events: events)
-        let plans = PlanCache(queue: queue)
+        let runs = RunCache()
         let active = ActiveClaims()
         var ended: (any Error)?
         do {
-            try await loops(options, idleExit: idleExit, active: active, plans: plans, runners: runners, report: report)
+            try await loops(options, idleExit: idleExit, active: active, runs: runs, runners: runners, report: report)
         } catch {
             ended = error
         }
@@ -94,7 +94,7 @@ public struct WorkerService: Sendable {
 
     /// The heartbeat and the claim loop, until the first of them ends.
     private func loops(
-        _ options: Options, idleExit: Duration?, active: ActiveClaims, plans: PlanCache, runners: RunnerRegistry,
+        _ options: Options, idleExit: Duration?, active: ActiveClaims, runs: RunCache, runners: RunnerRegistry,
         report: @escaping @Sendable (Event) -> Void
     ) async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -143,7 +143,7 @@ public struct WorkerService: Sendable {
                         active.start(claim) {
                             let started = ContinuousClock.now
                             do {
-                                let outcome = try await execute(claim, options: options, runners: runners, plans: plans)
+                                let outcome = try await execute(claim, options: options, runners: runners, runs: runs)
                                 guard !Task.isCancelled else { return }
                                 if try await queue.complete(claim, outcome: outcome) {
                                     report(.finished(claim, outcome, duration: ContinuousClock.now - started))
@@ -170,18 +170,30 @@ public struct WorkerService: Sendable {
 
     /// Runs one claimed step: the executor over a plan of that step alone, under the claim's fence.
     func execute(
-        _ claim: StepClaim, options: Options, runners: RunnerRegistry, plans: PlanCache
+        _ claim: StepClaim, options: Options, runners: RunnerRegistry, runs: RunCache
     ) async throws -> StepClaim.Outcome {
-        let plan = try await plans.plan(claim.run)
-        guard var node = plan.nodes.first(where: { $0.id == claim.stepID }) else {
+        let run = try await runs.run(claim.run) { try await prepare(claim, options: options, runners: runners) }
+        guard var node = run.plan.nodes.first(where: { $0.id == claim.stepID }) else {
             return .failed("'\(claim.stepID)' is not in run \(claim.run)'s plan")
         }
         // Claimed again after a worker died between its journal's success and the queue's: already done.
         let previous = try await store.step(node.id, in: claim.scope)
         if Self.alreadyDone(node, previous) { return .succeeded }
         node.dependsOn = []
-        var single = plan
+        var single = run.plan
         single.nodes = [node]
+        let report = try await run.executor.apply(
+            single, scope: claim.scope, fence: claim.fence, previous: previous.map { [$0] } ?? [])
+        if report.cancelled { throw CancellationError() }
+        if let failure = report.failed[node.id] { return .failed(failure.message) }
+        return .succeeded
+    }
+
+    /// What every step of a run shares: its plan, decoded once, and an executor bound to its project's connections,
+    /// read once (credentials themselves are still read per call, so a rotation mid-run is seen).
+    private func prepare(_ claim: StepClaim, options: Options, runners: RunnerRegistry) async throws -> RunCache.Run {
+        let text = try await queue.plan(ofRun: claim.run)
+        let plan = try JSONDecoder().decode(PlanDocument.self, from: Data(text.utf8)).plan
         var settings = settings
         settings.parallelism = 1
         settings.projectDirectory = options.projectRoot.map {
@@ -194,12 +206,8 @@ public struct WorkerService: Sendable {
         let apply = ApplyService(
             store: store, catalog: catalog, settings: settings, runners: runners, connections: connections,
             events: events)
-        let executor = apply.executor(environment: claim.scope.environment, connections: bound, plan: plan)
-        let report = try await executor.apply(
-            single, scope: claim.scope, fence: claim.fence, previous: previous.map { [$0] } ?? [])
-        if report.cancelled { throw CancellationError() }
-        if let failure = report.failed[node.id] { return .failed(failure.message) }
-        return .succeeded
+        return RunCache.Run(
+            plan: plan, executor: apply.executor(environment: claim.scope.environment, connections: bound, plan: plan))
     }
 
     /// Whether the journal already holds what `node` was to do.
@@ -209,19 +217,26 @@ public struct WorkerService: Sendable {
     }
 }
 
-/// Plans of the runs this worker has claimed from, decoded once each.
-actor PlanCache {
-    private let queue: any WorkQueue
-    private var plans: [Int64: Plan] = [:]
+/// The prepared runs this worker has claimed from, the most recent few kept so a long-lived worker does not grow.
+actor RunCache {
+    struct Run: Sendable {
+        let plan: Plan
+        let executor: Executor
+    }
 
-    init(queue: any WorkQueue) { self.queue = queue }
+    static let capacity = 64
+    private var runs: [Int64: Run] = [:]
+    private var order: [Int64] = []
 
-    func plan(_ run: Int64) async throws -> Plan {
-        if let plan = plans[run] { return plan }
-        let text = try await queue.plan(ofRun: run)
-        let plan = try JSONDecoder().decode(PlanDocument.self, from: Data(text.utf8)).plan
-        plans[run] = plan
-        return plan
+    /// The run `id`, prepared with `make` on first use. Two steps of a new run may both prepare it; either result
+    /// serves.
+    func run(_ id: Int64, make: @Sendable () async throws -> Run) async throws -> Run {
+        if let run = runs[id] { return run }
+        let run = try await make()
+        if runs[id] == nil { order.append(id) }
+        runs[id] = run
+        if order.count > Self.capacity { runs[order.removeFirst()] = nil }
+        return run
     }
 }
 

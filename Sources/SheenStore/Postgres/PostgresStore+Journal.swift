@@ -262,7 +262,7 @@ extension PostgresStore: StateStore {
     }
 }
 
-/// One transition waiting for the next commit.
+/// One transition waiting for the next commit (of either store's journal writer).
 struct PendingTransition: Sendable {
     var state: StepState
     var scope: StoreScope

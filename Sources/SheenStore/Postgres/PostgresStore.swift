@@ -36,13 +36,19 @@ public final class PostgresStore: Sendable {
             throw StoreOpenError(location: url.description, reason: "TLS cannot be set up: \(error)")
         }
         do {
-            // One plain connection first: the pool would only say its connection attempts tripped a breaker, while a
-            // direct attempt says why (refused, no such database, a wrong password).
-            try await store.probe()
             try await store.migrate()
         } catch {
+            // The pool only says its connection attempts tripped a breaker; one plain connection says why (refused,
+            // no such database, a wrong password). Made only on failure, so a healthy start pays nothing for it.
+            let reason: String
+            do {
+                try await store.probe()
+                reason = Self.describe(error)
+            } catch let probed {
+                reason = Self.describe(probed)
+            }
             await store.close()
-            throw StoreOpenError(location: url.description, reason: Self.describe(error))
+            throw StoreOpenError(location: url.description, reason: reason)
         }
         return store
     }

@@ -49,12 +49,13 @@ public final class SQLiteEventStore: EventStore {
                         AND (claimed_until IS NULL OR claimed_until <= ?)
                     ORDER BY id LIMIT ?
                     """, arguments: [now.timeIntervalSince1970, now.timeIntervalSince1970, limit])
-            for row in rows {
-                try db.execute(
-                    sql: "UPDATE webhook_events SET claimed_until = ? WHERE id = ?",
-                    arguments: [now.timeIntervalSince1970 + lease, row["id"] as Int64])
-            }
-            return try rows.map(Self.event)
+            let events = try rows.map(Self.event)
+            guard !events.isEmpty else { return [] }
+            let ids = events.map { String($0.id) }.joined(separator: ",")
+            try db.execute(
+                sql: "UPDATE webhook_events SET claimed_until = ? WHERE id IN (\(ids))",
+                arguments: [now.timeIntervalSince1970 + lease])
+            return events
         }
     }
 

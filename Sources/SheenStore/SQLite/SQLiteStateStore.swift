@@ -183,15 +183,6 @@ public final class SQLiteStateStore: StateStore {
         return receipt
     }
 
-    /// One transition waiting for the next commit.
-    private struct PendingTransition: Sendable {
-        var state: StepState
-        var scope: StoreScope
-        var fence: LockFence?
-        var write: Int?
-        var receipt: JournalReceipt
-    }
-
     /// Group commit: transitions that arrive while a commit is in progress are written together in the next one.
     /// Each transition is still atomic (its row and its journal entry commit together) and durable before its caller
     /// goes on to make the call it announces; concurrent steps just share an fsync, as PostgreSQL's group commit does.
@@ -215,11 +206,11 @@ public final class SQLiteStateStore: StateStore {
                 // A transition whose lease was lost fails alone; the others in the batch still commit.
                 let refused = try database.write { db -> [Int: LockLost] in
                     for scope in Set(batch.map(\.scope)) { try Self.ensureScope(scope, at: Date(), db) }
-                    var verdicts: [FenceKey: LockLost?] = [:]
+                    var verdicts: [LockFenceKey: LockLost?] = [:]
                     var refused: [Int: LockLost] = [:]
                     for (position, (transition, outputs)) in rows.enumerated() {
                         if let fence = transition.fence {
-                            let key = FenceKey(scope: transition.scope, fence: fence)
+                            let key = LockFenceKey(transition, fence)
                             if verdicts[key] == nil {
                                 verdicts[key] = try Self.fenceViolation(fence, transition.scope, db)
                             }
@@ -402,11 +393,6 @@ public final class SQLiteStateStore: StateStore {
                 ])
             if db.changesCount == 0, let lost = try Self.fenceViolation(fence, scope, db) { throw lost }
         }
-    }
-
-    private struct FenceKey: Hashable {
-        var scope: StoreScope
-        var fence: LockFence
     }
 
     /// Why `fence` no longer holds `scope`'s lock, or nil when it does; read inside the writing transaction.
