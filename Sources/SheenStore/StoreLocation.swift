@@ -7,7 +7,7 @@ import SheenWebhooks
 
 /// Everything a command keeps: the journal and leases, breakers, connections and their sealed credentials, and the
 /// checklist; with the inspection `sheen state` needs. ``SQLiteStateStore`` and ``PostgresStore`` are the two.
-public protocol DurableStore: StateStore, ConnectionStore, ChecklistStore {
+public protocol DurableStore: StateStore, ConnectionStore, ChecklistStore, ConsoleStore {
     /// Every transition of a step, oldest first.
     func transitions(
         of stepID: String, in scope: StoreScope

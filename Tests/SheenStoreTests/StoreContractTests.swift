@@ -56,6 +56,11 @@ struct StoreContractTests {
         try await backend.with { try await ChecklistStoreContract.run($0.state) }
     }
 
+    @Test("API projects, hashed tokens, the audit log, idempotent launches", arguments: Backend.reachable)
+    func console(_ backend: Backend) async throws {
+        try await backend.with { try await ConsoleStoreContract.run($0.state) }
+    }
+
     @Test("webhook events: dedup and listing", arguments: Backend.reachable)
     func eventsDedup(_ backend: Backend) async throws {
         try await backend.with { try await EventStoreContract.dedupAndListing($0.events) }

@@ -234,6 +234,7 @@ enum PostgresSchema {
                 "CREATE INDEX claim_log_by_step ON claim_log (run_id, step_id)",
                 "CREATE SEQUENCE claim_tokens",
             ]),
+        Migration(name: "v4: API projects, access tokens, audit log, launches", statements: ConsoleSchema.postgres),
     ]
 }
 

@@ -144,6 +144,9 @@ public final class SQLiteStateStore: StateStore {
             // Several receivers may share one store: a claimed event is skipped by the others until its lease ends.
             try db.execute(sql: "ALTER TABLE webhook_events ADD COLUMN claimed_until REAL")
         }
+        migrator.registerMigration("v7: API projects, access tokens, audit log, launches") { db in
+            try db.execute(sql: ConsoleSchema.sqlite)
+        }
         return migrator
     }
 
