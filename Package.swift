@@ -176,6 +176,7 @@ let package = Package(
             dependencies: [
                 "SheenAuth", "SheenCatalog", "SheenChecks", "SheenEngine", "SheenModel", "SheenPlanner",
                 "SheenProviders", "SheenSecrets", "SheenSimulator", "SheenWebhooks",
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -184,7 +185,8 @@ let package = Package(
         .target(
             name: "SheenServer",
             dependencies: [
-                "SheenApplication", "SheenAuth", "SheenModel", "SheenWebhooks",
+                "SheenApplication", "SheenAuth", "SheenChecks", "SheenEngine", "SheenModel", "SheenPlanner",
+                "SheenSecrets", "SheenWebhooks",
                 .product(name: "Hummingbird", package: "hummingbird"), .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"), .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

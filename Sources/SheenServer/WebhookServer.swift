@@ -12,7 +12,8 @@ import Synchronization
 /// after it is durably stored, processes stored events in the background, purges what has outlived its retention,
 /// and exposes `GET /healthz` and `GET /metrics`.
 public struct WebhookServer: Sendable {
-    public let ingest: WebhookIngestService
+    /// The project whose webhooks this server receives; `nil` serves no webhook route (an API-only server).
+    public let ingest: WebhookIngestService?
     public let processor: EventProcessor
     /// Bodies over this are refused with 413 before they are read whole.
     public var maxBodyBytes: Int
@@ -26,9 +27,11 @@ public struct WebhookServer: Sendable {
     public var logger: Logger
     /// Runs after each processing pass that processed events: `sheen serve` re-judges the checklist there.
     public var afterProcessing: (@Sendable (Int) async -> Void)?
+    /// More routes on the same port: the launch API and the dashboard.
+    public var routes: [@Sendable (Router<BasicRequestContext>) -> Void] = []
 
     public init(
-        ingest: WebhookIngestService, processor: EventProcessor, maxBodyBytes: Int = 1 << 20,
+        ingest: WebhookIngestService?, processor: EventProcessor, maxBodyBytes: Int = 1 << 20,
         publicURL: String? = nil, processingInterval: Duration = .milliseconds(200),
         retention: EventRetention = EventRetention(), purgeInterval: Duration = .seconds(3600),
         metrics: IngestMetrics = IngestMetrics(), logger: Logger = WebhookServer.defaultLogger
@@ -55,16 +58,17 @@ public struct WebhookServer: Sendable {
     /// The routes, for `start` and for tests.
     public func router(base: @escaping @Sendable () -> String) -> Router<BasicRequestContext> {
         let router = Router()
-        let ingest = ingest
         let limit = maxBodyBytes
         let metrics = metrics
-        let known = Set(ingest.connections.catalog.providers.keys)
         router.get("healthz") { _, _ -> Response in Self.json(200, ["status": "ok"]) }
         router.get("metrics") { _, _ -> Response in
             Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: .init(byteBuffer: ByteBuffer(bytes: metrics.exposition())))
         }
+        for add in routes { add(router) }
+        guard let ingest else { return router }
+        let known = Set(ingest.connections.catalog.providers.keys)
         router.post("v1/webhooks/:provider/:connection") { request, context -> Response in
             let started = ContinuousClock.now
             let requested = context.parameters.get("provider") ?? ""

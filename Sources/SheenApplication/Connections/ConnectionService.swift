@@ -74,6 +74,16 @@ public struct ConnectionService: Sendable {
         return ConnectionDetails(connection: connection, secrets: records.map(SecretStatus.init))
     }
 
+    /// ``connect(_:reader:)`` with the values a request body carries (the API, the dashboard's form): each is read as
+    /// a reference is, so secret fields are accepted, and none is kept anywhere but sealed in the store.
+    public func connect(
+        _ request: ConnectRequest, values: [String: String]
+    ) async throws(ConnectionError) -> ConnectionDetails {
+        var request = request
+        request.fields = Dictionary(uniqueKeysWithValues: values.keys.map { ($0, CredentialInput.environment($0)) })
+        return try await connect(request, reader: GivenValues(values: values))
+    }
+
     /// Seals a secret the provider issued (Stripe's webhook signing secret) into `field` of `connection`, through the
     /// same staged write as a rotation, so a crash leaves either the old value or the new one.
     public func storeIssuedSecret(

@@ -13,11 +13,12 @@ import SheenWebhooks
 /// sandbox's probes trust its CA alone and may reach loopback; a real run's trust the system and reach only public
 /// addresses.
 public struct UpService: Sendable {
-    /// Starts the webhook receiver for a project (the server module's `WebhookServer`), returning how to stop it.
+    /// Starts the webhook receiver for a project (the server module's `WebhookServer`) on `port` (0: any free one),
+    /// returning the port it bound and how to stop it.
     public typealias ReceiverStarter =
-        @Sendable (_ project: String, _ environment: DeploymentEnvironment, _ port: Int) async throws ->
-        @Sendable () ->
-        Void
+        @Sendable (_ project: String, _ environment: DeploymentEnvironment, _ port: Int) async throws -> (
+            port: Int, stop: @Sendable () -> Void
+        )
 
     public let apply: ApplyService
     public let checklist: ChecklistService
@@ -46,7 +47,8 @@ public struct UpService: Sendable {
         public var fontPath: String?
         /// Faults for the simulators (a template Meta rejects, a 429 storm), as `sheen sandbox serve --faults` takes.
         public var faults: FaultPlan
-        /// Where the sandbox's webhook receiver listens (providers are told `http://127.0.0.1:<port>`).
+        /// Where the sandbox's webhook receiver listens (providers are told `http://127.0.0.1:<port>`); 0 for any
+        /// free port.
         public var receiverPort: Int
 
         public init(
@@ -101,9 +103,6 @@ public struct UpService: Sendable {
         }
         var request = request
         if request.domain == nil { request.domain = Self.sandboxDomain(project: request.projectName) }
-        if request.webhookPublicURL == nil, options.receiverPort != 8080 {
-            request.webhookPublicURL = "http://127.0.0.1:\(options.receiverPort)"
-        }
         let domain = request.domain ?? ""
         try FileManager.default.createDirectory(
             atPath: options.simulatorDirectory, withIntermediateDirectories: true)
@@ -111,10 +110,14 @@ public struct UpService: Sendable {
             [], portBase: options.portBase, directory: options.simulatorDirectory, faults: options.faults)
         defer { for simulator in simulators { simulator.stop() } }
         progress(.simulators(count: simulators.count))
-        let receiverURL = request.receiverURL ?? "http://127.0.0.1:8080"
-        let receiverPort = URL(string: receiverURL)?.port ?? 8080
-        let stopReceiver = try await startReceiver(request.projectName, request.environment, receiverPort)
-        defer { stopReceiver() }
+        // Port 0 lets a server that runs many launches side by side take any free port for each one's receiver.
+        let wantedPort = request.receiverURL.flatMap { URL(string: $0)?.port } ?? options.receiverPort
+        let receiver = try await startReceiver(request.projectName, request.environment, wantedPort)
+        defer { receiver.stop() }
+        if request.webhookPublicURL == nil, receiver.port != 8080 {
+            request.webhookPublicURL = "http://127.0.0.1:\(receiver.port)"
+        }
+        let receiverURL = request.receiverURL ?? "http://127.0.0.1:\(receiver.port)"
         let outcomes = try await SandboxService(connections: connections).connect(
             project: request.projectName, environment: request.environment, portBase: options.portBase,
             publicURL: receiverURL)

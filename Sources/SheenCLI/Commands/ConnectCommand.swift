@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SheenApplication
+import SheenEngine
 import SheenModel
 
 struct ConnectCommand: AsyncParsableCommand {
@@ -73,6 +74,7 @@ struct ConnectCommand: AsyncParsableCommand {
         let details = try await reportingConnectionErrors(language: language) {
             try await service.connect(request, reader: TerminalCredentialReader())
         }
+        try await service.audited(.credentialWrite, project: project, target: details.connection.reference)
         if global.json {
             try Console.json(ConnectionJSON(details))
         } else {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SheenApplication
+import SheenEngine
 import SheenModel
 
 struct ConnectionsCommand: AsyncParsableCommand {
@@ -72,6 +73,7 @@ struct ConnectionsCommand: AsyncParsableCommand {
                 try await service.remove(
                     project: project, provider: provider, alias: selector.alias, environment: selector.env)
             }
+            try await service.audited(.credentialDelete, project: project, target: removed.reference)
             Console.out(CLIMessage.removedConnection(removed.reference, env: removed.environment.rawValue)(language))
         }
     }
@@ -109,6 +111,7 @@ struct ConnectionsCommand: AsyncParsableCommand {
                     project: project, provider: provider, alias: selector.alias, environment: selector.env,
                     fields: CredentialInput.parseAll(field), reader: TerminalCredentialReader())
             }
+            try await service.audited(.credentialWrite, project: project, target: details.connection.reference)
             if global.json {
                 try Console.json(ConnectionJSON(details))
             } else {

@@ -4,6 +4,7 @@ import SheenApplication
 import SheenModel
 import SheenPlanner
 import SheenServer
+import SheenSimulator
 import SheenStore
 import SheenWebhooks
 import Synchronization
@@ -11,15 +12,22 @@ import Synchronization
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Receive provider webhooks: verify, store durably, acknowledge, process.",
+        abstract: "Serve the launch API and dashboard, and receive provider webhooks.",
         discussion: """
             Providers call POST /v1/webhooks/{provider}/{connection}, e.g. /v1/webhooks/stripe/default. A delivery \
             is answered 200 only once it is stored (a redelivery is answered 200 and not processed again), 401 \
             with the reason when its signature fails, 404 for an unknown connection, 413 when too large. \
             GET /healthz answers while the server runs; GET /metrics gives Prometheus counters and the time-to-ack histogram. Sealed bodies and old rows are purged hourly (--body-hours, --row-hours). Ctrl-C or SIGTERM stops it after in-flight deliveries.
 
-            Example:
+            The launch API lives under /v1 (docs/openapi.yaml): projects, connections, dry-run plans, launches \
+            with Idempotency-Key, the checklist, preflight, events and dead letters, the audit log; progress and \
+            checklist changes stream as Server-Sent Events. Every call needs a token from 'sheen tokens create'. \
+            The dashboard is at /en/ and /ar/. Without ./sheen.yaml (or --project) only the API and dashboard run.
+
+            Examples:
               sheen serve --port 8080 --public-url https://hooks.example.sa
+              sheen tokens create --name laptop --project '*' --scope read --scope write
+              sheen serve --port 8080                  # then open http://127.0.0.1:8080/ar/
             """)
 
     @Option(name: .long, help: ArgumentHelp("Address to listen on (default: 127.0.0.1).", valueName: "host"))
@@ -45,6 +53,25 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var global: GlobalOptions
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Where projects made through the API keep their files (default: beside the store, projects/).",
+            valueName: "dir"))
+    var projectsDir: String?
+
+    @Option(name: .long, help: ArgumentHelp("Largest API request body (default: 65536).", valueName: "bytes"))
+    var maxApiBodyBytes = 64 * 1024
+
+    @Option(
+        name: .long, help: ArgumentHelp("API requests per second per token, on average (default: 20).", valueName: "n"))
+    var apiRate = 20.0
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp("First simulator port for sandbox launches (default: 47100).", valueName: "port"))
+    var sandboxPortBase = Sandbox.defaultPortBase
+
     @Option(name: .long, help: ArgumentHelp("Keep sealed raw bodies this long (default: 168).", valueName: "hours"))
     var bodyHours = 168
 
@@ -63,19 +90,23 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         let language = global.language
         let catalog = try CatalogSession(options: global).catalog
-        let project = try connection.projectName(language: language)
+        let file = try? connection.projectFile(language: language)
+        if connection.project != nil, file == nil {
+            // A project named on the command line that cannot be read is a mistake, not an API-only server.
+            _ = try connection.projectFile(language: language)
+        }
         let (opened, keys) = try await connection.open(language: language, groupCommit: !commitEach)
         let store = opened.state
         let events = opened.events
         let service = ConnectionService(store: store, keys: keys, catalog: catalog)
         var server = WebhookServer(
-            ingest: WebhookIngestService(project: project, environment: env, connections: service, events: events),
+            ingest: file.map {
+                WebhookIngestService(project: $0.name, environment: env, connections: service, events: events)
+            },
             processor: EventProcessor(events: events), maxBodyBytes: maxBodyBytes, publicURL: publicUrl,
             retention: EventRetention(bodyHours: bodyHours, rowHours: rowHours))
         // Events are checklist evidence: the conditions are re-judged (at most every few seconds) as they arrive.
-        if let file = try? connection.projectFile(language: language),
-            let request = PlanRequest(project: file, environment: env, catalog: catalog)
-        {
+        if let file, let request = PlanRequest(project: file, environment: env, catalog: catalog) {
             let checklist = ChecklistService(store: store, events: events, catalog: catalog, connections: service)
             let directory = ((connection.project ?? "sheen.yaml") as NSString).deletingLastPathComponent
             let gate = Throttle(every: .seconds(5))
@@ -85,14 +116,34 @@ struct ServeCommand: AsyncParsableCommand {
                     .request(request), projectDirectory: directory.isEmpty ? "." : directory)
             }
         }
+        let location = try storeLocation(connection.store, language: language)
+        let api = ConsoleAPI.make(
+            store: store, events: events, catalog: catalog, connections: service,
+            settings: LaunchService.Settings(
+                root: projectsDir ?? (location.localDirectory as NSString).appendingPathComponent("projects"),
+                portBase: sandboxPortBase),
+            limits: ConsoleAPI.Limits(maxBodyBytes: maxApiBodyBytes, burst: Int(apiRate * 3), perSecond: apiRate))
+        server.routes = [api.register(on:)]
         let running: WebhookServer.Running
         do {
             running = try await server.start(host: host, port: port, stopOnSignals: true)
         } catch {
             throw Console.failure(CLIMessage.cannotListen(host: host, port: port)(language), language: language)
         }
-        Console.out(CLIMessage.listening(host: host, port: running.port, project: project)(language))
+        // The audit log keeps 90 days: purged now and hourly while serving.
+        let purging = Task {
+            while !Task.isCancelled {
+                _ = try? await api.audit.purge()
+                try? await Task.sleep(for: .seconds(3600))
+            }
+        }
+        if let file {
+            Console.out(CLIMessage.listening(host: host, port: running.port, project: file.name)(language))
+        }
+        Console.out(CLIMessage.serving(host: host, port: running.port)(language))
         await running.wait()
+        purging.cancel()
+        await api.runner.drain()
         Console.out(CLIMessage.stopped(language))
     }
 }

@@ -35,7 +35,7 @@ public struct SheenCommand: AsyncParsableCommand {
             GraphCommand.self, ValidateCommand.self, ProvidersCommand.self, RecipesCommand.self, InitCommand.self,
             ConnectCommand.self, ConnectionsCommand.self, KeysCommand.self, EnvCommand.self, WebhooksCommand.self,
             ServeCommand.self, EventsCommand.self, SandboxCommand.self, ChecklistCommand.self, PreflightCommand.self,
-            WorkerCommand.self,
+            WorkerCommand.self, TokensCommand.self, AuditCommand.self,
         ]
     )
 

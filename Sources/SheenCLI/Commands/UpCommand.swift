@@ -98,22 +98,9 @@ struct UpCommand: AsyncParsableCommand {
         }
         let events = opened.events
         let connections = ConnectionService.deferred(store: store, catalog: catalog)
-        let apply = ApplyService(
-            store: store, catalog: catalog,
-            settings: ApplySettings(projectDirectory: input.projectDirectory), connections: connections,
-            events: events)
-        let service = UpService(
-            apply: apply,
-            checklist: ChecklistService(store: store, events: events, catalog: catalog, connections: connections),
-            connections: connections,
-            startReceiver: { project, environment, port in
-                let running = try await WebhookServer(
-                    ingest: WebhookIngestService(
-                        project: project, environment: environment, connections: connections, events: events),
-                    processor: EventProcessor(events: events)
-                ).start(host: "127.0.0.1", port: port)
-                return { running.stop() }
-            })
+        let service = LaunchWiring.upService(
+            store: store, events: events, catalog: catalog, connections: connections,
+            projectDirectory: input.projectDirectory)
         let options = UpService.Options(
             sandbox: sandbox,
             simulatorDirectory: (try storeLocation(stateFile.store, language: language).localDirectory as NSString)

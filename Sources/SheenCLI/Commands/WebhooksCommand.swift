@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SheenApplication
+import SheenEngine
 import SheenModel
 import SheenStore
 import SheenWebhooks
@@ -252,6 +253,10 @@ extension WebhooksCommand {
                 }
                 return try await service.webhookURL(
                     project: project.name, provider: provider, alias: alias, environment: env, base: base)
+            }
+            // A URL that carries the connection's secret token is a credential read.
+            if found.revealsSecret {
+                try await service.audited(.credentialRead, project: project.name, target: "\(provider)/\(alias)")
             }
             if global.json {
                 try Console.json(

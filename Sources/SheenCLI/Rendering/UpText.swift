@@ -70,37 +70,3 @@ enum UpText {
 
 // swift-format-ignore: AlwaysUseLowerCamelCase
 /// `sheen up --json`'s closing object (the apply's events stream before it as JSON Lines).
-struct UpJSON: Encodable {
-    struct Provider: Encodable {
-        var slot: String
-        var provider: String
-        var reasons: [LocalizedText]
-    }
-
-    var project: String
-    var environment: String
-    var domain: String?
-    var providers: [Provider]
-    var succeeded: [String]
-    var calls: Int
-    var ready: Bool
-    var checklist: ChecklistJSON
-    var seconds: Double
-
-    init(_ summary: UpService.Summary) {
-        project = summary.plan.projectName
-        environment = summary.plan.environment.rawValue
-        domain = summary.domain
-        providers = summary.plan.resolutions.flatMap { resolution in
-            resolution.assignments.map {
-                Provider(slot: resolution.slot, provider: $0.provider, reasons: $0.reasons)
-            }
-        }
-        succeeded = summary.execution?.succeeded ?? []
-        calls = summary.execution?.calls ?? 0
-        ready = summary.checklist.ready
-        checklist = ChecklistJSON(summary.checklist)
-        seconds =
-            Double(summary.elapsed.components.seconds) + Double(summary.elapsed.components.attoseconds) / 1e18
-    }
-}

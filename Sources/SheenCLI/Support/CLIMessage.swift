@@ -72,6 +72,7 @@ enum CLIMessage {
     case providerOrScheme
     case cannotListen(host: String, port: Int)
     case listening(host: String, port: Int, project: String)
+    case serving(host: String, port: Int)
     case stopped
     case noEvent(Int64)
     case noEvents
@@ -306,6 +307,10 @@ enum CLIMessage {
             t(
                 "receiving webhooks for '\(project)' on http://\(host):\(port)/v1/webhooks/{provider}/{connection}",
                 "استقبال إشعارات '\(project)' على http://\(host):\(port)/v1/webhooks/{provider}/{connection}")
+        case .serving(let host, let port):
+            t(
+                "launch API on http://\(host):\(port)/v1, dashboard on http://\(host):\(port)/en/ and /ar/",
+                "واجهة الإطلاق على http://\(host):\(port)/v1 ولوحة التحكم على http://\(host):\(port)/ar/ و /en/")
         case .stopped:
             t("stopped: every acknowledged delivery is stored", "توقف: كل إشعار تم تأكيده مخزّن")
         case .noEvent(let id):

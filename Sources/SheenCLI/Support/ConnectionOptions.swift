@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SheenApplication
 import SheenCatalog
+import SheenEngine
 import SheenModel
 import SheenSecrets
 import SheenStore
@@ -60,6 +61,15 @@ extension ConnectionService {
     static func deferred(store: any ConnectionStore, catalog: Catalog) -> ConnectionService {
         ConnectionService(
             store: store, keys: DeferredKeyProvider(environment: ProcessInfo.processInfo.environment), catalog: catalog)
+    }
+}
+
+extension ConnectionService {
+    /// Records `action` by this machine's user in the audit log of the store these connections live in (every
+    /// durable store keeps one).
+    func audited(_ action: AuditEntry.Action, project: String, target: String) async throws {
+        guard let store = store as? any ConsoleStore else { return }
+        try await AuditLog(store: store).record(action, by: AuditLog.localActor, project: project, target: target)
     }
 }
 

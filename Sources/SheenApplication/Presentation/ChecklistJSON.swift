@@ -1,14 +1,13 @@
 // swift-format-ignore-file: AlwaysUseLowerCamelCase
 
 import Foundation
-import SheenApplication
 import SheenEngine
 import SheenModel
 import SheenPlanner
 
 /// `sheen checklist --json`: the conditions in both languages, with stable reasons for programs.
-struct ChecklistJSON: Encodable {
-    struct Item: Encodable {
+public struct ChecklistJSON: Encodable {
+    public struct Item: Encodable {
         var item: String
         var title: LocalizedText
         var status: String
@@ -28,14 +27,20 @@ struct ChecklistJSON: Encodable {
     var total: Int
     var items: [Item]
 
-    init(_ report: ChecklistService.Report) {
-        project = report.plan.projectName
-        environment = report.plan.environment.rawValue
-        ready = report.ready
-        green = report.conditions.count(where: \.isGreen)
-        total = report.conditions.count
+    public init(_ report: ChecklistService.Report) {
+        self.init(
+            project: report.plan.projectName, environment: report.plan.environment, conditions: report.conditions)
+    }
+
+    /// Stored conditions, as the API reads them without judging again.
+    public init(project: String, environment: DeploymentEnvironment, conditions: [ChecklistCondition]) {
+        self.project = project
+        self.environment = environment.rawValue
+        ready = !conditions.isEmpty && conditions.allSatisfy(\.isGreen)
+        green = conditions.count(where: \.isGreen)
+        total = conditions.count
         let formatter = ISO8601DateFormatter()
-        items = report.conditions.map {
+        items = conditions.map {
             Item(
                 item: $0.item, title: $0.title, status: $0.status.rawValue, reason: $0.reason, message: $0.message,
                 last_transition: formatter.string(from: $0.lastTransition), evidence: $0.evidence,
