@@ -1,4 +1,5 @@
 import Foundation
+import SheenTestSupport
 import Synchronization
 
 /// Runs the built `sheen` binary, as a user would, and captures what it prints.
@@ -62,15 +63,8 @@ struct SheenBinary {
             stderr: String(decoding: stderr, as: UTF8.self))
     }
 
-    /// Hands out disjoint blocks of 100 ports for servers a test must name before they start (`--port-base`): all
-    /// below Linux's ephemeral range (32768 and up), where the port-0 servers of tests running alongside land, and
-    /// never the same block twice in one run. The first block is random so two runs on one machine rarely meet.
-    static func portBlock() -> Int {
-        let index = nextPortBlock.add(1, ordering: .relaxed).oldValue
-        return 20_000 + (index % 120) * 100
-    }
-
-    private static let nextPortBlock = Atomic<Int>(Int.random(in: 0..<120))
+    /// A block of 100 ports from the allocator every test target shares.
+    static func portBlock() -> Int { TestPorts.block() }
 
     static func temporaryDirectory() throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("sheen-cli-\(UUID().uuidString)")
