@@ -123,7 +123,7 @@ struct ServeCommand: AsyncParsableCommand {
                 root: projectsDir ?? (location.localDirectory as NSString).appendingPathComponent("projects"),
                 portBase: sandboxPortBase),
             limits: ConsoleAPI.Limits(maxBodyBytes: maxApiBodyBytes, burst: Int(apiRate * 3), perSecond: apiRate))
-        server.routes = [api.register(on:)]
+        server.routes = [api.register(on:), Dashboard(api: api).register(on:)]
         let running: WebhookServer.Running
         do {
             running = try await server.start(host: host, port: port, stopOnSignals: true)

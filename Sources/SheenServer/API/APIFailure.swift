@@ -17,7 +17,19 @@ enum APIFailure: Error {
     case invalid(field: String, LocalizedText)
     case notFound(LocalizedText)
 
+    /// What the refusal says, for the dashboard, which shows it on the page instead of as JSON.
+    var text: LocalizedText { parts.text }
+
     func response(correlation: String) -> Response {
+        let parts = parts
+        return APIResponse.error(
+            parts.status, code: parts.code, parts.text, field: parts.field, correlation: correlation,
+            headers: parts.headers)
+    }
+
+    private var parts:
+        (status: HTTPResponse.Status, code: String, text: LocalizedText, field: String?, headers: HTTPFields)
+    {
         switch self {
         case .unauthenticated(let malformed):
             var headers = HTTPFields()
@@ -30,59 +42,29 @@ enum APIFailure: Error {
                 : LocalizedText(
                     en: "a valid token is needed: send 'Authorization: Bearer <token>' (create one with 'sheen tokens create')",
                     ar: "يلزم رمز صالح: أرسل 'Authorization: Bearer <token>' (أنشئ واحدًا بـ 'sheen tokens create')")
-            return APIResponse.error(
-                .unauthorized, code: "unauthenticated", text, correlation: correlation, headers: headers)
+            return (.unauthorized, "unauthenticated", text, nil, headers)
         case .missingScope(let scope):
-            return APIResponse.error(
-                .forbidden, code: "missing-scope",
-                LocalizedText(
-                    en: "this token lacks the \(scope.rawValue) scope this route needs",
-                    ar: "ينقص هذا الرمز النطاق \(scope.rawValue) الذي يحتاجه هذا المسار"), correlation: correlation)
+            return (.forbidden, "missing-scope", LocalizedText( en: "this token lacks the \(scope.rawValue) scope this route needs", ar: "ينقص هذا الرمز النطاق \(scope.rawValue) الذي يحتاجه هذا المسار"), nil, HTTPFields())
         case .forbiddenProject(let project):
-            return APIResponse.error(
-                .forbidden, code: "forbidden-project",
-                LocalizedText(
-                    en: "this token may not touch project \(project)", ar: "لا يحق لهذا الرمز الوصول إلى المشروع \(project)"),
-                correlation: correlation)
+            return (.forbidden, "forbidden-project", LocalizedText( en: "this token may not touch project \(project)", ar: "لا يحق لهذا الرمز الوصول إلى المشروع \(project)"), nil, HTTPFields())
         case .needsProject:
-            return APIResponse.error(
-                .forbidden, code: "forbidden-project",
-                LocalizedText(
-                    en: "this token is limited to some projects: add ?project=<name>",
-                    ar: "هذا الرمز مقصور على مشاريع بعينها: أضف ?project=<name>"), correlation: correlation)
+            return (.forbidden, "forbidden-project", LocalizedText( en: "this token is limited to some projects: add ?project=<name>", ar: "هذا الرمز مقصور على مشاريع بعينها: أضف ?project=<name>"), nil, HTTPFields())
         case .crossOrigin:
-            return APIResponse.error(
-                .forbidden, code: "cross-origin",
-                LocalizedText(
-                    en: "a request from another site may not act with the dashboard's cookie",
-                    ar: "لا يجوز لطلب من موقع آخر أن يعمل بملف تعريف الارتباط الخاص باللوحة"), correlation: correlation)
+            return (.forbidden, "cross-origin", LocalizedText( en: "a request from another site may not act with the dashboard's cookie", ar: "لا يجوز لطلب من موقع آخر أن يعمل بملف تعريف الارتباط الخاص باللوحة"), nil, HTTPFields())
         case .rateLimited(let wait):
             let seconds = max(1, Int(wait.components.seconds) + (wait.components.attoseconds > 0 ? 1 : 0))
             var headers = HTTPFields()
             headers[.retryAfter] = String(seconds)
-            return APIResponse.error(
-                .tooManyRequests, code: "rate-limited",
-                LocalizedText(
-                    en: "too many requests with this token; retry in \(seconds) s",
-                    ar: "طلبات كثيرة بهذا الرمز؛ أعد المحاولة بعد \(seconds) ث"), correlation: correlation,
-                headers: headers)
+            return (.tooManyRequests, "rate-limited", LocalizedText( en: "too many requests with this token; retry in \(seconds) s", ar: "طلبات كثيرة بهذا الرمز؛ أعد المحاولة بعد \(seconds) ث"), nil, headers)
         case .tooLarge(let limit):
-            return APIResponse.error(
-                .contentTooLarge, code: "too-large",
-                LocalizedText(en: "the body is larger than \(limit) bytes", ar: "جسم الطلب أكبر من \(limit) بايت"),
-                correlation: correlation)
+            return (.contentTooLarge, "too-large", LocalizedText(en: "the body is larger than \(limit) bytes", ar: "جسم الطلب أكبر من \(limit) بايت"), nil, HTTPFields())
         case .badJSON(let error):
             let (field, detail) = Self.describe(error)
-            return APIResponse.error(
-                .badRequest, code: "bad-json",
-                LocalizedText(
-                    en: "the body is not the JSON this route takes: \(detail)",
-                    ar: "جسم الطلب ليس JSON الذي يأخذه هذا المسار: \(detail)"), field: field, correlation: correlation)
+            return (.badRequest, "bad-json", LocalizedText( en: "the body is not the JSON this route takes: \(detail)", ar: "جسم الطلب ليس JSON الذي يأخذه هذا المسار: \(detail)"), field, HTTPFields())
         case .invalid(let field, let text):
-            return APIResponse.error(
-                .unprocessableContent, code: "invalid-request", text, field: field, correlation: correlation)
+            return (.unprocessableContent, "invalid-request", text, field, HTTPFields())
         case .notFound(let text):
-            return APIResponse.error(.notFound, code: "not-found", text, correlation: correlation)
+            return (.notFound, "not-found", text, nil, HTTPFields())
         }
     }
 
