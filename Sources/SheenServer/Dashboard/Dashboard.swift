@@ -256,6 +256,7 @@ public struct Dashboard: Sendable {
         if let launch = try await shown.asyncMap({ try await api.launches.launch($0, project: name) })
             ?? launches.first
         {
+            values["progressLabels"] = DashboardText.progressLabels(language)
             values["launch"] = [
                 "id": launch.id, "status": launch.status.rawValue,
                 "statusText": DashboardText.strings[launch.status.rawValue]?(language) ?? launch.status.rawValue,

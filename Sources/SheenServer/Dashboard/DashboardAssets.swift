@@ -42,7 +42,7 @@ enum DashboardAssets {
         .status-False .badge::before { content: "✗ "; }
         .status-Unknown .badge { color: var(--amber); }
         .status-Unknown .badge::before { content: "… "; }
-        ol#progress { max-height: 16rem; overflow: auto; font-size: .9em; color: var(--muted); }
+        ol#progress { max-height: 16rem; overflow-y: auto; font-size: .9em; color: var(--muted); }
         .skip { position: absolute; inset-inline-start: -999px; }
         .skip:focus { inset-inline-start: 1rem; top: .5rem; background: #fff; padding: .5rem; z-index: 1; }
         .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
@@ -85,22 +85,29 @@ enum DashboardAssets {
           var launch = document.getElementById("launch");
           if (launch && window.EventSource) {
             var progress = document.getElementById("progress");
+            var words = JSON.parse(launch.getAttribute("data-labels") || "{}");
             var status = document.getElementById("launch-status");
             var stream = new EventSource(launch.getAttribute("data-launch-stream"));
             stream.addEventListener("progress", function (message) {
               var event = JSON.parse(message.data);
               var li = document.createElement("li");
-              li.setAttribute("dir", "ltr");
-              var text = event.type;
-              if (event.step) { text += " " + event.step + " " + event.state; }
-              if (event.type === "checklist") { text += " " + event.green + "/" + event.total; }
+              li.textContent = words[event.type] || event.type;
+              // Step ids and states are technical and Latin: isolated, so they never reorder the Arabic around them.
+              var detail = "";
+              if (event.step) { detail = event.step + " " + event.state; }
+              if (event.type === "checklist") { detail = event.green + "/" + event.total; }
               if (event.type === "finished") {
-                text += " " + event.status;
+                li.textContent += " " + (launch.getAttribute("data-" + event.status) || event.status);
                 launch.setAttribute("data-status", event.status);
                 status.textContent = (launch.getAttribute("data-" + event.status) || event.status);
                 stream.close();
               }
-              li.textContent = text;
+              if (detail) {
+                var bdi = document.createElement("bdi");
+                bdi.textContent = detail;
+                li.appendChild(document.createTextNode(" "));
+                li.appendChild(bdi);
+              }
               progress.appendChild(li);
             });
           }

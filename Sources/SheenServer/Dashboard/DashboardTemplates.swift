@@ -81,7 +81,7 @@ enum DashboardTemplates {
         {{<layout}}
         {{$title}}{{project.name}} · {{t.brand}}{{/title}}
         {{$main}}
-        <h1 dir="ltr">{{project.name}}</h1>
+        <h1><bdi>{{project.name}}</bdi></h1>
         <p class="muted">{{recipeName}} · {{project.markets}}</p>
 
         <section aria-labelledby="launch-title" class="card">
@@ -93,7 +93,7 @@ enum DashboardTemplates {
         <button id="launch-real" type="submit" name="mode" value="real" class="secondary">{{t.launchReal}}</button>
         </form>
         {{#launch}}
-        <div id="launch" data-launch-stream="/v1/projects/{{project.name}}/launches/{{id}}/stream" data-status="{{status}}" data-succeeded="{{t.succeeded}}" data-failed="{{t.failed}}">
+        <div id="launch" data-launch-stream="/v1/projects/{{project.name}}/launches/{{id}}/stream" data-status="{{status}}" data-succeeded="{{t.succeeded}}" data-failed="{{t.failed}}" data-labels="{{progressLabels}}">
         <h3>{{t.launchNumber}} {{id}}: <span id="launch-status" aria-live="polite">{{statusText}}</span></h3>
         <ol id="progress" aria-live="polite" aria-label="{{t.progress}}"></ol>
         </div>
@@ -105,7 +105,7 @@ enum DashboardTemplates {
         <div id="checklist" data-checklist-stream="/v1/projects/{{project.name}}/checklist/stream" data-ready="{{checklist.ready}}" data-labels="{{statusLabels}}">
         {{^checklist.items}}<p id="not-judged">{{t.notJudged}}</p>{{/checklist.items}}
         <ul id="items" aria-live="polite">
-        {{#checklist.items}}<li class="item status-{{status}}" data-item="{{item}}" data-status="{{status}}" data-succeeded="{{t.succeeded}}" data-failed="{{t.failed}}"><span class="badge">{{statusText}}</span> <span class="title">{{title}}</span>{{#message}} <span class="muted">{{message}}</span>{{/message}}</li>{{/checklist.items}}
+        {{#checklist.items}}<li class="item status-{{status}}" data-item="{{item}}" data-status="{{status}}" data-succeeded="{{t.succeeded}}" data-failed="{{t.failed}}" data-labels="{{progressLabels}}"><span class="badge">{{statusText}}</span> <span class="title">{{title}}</span>{{#message}} <span class="muted">{{message}}</span>{{/message}}</li>{{/checklist.items}}
         </ul>
         <p id="ready-note" class="notice"{{^checklist.ready}} hidden{{/checklist.ready}}>{{t.ready}}</p>
         </div>

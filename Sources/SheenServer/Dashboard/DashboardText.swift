@@ -1,3 +1,4 @@
+import Foundation
 import SheenModel
 
 /// The dashboard's words, in both languages; templates read them as `t.<key>`.
@@ -78,8 +79,25 @@ enum DashboardText {
         "error": .init(en: "Something needs fixing", ar: "شيء يحتاج إلى إصلاح"),
         "replayed": .init(en: "Queued again.", ar: "أُعيد إلى الطابور."),
         "connected": .init(en: "Connected; the credentials are sealed.", ar: "تم الاتصال؛ بيانات الاعتماد مختومة."),
+        "progress.simulators": .init(en: "simulators started", ar: "بدأت المحاكيات"),
+        "progress.connected": .init(en: "connected to the simulators", ar: "تم الاتصال بالمحاكيات"),
+        "progress.stand-ins": .init(en: "DNS, HTTPS and the Arabic page stand in", ar: "بدائل النطاق وHTTPS والصفحة العربية جاهزة"),
+        "progress.planned": .init(en: "planned", ar: "اكتملت الخطة"),
+        "progress.apply-started": .init(en: "applying", ar: "بدأ التنفيذ"),
+        "progress.step": .init(en: "step", ar: "خطوة"),
+        "progress.applied": .init(en: "applied", ar: "اكتمل التنفيذ"),
+        "progress.checklist": .init(en: "checklist", ar: "قائمة التفعيل"),
+        "progress.finished": .init(en: "finished:", ar: "انتهى:"),
     ]
 
     /// `t` for templates: every key in `language`.
     static func table(_ language: Language) -> [String: String] { strings.mapValues { $0(language) } }
+
+    /// The launch progress words the page's script uses, by event type, as JSON.
+    static func progressLabels(_ language: Language) -> String {
+        var labels: [String: String] = [:]
+        for (key, text) in strings where key.hasPrefix("progress.") { labels[String(key.dropFirst(9))] = text(language) }
+        let data = (try? JSONSerialization.data(withJSONObject: labels, options: [.sortedKeys])) ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self)
+    }
 }

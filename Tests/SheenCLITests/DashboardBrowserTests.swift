@@ -1,0 +1,115 @@
+import Foundation
+import Testing
+
+/// The issue's browser test: a real headless Chromium, driven over WebDriver, signs in to `sheen serve`'s Arabic
+/// dashboard, starts an arabic-ecommerce project, launches it in the sandbox and watches every checklist item turn
+/// green, then checks the page is laid out right to left. Screenshots of the Arabic and English pages are written to
+/// `$SHEEN_ARTIFACTS` (default `.ci/artifacts`), which CI keeps.
+@Suite("Dashboard in a real browser", .enabled(if: WebDriver.available, "needs chromium and chromium-driver"))
+struct DashboardBrowserTests {
+    static var artifacts: URL {
+        let path =
+            ProcessInfo.processInfo.environment["SHEEN_ARTIFACTS"]
+            ?? SheenBinary.repository.appendingPathComponent(".ci/artifacts").path
+        return URL(fileURLWithPath: path).appendingPathComponent("screenshots")
+    }
+
+    /// `sheen serve` on a free port in `directory`, API and dashboard only (no project file there).
+    static func serve(in directory: URL, environment: [String: String], portBase: Int) throws -> (Process, Int) {
+        let process = Process()
+        process.executableURL = SheenBinary.url
+        process.arguments = ["serve", "--port", "0", "--sandbox-port-base", String(portBase)]
+        process.currentDirectoryURL = directory
+        var merged = ProcessInfo.processInfo.environment
+        merged["SHEEN_CATALOG"] = SheenBinary.repository.path
+        merged.merge(environment) { _, new in new }
+        process.environment = merged
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let text = SheenBinary.read(out, until: "/v1,")
+        let port = text.components(separatedBy: "127.0.0.1:").dropFirst().first.flatMap {
+            Int($0.prefix { $0.isNumber })
+        }
+        return (process, try #require(port, "serve printed: \(text)"))
+    }
+
+    @Test("an Arabic launch from the dashboard turns every checklist item green; the page is right to left")
+    func arabicLaunch() async throws {
+        let directory = try SheenBinary.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let environment = ["SHEEN_KEYRING": directory.appendingPathComponent("keys/keyring.json").path]
+        let created = try await SheenBinary.run(
+            ["tokens", "create", "--name", "browser", "--project", "*", "--json"], in: directory,
+            environment: environment)
+        #expect(created.status == 0, "\(created.stderr)")
+        let token = try #require(
+            (try JSONSerialization.jsonObject(with: Data(created.stdout.utf8)) as? [String: Any])?["secret"] as? String)
+        let block = SheenBinary.portBlock()
+        let (server, port) = try Self.serve(in: directory, environment: environment, portBase: block)
+        defer {
+            server.terminate()
+            server.waitUntilExit()
+        }
+        let browser = try await WebDriver.start(port: block + 90, language: "ar")
+        defer { Task { await browser.quit() } }
+        let site = "http://127.0.0.1:\(port)"
+        try FileManager.default.createDirectory(at: Self.artifacts, withIntermediateDirectories: true)
+
+        // The root sends an Arabic browser to the Arabic pages, which ask for a token first.
+        try await browser.open(site + "/")
+        #expect(try await browser.evaluate("return location.pathname") as? String == "/ar/login")
+        try await browser.type(token, into: "#token")
+        try await browser.click("#sign-in")
+        #expect(try await browser.wait(until: "return !!document.getElementById('new-project')", timeout: .seconds(10)))
+        try await browser.type("souq", into: "#project-name")
+        try await browser.click("input[name=markets][value=SA]")
+        #expect(try await browser.evaluate("return document.getElementById('recipe').value") as? String == "arabic-ecommerce")
+        try FileManager.default.createDirectory(at: Self.artifacts, withIntermediateDirectories: true)
+        try await browser.screenshot().write(to: Self.artifacts.appendingPathComponent("ar-projects.png"))
+        try await browser.click("#create-project")
+        #expect(try await browser.wait(until: "return !!document.getElementById('launch-sandbox')", timeout: .seconds(20)))
+        // The plan says who was chosen and why before anything is launched.
+        let plan = try await browser.evaluate("return document.getElementById('plan-title').parentElement.innerText")
+        #expect((plan as? String)?.contains("tap") == true, "\(plan ?? "")")
+
+        try await browser.click("#launch-sandbox")
+        let green = try await browser.wait(
+            until: """
+                var c = document.getElementById('checklist'); var items = document.querySelectorAll('#items li');
+                return c && c.getAttribute('data-ready') === 'true' && items.length > 0 &&
+                  Array.prototype.every.call(items, function (li) { return li.getAttribute('data-status') === 'True'; });
+                """, timeout: .seconds(120))
+        let state = try await browser.evaluate(
+            "return document.getElementById('checklist').outerHTML + document.getElementById('launch')?.outerHTML")
+        #expect(green, "the checklist did not turn green: \(state ?? "")")
+        let count = try await browser.evaluate("return document.querySelectorAll('#items li').length") as? Int
+        #expect((count ?? 0) >= 5)
+        #expect(
+            try await browser.wait(
+                until: "return document.getElementById('launch').getAttribute('data-status') === 'succeeded'",
+                timeout: .seconds(30)))
+
+        // Laid out right to left, in Arabic, with the Arabic web font served.
+        #expect(try await browser.evaluate("return getComputedStyle(document.documentElement).direction") as? String == "rtl")
+        #expect(try await browser.evaluate("return getComputedStyle(document.body).direction") as? String == "rtl")
+        #expect(try await browser.evaluate("return document.documentElement.lang") as? String == "ar")
+        let title = try await browser.evaluate("return document.getElementById('checklist-title').innerText") as? String
+        #expect(title?.contains("قائمة التفعيل") == true)
+        #expect(
+            try await browser.wait(
+                until: "return document.fonts.check('16px \"Sheen Arabic\"') && document.fonts.status === 'loaded'",
+                timeout: .seconds(10)))
+        try await browser.screenshot().write(to: Self.artifacts.appendingPathComponent("ar-project.png"))
+
+        // The same project in English reads left to right, with the same green checklist.
+        try await browser.open(site + "/en/projects/souq")
+        #expect(try await browser.evaluate("return getComputedStyle(document.documentElement).direction") as? String == "ltr")
+        #expect(try await browser.evaluate("return document.getElementById('checklist').getAttribute('data-ready')") as? String == "true")
+        try await browser.screenshot().write(to: Self.artifacts.appendingPathComponent("en-project.png"))
+        // Keyboard use: the skip link is the first thing Tab reaches.
+        _ = try await browser.evaluate("document.activeElement.blur(); return true")
+        #expect(try await browser.evaluate("return document.querySelector('a.skip').getAttribute('href')") as? String == "#main")
+    }
+}
