@@ -20,8 +20,10 @@ struct APISecretCanaryTests {
             "SHEEN_KEYRING": directory.appendingPathComponent("keys/keyring.json").path, "LOG_LEVEL": "trace",
         ]
         let created = try await SheenBinary.run(
-            ["tokens", "create", "--name", "canary", "--project", "*", "--scope", "read", "--scope", "write",
-             "--scope", "admin", "--json"], in: directory, environment: environment)
+            [
+                "tokens", "create", "--name", "canary", "--project", "*", "--scope", "read", "--scope", "write",
+                "--scope", "admin", "--json",
+            ], in: directory, environment: environment)
         let token = try #require(
             (try JSONSerialization.jsonObject(with: Data(created.stdout.utf8)) as? [String: Any])?["secret"] as? String)
         let process = Process()
@@ -73,11 +75,13 @@ struct APISecretCanaryTests {
                 fields[field.name] = value
             }
             let status = try await call(
-                .POST, "/v1/projects/souq/connections", ["provider": provider.id, "environment": "dev", "fields": fields])
+                .POST, "/v1/projects/souq/connections",
+                ["provider": provider.id, "environment": "dev", "fields": fields])
             #expect(status == 201, "\(provider.id): \(bodies.last ?? "")")
             // Refusals on the way: the same connection again, and a live key where a test key belongs.
             _ = try await call(
-                .POST, "/v1/projects/souq/connections", ["provider": provider.id, "environment": "dev", "fields": fields])
+                .POST, "/v1/projects/souq/connections",
+                ["provider": provider.id, "environment": "dev", "fields": fields])
         }
         #expect(canaries.count >= 25)
         _ = try await call(

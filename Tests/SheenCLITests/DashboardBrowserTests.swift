@@ -53,8 +53,17 @@ struct DashboardBrowserTests {
             server.waitUntilExit()
         }
         let browser = try await WebDriver.start(port: block + 90, language: "ar")
-        defer { Task { await browser.quit() } }
-        let site = "http://127.0.0.1:\(port)"
+        // Quit before returning, thrown or not: a chromedriver left behind would hold its port past this run.
+        do {
+            try await launchFromDashboard(browser, site: "http://127.0.0.1:\(port)", token: token)
+        } catch {
+            await browser.quit()
+            throw error
+        }
+        await browser.quit()
+    }
+
+    func launchFromDashboard(_ browser: WebDriver, site: String, token: String) async throws {
         try FileManager.default.createDirectory(at: Self.artifacts, withIntermediateDirectories: true)
 
         // The root sends an Arabic browser to the Arabic pages, which ask for a token first.
@@ -65,11 +74,13 @@ struct DashboardBrowserTests {
         #expect(try await browser.wait(until: "return !!document.getElementById('new-project')", timeout: .seconds(10)))
         try await browser.type("souq", into: "#project-name")
         try await browser.click("input[name=markets][value=SA]")
-        #expect(try await browser.evaluate("return document.getElementById('recipe').value") as? String == "arabic-ecommerce")
-        try FileManager.default.createDirectory(at: Self.artifacts, withIntermediateDirectories: true)
+        #expect(
+            try await browser.evaluate("return document.getElementById('recipe').value") as? String
+                == "arabic-ecommerce")
         try await browser.screenshot().write(to: Self.artifacts.appendingPathComponent("ar-projects.png"))
         try await browser.click("#create-project")
-        #expect(try await browser.wait(until: "return !!document.getElementById('launch-sandbox')", timeout: .seconds(20)))
+        #expect(
+            try await browser.wait(until: "return !!document.getElementById('launch-sandbox')", timeout: .seconds(20)))
         // The plan says who was chosen and why before anything is launched.
         let plan = try await browser.evaluate("return document.getElementById('plan-title').parentElement.innerText")
         #expect((plan as? String)?.contains("tap") == true, "\(plan ?? "")")
@@ -92,7 +103,9 @@ struct DashboardBrowserTests {
                 timeout: .seconds(30)))
 
         // Laid out right to left, in Arabic, with the Arabic web font served.
-        #expect(try await browser.evaluate("return getComputedStyle(document.documentElement).direction") as? String == "rtl")
+        #expect(
+            try await browser.evaluate("return getComputedStyle(document.documentElement).direction") as? String
+                == "rtl")
         #expect(try await browser.evaluate("return getComputedStyle(document.body).direction") as? String == "rtl")
         #expect(try await browser.evaluate("return document.documentElement.lang") as? String == "ar")
         let title = try await browser.evaluate("return document.getElementById('checklist-title').innerText") as? String
@@ -105,11 +118,17 @@ struct DashboardBrowserTests {
 
         // The same project in English reads left to right, with the same green checklist.
         try await browser.open(site + "/en/projects/souq")
-        #expect(try await browser.evaluate("return getComputedStyle(document.documentElement).direction") as? String == "ltr")
-        #expect(try await browser.evaluate("return document.getElementById('checklist').getAttribute('data-ready')") as? String == "true")
+        #expect(
+            try await browser.evaluate("return getComputedStyle(document.documentElement).direction") as? String
+                == "ltr")
+        #expect(
+            try await browser.evaluate("return document.getElementById('checklist').getAttribute('data-ready')")
+                as? String == "true")
         try await browser.screenshot().write(to: Self.artifacts.appendingPathComponent("en-project.png"))
         // Keyboard use: the skip link is the first thing Tab reaches.
         _ = try await browser.evaluate("document.activeElement.blur(); return true")
-        #expect(try await browser.evaluate("return document.querySelector('a.skip').getAttribute('href')") as? String == "#main")
+        #expect(
+            try await browser.evaluate("return document.querySelector('a.skip').getAttribute('href')") as? String
+                == "#main")
     }
 }

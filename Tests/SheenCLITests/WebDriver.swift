@@ -62,16 +62,19 @@ struct WebDriver {
         ]
         let created = try await call(base, .POST, "/session", capabilities)
         guard let session = (created["value"] as? [String: Any])?["sessionId"] as? String else {
-            driver.terminate()
+            kill(driver.processIdentifier, SIGKILL)
             throw Failure(description: "chromedriver made no session: \(created)")
         }
         return WebDriver(driver: driver, base: base, session: session)
     }
 
+    /// Ends the session and the driver. chromedriver ignores SIGTERM, so it is asked to shut down and killed if it
+    /// has not; nothing here blocks a cooperative thread waiting for it.
     func quit() async {
         _ = try? await Self.call(base, .DELETE, "/session/\(session)", nil)
-        driver.terminate()
-        driver.waitUntilExit()
+        _ = try? await Self.call(base, .GET, "/shutdown", nil)
+        for _ in 0..<40 where driver.isRunning { try? await Task.sleep(for: .milliseconds(50)) }
+        if driver.isRunning { kill(driver.processIdentifier, SIGKILL) }
     }
 
     func open(_ url: String) async throws { _ = try await command(.POST, "/url", ["url": url]) }

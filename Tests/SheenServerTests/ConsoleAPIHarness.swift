@@ -61,7 +61,22 @@ struct ConsoleAPIHarness {
         return ConsoleAPIHarness(
             server: running, api: api, store: store, events: events, connections: connections, directory: directory,
             admin: try await token(["*"], [.read, .write, .admin]), souq: try await token(["souq"], [.read, .write]),
-            reader: try await token(["souq"], [.read]), clinicAdmin: try await token(["clinic"], [.read, .write, .admin]))
+            reader: try await token(["souq"], [.read]),
+            clinicAdmin: try await token(["clinic"], [.read, .write, .admin]))
+    }
+
+    /// Runs `body` against a fresh server, stopped and removed afterwards whether `body` throws or not.
+    static func with(
+        limits: ConsoleAPI.Limits = ConsoleAPI.Limits(), _ body: (ConsoleAPIHarness) async throws -> Void
+    ) async throws {
+        let harness = try await start(limits: limits)
+        do {
+            try await body(harness)
+        } catch {
+            await harness.stop()
+            throw error
+        }
+        await harness.stop()
     }
 
     func stop() async {

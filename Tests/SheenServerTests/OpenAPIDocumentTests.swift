@@ -34,23 +34,23 @@ struct OpenAPIDocumentTests {
 
     @Test("it describes exactly the routes the server serves, method for method")
     func matchesRoutes() async throws {
-        let api = try await ConsoleAPIHarness.start()
-        defer { Task { await api.stop() } }
-        var server = WebhookServer(ingest: nil, processor: EventProcessor(events: api.events))
-        server.routes = [api.api.register(on:)]
-        let router = server.router(base: { "" })
-        var served: Set<String> = []
-        for route in router.routes { served.insert("\(route.method.rawValue) \(route.path)") }
-        // The webhook receiver is registered only when the server receives for a project.
-        served.insert("POST /v1/webhooks/{provider}/{connection}")
-        var documented: Set<String> = []
-        for route in try Self.document().routes {
-            for endpoint in route.pathItem.endpoints {
-                documented.insert("\(endpoint.method.rawValue.uppercased()) \(route.path.rawValue)")
+        try await ConsoleAPIHarness.with { api in
+            var server = WebhookServer(ingest: nil, processor: EventProcessor(events: api.events))
+            server.routes = [api.api.register(on:)]
+            let router = server.router(base: { "" })
+            var served: Set<String> = []
+            for route in router.routes { served.insert("\(route.method.rawValue) \(route.path)") }
+            // The webhook receiver is registered only when the server receives for a project.
+            served.insert("POST /v1/webhooks/{provider}/{connection}")
+            var documented: Set<String> = []
+            for route in try Self.document().routes {
+                for endpoint in route.pathItem.endpoints {
+                    documented.insert("\(endpoint.method.rawValue.uppercased()) \(route.path.rawValue)")
+                }
             }
+            #expect(served.subtracting(documented).sorted() == [], "served but not documented")
+            #expect(documented.subtracting(served).sorted() == [], "documented but not served")
+            #expect(served.count > 20)
         }
-        #expect(served.subtracting(documented).sorted() == [], "served but not documented")
-        #expect(documented.subtracting(served).sorted() == [], "documented but not served")
-        #expect(served.count > 20)
     }
 }

@@ -49,7 +49,8 @@ public enum ConsoleError: Error, Sendable {
                 en: "a project named \(name) exists already; pick another name",
                 ar: "يوجد مشروع باسم \(name) بالفعل؛ اختر اسمًا آخر")
         case .noToken(let id): LocalizedText(en: "no live token \(id)", ar: "لا رمز ساري المفعول \(id)")
-        case .noLaunch(let id): LocalizedText(en: "no launch \(id) in this project", ar: "لا إطلاق \(id) في هذا المشروع")
+        case .noLaunch(let id):
+            LocalizedText(en: "no launch \(id) in this project", ar: "لا إطلاق \(id) في هذا المشروع")
         case .noEvent(let id): LocalizedText(en: "no event \(id) in this project", ar: "لا حدث \(id) في هذا المشروع")
         case .noConnection(let reference):
             LocalizedText(en: "no connection \(reference) in this project", ar: "لا اتصال \(reference) في هذا المشروع")

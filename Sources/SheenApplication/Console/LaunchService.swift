@@ -150,7 +150,8 @@ public struct LaunchService: Sendable {
             await writer.value
             let status: LaunchRecord.Status = summary.checklist.ready ? .succeeded : .failed
             await record(LaunchProgressJSON(finished: status, ready: summary.checklist.ready, error: nil))
-            let text = String(decoding: (try? LaunchProgressJSON.encoder.encode(UpJSON(summary))) ?? Data(), as: UTF8.self)
+            let text = String(
+                decoding: (try? LaunchProgressJSON.encoder.encode(UpJSON(summary))) ?? Data(), as: UTF8.self)
             try? await store.finishLaunch(launch.id, status: status, summary: text, error: nil, at: Date())
         } catch {
             let message = Self.describe(error)

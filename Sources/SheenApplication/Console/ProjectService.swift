@@ -62,7 +62,8 @@ public struct ProjectService: Sendable {
         let details = try validate(spec, createdAt: now())
         let body = String(decoding: (try? Self.encoder.encode(spec)) ?? Data("{}".utf8), as: UTF8.self)
         do {
-            guard try await store.createProject(ProjectRecord(name: spec.name, body: body, createdAt: details.createdAt))
+            guard
+                try await store.createProject(ProjectRecord(name: spec.name, body: body, createdAt: details.createdAt))
             else { throw ConsoleError.projectExists(spec.name) }
         } catch let error as ConsoleError {
             throw error

@@ -1,7 +1,7 @@
 import Foundation
 import SheenEngine
-import SheenPlanner
 import SheenModel
+import SheenPlanner
 
 /// A launch's summary as `sheen up --json` and the API show it.
 public struct UpJSON: Encodable {

@@ -31,4 +31,3 @@ enum EventText {
         return lines.joined(separator: "\n")
     }
 }
-

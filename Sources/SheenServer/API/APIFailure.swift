@@ -40,27 +40,62 @@ enum APIFailure: Error {
                     en: "the Authorization header must be 'Bearer <token>'",
                     ar: "يجب أن تكون ترويسة Authorization بالشكل 'Bearer <token>'")
                 : LocalizedText(
-                    en: "a valid token is needed: send 'Authorization: Bearer <token>' (create one with 'sheen tokens create')",
+                    en:
+                        "a valid token is needed: send 'Authorization: Bearer <token>' (create one with 'sheen tokens create')",
                     ar: "يلزم رمز صالح: أرسل 'Authorization: Bearer <token>' (أنشئ واحدًا بـ 'sheen tokens create')")
             return (.unauthorized, "unauthenticated", text, nil, headers)
         case .missingScope(let scope):
-            return (.forbidden, "missing-scope", LocalizedText( en: "this token lacks the \(scope.rawValue) scope this route needs", ar: "ينقص هذا الرمز النطاق \(scope.rawValue) الذي يحتاجه هذا المسار"), nil, HTTPFields())
+            return (
+                .forbidden, "missing-scope",
+                LocalizedText(
+                    en: "this token lacks the \(scope.rawValue) scope this route needs",
+                    ar: "ينقص هذا الرمز النطاق \(scope.rawValue) الذي يحتاجه هذا المسار"), nil, HTTPFields()
+            )
         case .forbiddenProject(let project):
-            return (.forbidden, "forbidden-project", LocalizedText( en: "this token may not touch project \(project)", ar: "لا يحق لهذا الرمز الوصول إلى المشروع \(project)"), nil, HTTPFields())
+            return (
+                .forbidden, "forbidden-project",
+                LocalizedText(
+                    en: "this token may not touch project \(project)",
+                    ar: "لا يحق لهذا الرمز الوصول إلى المشروع \(project)"), nil, HTTPFields()
+            )
         case .needsProject:
-            return (.forbidden, "forbidden-project", LocalizedText( en: "this token is limited to some projects: add ?project=<name>", ar: "هذا الرمز مقصور على مشاريع بعينها: أضف ?project=<name>"), nil, HTTPFields())
+            return (
+                .forbidden, "forbidden-project",
+                LocalizedText(
+                    en: "this token is limited to some projects: add ?project=<name>",
+                    ar: "هذا الرمز مقصور على مشاريع بعينها: أضف ?project=<name>"), nil, HTTPFields()
+            )
         case .crossOrigin:
-            return (.forbidden, "cross-origin", LocalizedText( en: "a request from another site may not act with the dashboard's cookie", ar: "لا يجوز لطلب من موقع آخر أن يعمل بملف تعريف الارتباط الخاص باللوحة"), nil, HTTPFields())
+            return (
+                .forbidden, "cross-origin",
+                LocalizedText(
+                    en: "a request from another site may not act with the dashboard's cookie",
+                    ar: "لا يجوز لطلب من موقع آخر أن يعمل بملف تعريف الارتباط الخاص باللوحة"), nil, HTTPFields()
+            )
         case .rateLimited(let wait):
             let seconds = max(1, Int(wait.components.seconds) + (wait.components.attoseconds > 0 ? 1 : 0))
             var headers = HTTPFields()
             headers[.retryAfter] = String(seconds)
-            return (.tooManyRequests, "rate-limited", LocalizedText( en: "too many requests with this token; retry in \(seconds) s", ar: "طلبات كثيرة بهذا الرمز؛ أعد المحاولة بعد \(seconds) ث"), nil, headers)
+            return (
+                .tooManyRequests, "rate-limited",
+                LocalizedText(
+                    en: "too many requests with this token; retry in \(seconds) s",
+                    ar: "طلبات كثيرة بهذا الرمز؛ أعد المحاولة بعد \(seconds) ث"), nil, headers
+            )
         case .tooLarge(let limit):
-            return (.contentTooLarge, "too-large", LocalizedText(en: "the body is larger than \(limit) bytes", ar: "جسم الطلب أكبر من \(limit) بايت"), nil, HTTPFields())
+            return (
+                .contentTooLarge, "too-large",
+                LocalizedText(en: "the body is larger than \(limit) bytes", ar: "جسم الطلب أكبر من \(limit) بايت"), nil,
+                HTTPFields()
+            )
         case .badJSON(let error):
             let (field, detail) = Self.describe(error)
-            return (.badRequest, "bad-json", LocalizedText( en: "the body is not the JSON this route takes: \(detail)", ar: "جسم الطلب ليس JSON الذي يأخذه هذا المسار: \(detail)"), field, HTTPFields())
+            return (
+                .badRequest, "bad-json",
+                LocalizedText(
+                    en: "the body is not the JSON this route takes: \(detail)",
+                    ar: "جسم الطلب ليس JSON الذي يأخذه هذا المسار: \(detail)"), field, HTTPFields()
+            )
         case .invalid(let field, let text):
             return (.unprocessableContent, "invalid-request", text, field, HTTPFields())
         case .notFound(let text):

@@ -9,9 +9,18 @@ import SheenModel
 /// `{"error": {"code", "message": {"en", "ar"}, "field"?, "correlation_id"}}`, with the request's correlation id
 /// also in the `X-Request-Id` header.
 enum APIResponse {
-    static let correlationHeader = HTTPField.Name("X-Request-Id")!
-    static let idempotencyHeader = HTTPField.Name("Idempotency-Key")!
-    static let replayedHeader = HTTPField.Name("Idempotent-Replayed")!
+    static let correlationHeader = field("X-Request-Id")
+    static let idempotencyHeader = field("Idempotency-Key")
+    static let replayedHeader = field("Idempotent-Replayed")
+    static let lastEventHeader = field("Last-Event-ID")
+    static let securityPolicyHeader = field("Content-Security-Policy")
+    static let noSniffHeader = field("X-Content-Type-Options")
+
+    /// A header name written in this file: a valid token by construction, so a failure is a programming error.
+    static func field(_ name: String) -> HTTPField.Name {
+        guard let field = HTTPField.Name(name) else { preconditionFailure("not a header name: \(name)") }
+        return field
+    }
 
     static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()

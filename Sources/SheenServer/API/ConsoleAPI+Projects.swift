@@ -101,7 +101,6 @@ struct PreflightBody: Decodable {
     enum CodingKeys: String, CodingKey { case environment, only, skip }
 }
 
-
 struct RecipeJSON: Encodable {
     var id: String
     var name: LocalizedText

@@ -162,8 +162,11 @@ public struct ConsoleAPI: Sendable {
         } else if let cookie = Self.cookie(Self.cookieName, in: request) {
             // A cookie rides along with cross-site requests; only a page of this origin may write with it.
             if request.method != .get, let origin = request.headers[.origin],
-                URL(string: origin).flatMap({ url in url.host.map { host in
-                    url.port.map { "\(host):\($0)" } ?? host } }) != request.head.authority
+                URL(string: origin).flatMap({ url in
+                    url.host.map { host in
+                        url.port.map { "\(host):\($0)" } ?? host
+                    }
+                }) != request.head.authority
             {
                 throw APIFailure.crossOrigin
             }
@@ -190,8 +193,9 @@ public struct ConsoleAPI: Sendable {
     static func correlationID(_ request: Request) -> String {
         if let given = request.headers[APIResponse.correlationHeader], (1...128).contains(given.count),
             given.unicodeScalars.allSatisfy({
-                ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || "-_.:".unicodeScalars
-                    .contains($0)
+                ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0)
+                    || "-_.:".unicodeScalars
+                        .contains($0)
             })
         {
             return given
@@ -234,7 +238,8 @@ struct APICall: Sendable {
         guard let value = DeploymentEnvironment(rawValue: text) else {
             throw APIFailure.invalid(
                 field: "environment",
-                LocalizedText(en: "environment is dev, staging or prod", ar: "environment إحدى: dev أو staging أو prod"))
+                LocalizedText(en: "environment is dev, staging or prod", ar: "environment إحدى: dev أو staging أو prod")
+            )
         }
         return value
     }

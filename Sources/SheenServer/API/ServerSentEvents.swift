@@ -63,7 +63,7 @@ struct ServerSentEvents: Sendable {
 
     /// Where to resume: `Last-Event-ID`, else `?after=`, else the start.
     static func resumePoint(_ request: Request) -> Int {
-        if let header = request.headers[HTTPField.Name("Last-Event-ID")!], let id = Int(header), id >= 0 {
+        if let header = request.headers[APIResponse.lastEventHeader], let id = Int(header), id >= 0 {
             return id
         }
         return request.uri.queryParameters.get("after").flatMap(Int.init).map { max(0, $0) } ?? 0

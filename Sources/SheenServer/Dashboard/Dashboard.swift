@@ -344,9 +344,9 @@ public struct Dashboard: Sendable {
         headers[.contentType] = "text/html; charset=utf-8"
         headers[.cacheControl] = "no-store"
         // Nothing but this origin's own style sheet, script, font and API.
-        headers[HTTPField.Name("Content-Security-Policy")!] =
+        headers[APIResponse.securityPolicyHeader] =
             "default-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
-        headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
+        headers[APIResponse.noSniffHeader] = "nosniff"
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
     }
 

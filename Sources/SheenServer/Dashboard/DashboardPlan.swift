@@ -9,7 +9,9 @@ struct DashboardPlan {
 
     init(_ plan: Plan, catalog: Catalog, language: Language) {
         var totals: [CurrencyCode: Int64] = [:]
-        for line in plan.costs { totals[line.pricing.monthlyFee.currency, default: 0] += line.pricing.monthlyFee.minorUnits }
+        for line in plan.costs {
+            totals[line.pricing.monthlyFee.currency, default: 0] += line.pricing.monthlyFee.minorUnits
+        }
         let steps = plan.nodes.filter { $0.action != nil }
         values = [
             "assignments": plan.resolutions.flatMap { resolution in

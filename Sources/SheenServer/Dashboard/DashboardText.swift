@@ -81,7 +81,8 @@ enum DashboardText {
         "connected": .init(en: "Connected; the credentials are sealed.", ar: "تم الاتصال؛ بيانات الاعتماد مختومة."),
         "progress.simulators": .init(en: "simulators started", ar: "بدأت المحاكيات"),
         "progress.connected": .init(en: "connected to the simulators", ar: "تم الاتصال بالمحاكيات"),
-        "progress.stand-ins": .init(en: "DNS, HTTPS and the Arabic page stand in", ar: "بدائل النطاق وHTTPS والصفحة العربية جاهزة"),
+        "progress.stand-ins": .init(
+            en: "DNS, HTTPS and the Arabic page stand in", ar: "بدائل النطاق وHTTPS والصفحة العربية جاهزة"),
         "progress.planned": .init(en: "planned", ar: "اكتملت الخطة"),
         "progress.apply-started": .init(en: "applying", ar: "بدأ التنفيذ"),
         "progress.step": .init(en: "step", ar: "خطوة"),
@@ -96,7 +97,9 @@ enum DashboardText {
     /// The launch progress words the page's script uses, by event type, as JSON.
     static func progressLabels(_ language: Language) -> String {
         var labels: [String: String] = [:]
-        for (key, text) in strings where key.hasPrefix("progress.") { labels[String(key.dropFirst(9))] = text(language) }
+        for (key, text) in strings where key.hasPrefix("progress.") {
+            labels[String(key.dropFirst(9))] = text(language)
+        }
         let data = (try? JSONSerialization.data(withJSONObject: labels, options: [.sortedKeys])) ?? Data("{}".utf8)
         return String(decoding: data, as: UTF8.self)
     }
