@@ -285,6 +285,12 @@ struct ConsoleAPITests {
             let limited = try await api.call(.GET, "/v1/projects", token: api.reader)
             #expect(limited.code == "rate-limited" && Int(limited.headers.first(name: "Retry-After") ?? "") ?? 0 >= 1)
             #expect(try await api.call(.GET, "/v1/projects", token: api.admin).status == 200)
+            // Guessing at tokens shares one bucket: past it, 429 before any lookup.
+            var guesses: [Int] = []
+            for index in 0..<5 {
+                guesses.append(try await api.call(.GET, "/v1/projects", token: "sheen_guess\(index)").status)
+            }
+            #expect(guesses == [401, 401, 401, 429, 429])
         }
     }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SheenApplication
+import SheenEngine
 import SheenModel
 import SheenStore
 
@@ -95,10 +96,20 @@ struct EnvSourceOptions: ParsableArguments {
             ? try await openStore(self.store, language: language).state : nil
         let environment = AppEnvironment(
             catalog: catalog, connections: store.map { ConnectionService.deferred(store: $0, catalog: catalog) })
-        return try await reportingApplicationErrors(language: language) {
+        let variables = try await reportingApplicationErrors(language: language) {
             try await reportingConnectionErrors(language: language) {
                 try await environment.variables(for: source, store: store, includeSecrets: includeSecrets)
             }
         }
+        // Secret values printed are credentials read: one audit entry per connection they came from.
+        if includeSecrets, let store {
+            let read = Set(variables.filter { $0.secret && $0.value != nil }.map(\.source)).sorted()
+            let log = AuditLog(store: store)
+            for target in read {
+                try await log.record(
+                    .credentialRead, by: AuditLog.localActor, project: source.scope.project, target: target)
+            }
+        }
+        return variables
     }
 }

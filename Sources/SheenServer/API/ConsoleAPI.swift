@@ -103,7 +103,14 @@ public struct ConsoleAPI: Sendable {
             var logger = api.logger
             logger[metadataKey: "correlation_id"] = .string(correlation)
             do {
-                let token = try await api.authenticate(request)
+                let token: AccessToken
+                do {
+                    token = try await api.authenticate(request)
+                } catch APIFailure.unauthenticated(let malformed) {
+                    // Failed attempts share one bucket, so guessing at tokens is as slow as one busy client.
+                    if let wait = api.limiter.admit("unauthenticated") { throw APIFailure.rateLimited(wait) }
+                    throw APIFailure.unauthenticated(malformed: malformed)
+                }
                 if let wait = api.limiter.admit(token.id) {
                     throw APIFailure.rateLimited(wait)
                 }
