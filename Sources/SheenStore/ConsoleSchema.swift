@@ -14,7 +14,7 @@ enum ConsoleSchema {
             id INTEGER PRIMARY KEY AUTOINCREMENT, project TEXT NOT NULL, environment TEXT NOT NULL,
             sandbox INTEGER NOT NULL, status TEXT NOT NULL, idempotency_key TEXT, request_hash TEXT NOT NULL,
             created_by TEXT NOT NULL, created_at REAL NOT NULL, finished_at REAL, summary TEXT, error TEXT,
-            UNIQUE (project, idempotency_key));
+            heartbeat_at REAL NOT NULL, UNIQUE (project, idempotency_key));
         CREATE TABLE launch_events (
             launch_id INTEGER NOT NULL REFERENCES launches (id) ON DELETE CASCADE, sequence INTEGER NOT NULL,
             at REAL NOT NULL, body TEXT NOT NULL, PRIMARY KEY (launch_id, sequence));
@@ -38,7 +38,7 @@ enum ConsoleSchema {
             id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, project TEXT NOT NULL, environment TEXT NOT NULL,
             sandbox BOOLEAN NOT NULL, status TEXT NOT NULL, idempotency_key TEXT, request_hash TEXT NOT NULL,
             created_by TEXT NOT NULL, created_at DOUBLE PRECISION NOT NULL, finished_at DOUBLE PRECISION,
-            summary TEXT, error TEXT, UNIQUE (project, idempotency_key))
+            summary TEXT, error TEXT, heartbeat_at DOUBLE PRECISION NOT NULL, UNIQUE (project, idempotency_key))
         """,
         """
         CREATE TABLE launch_events (

@@ -98,5 +98,25 @@ public enum ConsoleStoreContract {
         try check(finished?.status == .succeeded && finished?.summary == "{\"ready\":true}", "finished")
         try check(finished?.finishedAt == at && finished?.sandbox == true, "with its time")
         try check(try await store.launch(999_999) == nil, "no such launch")
+
+        // An unfinished launch whose runner stopped beating is abandoned once, by one of many racing readers.
+        try await store.touchLaunch(unkeyed1.id, at: at.addingTimeInterval(100))
+        try check(
+            !(try await store.abandonLaunch(unkeyed1.id, staleBefore: at.addingTimeInterval(50), error: "x", at: at)),
+            "a launch that beat recently is not abandoned")
+        let abandoned = try await withThrowingTaskGroup(of: Bool.self) { group in
+            for _ in 0..<8 {
+                group.addTask {
+                    try await store.abandonLaunch(
+                        unkeyed1.id, staleBefore: at.addingTimeInterval(200), error: "interrupted", at: at)
+                }
+            }
+            return try await group.reduce(into: 0) { $0 += $1 ? 1 : 0 }
+        }
+        try check(abandoned == 1, "abandoned by exactly one of 8 (\(abandoned))")
+        try check(try await store.launch(unkeyed1.id)?.status == .failed, "abandoned is failed")
+        try check(
+            !(try await store.abandonLaunch(first.id, staleBefore: at.addingTimeInterval(1e6), error: "x", at: at)),
+            "a finished launch is never abandoned")
     }
 }

@@ -232,6 +232,26 @@ struct ConsoleAPITests {
         }
     }
 
+    @Test("a launch whose server died is settled as failed, once, when next read; its stream then ends")
+    func orphanedLaunch() async throws {
+        try await ConsoleAPIHarness.with { api in
+            try await api.createProject("souq")
+            // A launch another server was running when it was killed: unfinished, its last heartbeat two minutes ago.
+            guard
+                case .created(let orphan) = try await api.store.createLaunch(
+                    LaunchRecord(
+                        project: "souq", environment: .dev, sandbox: true, status: .running, idempotencyKey: nil,
+                        requestHash: "h", createdBy: "test", createdAt: Date().addingTimeInterval(-120)))
+            else { throw CancellationError() }
+            let read = try await api.call(.GET, "/v1/projects/souq/launches/\(orphan.id)", token: api.reader)
+            #expect(read.json["status"] as? String == "failed")
+            #expect((read.json["error"] as? String)?.hasPrefix("interrupted") == true, "\(read.text)")
+            let events = try await api.stream("/v1/projects/souq/launches/\(orphan.id)/stream", token: api.reader)
+            #expect(events.map(\.id) == [1], "one finished event, however many readers")
+            #expect(events.first?.data.contains("\"failed\"") == true)
+        }
+    }
+
     @Test("events: listed by status, a dead letter replayed once, its raw body read by an admin only and audited")
     func events() async throws {
         try await ConsoleAPIHarness.with { api in

@@ -110,11 +110,36 @@ public struct LaunchService: Sendable {
         }
     }
 
+    /// How often a running launch says it is alive, and how long a silence makes it an orphan.
+    public static let heartbeat: Duration = .seconds(5)
+    public static let orphanAfter: TimeInterval = 30
+
+    /// The launch, settled as failed first if the process running it stopped (its heartbeat is long silent), so no
+    /// launch stays `running` for ever after a crash.
     public func launch(_ id: Int64, project: String) async throws(ConsoleError) -> LaunchRecord {
-        let found: LaunchRecord?
-        do { found = try await store.launch(id) } catch { throw .store("\(error)") }
-        guard let found, found.project == project else { throw .noLaunch(id) }
-        return found
+        do {
+            guard let found = try await store.launch(id), found.project == project else {
+                throw ConsoleError.noLaunch(id)
+            }
+            let now = projects.now()
+            guard !found.status.finished, now.timeIntervalSince(found.heartbeatAt) > Self.orphanAfter else {
+                return found
+            }
+            let reason = LocalizedText(
+                en: "interrupted: the server running this launch stopped; launch again (a rerun repeats nothing done)",
+                ar: "انقطع: توقف الخادم الذي يشغّل هذا الإطلاق؛ أطلق مجددًا (الإعادة لا تكرر ما تم)")
+            if try await store.abandonLaunch(
+                id, staleBefore: now.addingTimeInterval(-Self.orphanAfter), error: reason.en, at: now)
+            {
+                _ = try await store.appendLaunchEvent(
+                    id, body: LaunchProgressJSON(finished: .failed, ready: false, error: reason).text, at: now)
+            }
+            return try await store.launch(id) ?? found
+        } catch let error as ConsoleError {
+            throw error
+        } catch {
+            throw .store("\(error)")
+        }
     }
 
     /// Runs `launch` to its end: never throws; what happened is in its events and its final status. Sandbox launches
@@ -122,6 +147,13 @@ public struct LaunchService: Sendable {
     public func run(_ launch: LaunchRecord) async {
         let record: @Sendable (LaunchProgressJSON) async -> Void = { event in
             _ = try? await store.appendLaunchEvent(launch.id, body: event.text, at: Date())
+        }
+        // Beats from the moment it is accepted, queued or running, until it has recorded its end.
+        let beating = Task {
+            while !Task.isCancelled {
+                try? await store.touchLaunch(launch.id, at: Date())
+                try? await Task.sleep(for: Self.heartbeat)
+            }
         }
         await gate.enter()
         do {
@@ -158,6 +190,7 @@ public struct LaunchService: Sendable {
             await record(LaunchProgressJSON(finished: .failed, ready: false, error: message))
             try? await store.finishLaunch(launch.id, status: .failed, summary: nil, error: message.en, at: Date())
         }
+        beating.cancel()
         await gate.leave()
     }
 

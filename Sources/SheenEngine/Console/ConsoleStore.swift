@@ -34,6 +34,11 @@ public protocol ConsoleStore: Sendable {
     func finishLaunch(
         _ id: Int64, status: LaunchRecord.Status, summary: String?, error: String?, at: Date?)
         async throws
+    /// Records that the process running the launch is alive at `date`.
+    func touchLaunch(_ id: Int64, at date: Date) async throws
+    /// Marks the launch failed with `error` if it is unfinished and its last heartbeat is before `staleBefore`;
+    /// `true` for the one caller that did it.
+    func abandonLaunch(_ id: Int64, staleBefore: Date, error: String, at date: Date) async throws -> Bool
     /// Appends one progress event (JSON) and returns its sequence number, 1 for the first.
     func appendLaunchEvent(_ launchID: Int64, body: String, at date: Date) async throws -> Int
     /// The launch's events after sequence `after`, oldest first.
@@ -152,6 +157,8 @@ public struct LaunchRecord: Sendable, Hashable {
     public var createdBy: String
     public var createdAt: Date
     public var finishedAt: Date?
+    /// When the process running it last said it was alive; a launch unfinished long after is an orphan.
+    public var heartbeatAt: Date
     /// The finished launch's summary, as JSON.
     public var summary: String?
     public var error: String?
@@ -159,8 +166,9 @@ public struct LaunchRecord: Sendable, Hashable {
     public init(
         id: Int64 = 0, project: String, environment: DeploymentEnvironment, sandbox: Bool, status: Status = .queued,
         idempotencyKey: String?, requestHash: String, createdBy: String, createdAt: Date, finishedAt: Date? = nil,
-        summary: String? = nil, error: String? = nil
+        heartbeatAt: Date? = nil, summary: String? = nil, error: String? = nil
     ) {
+        self.heartbeatAt = heartbeatAt ?? createdAt
         self.id = id
         self.project = project
         self.environment = environment

@@ -42,11 +42,11 @@ extension ConsoleAPI {
         }
         route(router, .get, "/v1/projects/{project}/launches/{launch}/stream", scope: .read) { call in
             let launch = try await launches.launch(try Self.launchID(call), project: call.projectName)
-            let store = launches.store
+            let (store, launches, project) = (launches.store, launches, call.projectName)
             let stream = ServerSentEvents(lifetime: limits.streamLifetime)
             return stream.response(after: ServerSentEvents.resumePoint(call.request), correlation: call.id) { after in
                 // Read the status before the events: a launch seen finished has written its last event already.
-                let finished = try await store.launch(launch.id)?.status.finished ?? true
+                let finished = try await launches.launch(launch.id, project: project).status.finished
                 let events = try await store.launchEvents(launch.id, after: after).map {
                     ServerSentEvents.Event(id: $0.sequence, name: "progress", data: $0.body)
                 }

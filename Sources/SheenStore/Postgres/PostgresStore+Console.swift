@@ -103,10 +103,10 @@ extension PostgresStore: ConsoleStore {
         let inserted = try await rows(
             """
             INSERT INTO launches (project, environment, sandbox, status, idempotency_key, request_hash, created_by,
-                created_at)
+                created_at, heartbeat_at)
             VALUES (\(launch.project), \(launch.environment.rawValue), \(launch.sandbox), \(launch.status.rawValue),
                 \(launch.idempotencyKey), \(launch.requestHash), \(launch.createdBy),
-                \(launch.createdAt.timeIntervalSince1970))
+                \(launch.createdAt.timeIntervalSince1970), \(launch.heartbeatAt.timeIntervalSince1970))
             ON CONFLICT (project, idempotency_key) DO NOTHING
             RETURNING id
             """)
@@ -144,6 +144,19 @@ extension PostgresStore: ConsoleStore {
             """)
     }
 
+    public func touchLaunch(_ id: Int64, at date: Date) async throws {
+        try await execute("UPDATE launches SET heartbeat_at = \(date.timeIntervalSince1970) WHERE id = \(id)")
+    }
+
+    public func abandonLaunch(_ id: Int64, staleBefore: Date, error: String, at date: Date) async throws -> Bool {
+        try await execute(
+            """
+            UPDATE launches SET status = 'failed', error = \(error), finished_at = \(date.timeIntervalSince1970)
+            WHERE id = \(id) AND status IN ('queued', 'running') AND heartbeat_at < \(staleBefore.timeIntervalSince1970)
+            RETURNING 1
+            """) > 0
+    }
+
     public func appendLaunchEvent(_ launchID: Int64, body: String, at date: Date) async throws -> Int {
         // One writer per launch (the process running it), so MAX + 1 under the primary key cannot collide silently.
         let rows = try await rows(
@@ -177,7 +190,8 @@ extension PostgresStore: ConsoleStore {
             status: LaunchRecord.Status(rawValue: try row.value("status")) ?? .failed,
             idempotencyKey: try row.value("idempotency_key"), requestHash: try row.value("request_hash"),
             createdBy: try row.value("created_by"), createdAt: try row.date("created_at"),
-            finishedAt: try row.optionalDate("finished_at"), summary: try row.value("summary"),
+            finishedAt: try row.optionalDate("finished_at"), heartbeatAt: try row.date("heartbeat_at"),
+            summary: try row.value("summary"),
             error: try row.value("error"))
     }
 }

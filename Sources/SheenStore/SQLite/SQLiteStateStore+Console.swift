@@ -136,12 +136,13 @@ extension SQLiteStateStore: ConsoleStore {
             try db.execute(
                 sql: """
                     INSERT INTO launches (project, environment, sandbox, status, idempotency_key, request_hash,
-                        created_by, created_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                        created_by, created_at, heartbeat_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     launch.project, launch.environment.rawValue, launch.sandbox, launch.status.rawValue,
                     launch.idempotencyKey, launch.requestHash, launch.createdBy, launch.createdAt.timeIntervalSince1970,
+                    launch.heartbeatAt.timeIntervalSince1970,
                 ])
             var created = launch
             created.id = db.lastInsertedRowID
@@ -171,6 +172,25 @@ extension SQLiteStateStore: ConsoleStore {
             try db.execute(
                 sql: "UPDATE launches SET status = ?, summary = ?, error = ?, finished_at = ? WHERE id = ?",
                 arguments: [status.rawValue, summary, error, at?.timeIntervalSince1970, id])
+        }
+    }
+
+    public func touchLaunch(_ id: Int64, at date: Date) async throws {
+        try await database.write { db in
+            try db.execute(
+                sql: "UPDATE launches SET heartbeat_at = ? WHERE id = ?", arguments: [date.timeIntervalSince1970, id])
+        }
+    }
+
+    public func abandonLaunch(_ id: Int64, staleBefore: Date, error: String, at date: Date) async throws -> Bool {
+        try await database.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE launches SET status = 'failed', error = ?, finished_at = ?
+                    WHERE id = ? AND status IN ('queued', 'running') AND heartbeat_at < ?
+                    """,
+                arguments: [error, date.timeIntervalSince1970, id, staleBefore.timeIntervalSince1970])
+            return db.changesCount > 0
         }
     }
 
@@ -207,7 +227,7 @@ extension SQLiteStateStore: ConsoleStore {
             status: LaunchRecord.Status(rawValue: row["status"]) ?? .failed, idempotencyKey: row["idempotency_key"],
             requestHash: row["request_hash"], createdBy: row["created_by"],
             createdAt: Date(timeIntervalSince1970: row["created_at"]),
-            finishedAt: (row["finished_at"] as Double?).map(Date.init(timeIntervalSince1970:)), summary: row["summary"],
-            error: row["error"])
+            finishedAt: (row["finished_at"] as Double?).map(Date.init(timeIntervalSince1970:)),
+            heartbeatAt: Date(timeIntervalSince1970: row["heartbeat_at"]), summary: row["summary"], error: row["error"])
     }
 }
