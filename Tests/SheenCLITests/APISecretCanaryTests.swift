@@ -26,22 +26,10 @@ struct APISecretCanaryTests {
             ], in: directory, environment: environment)
         let token = try #require(
             (try JSONSerialization.jsonObject(with: Data(created.stdout.utf8)) as? [String: Any])?["secret"] as? String)
-        let process = Process()
-        process.executableURL = SheenBinary.url
-        process.arguments = ["serve", "--port", "0", "--sandbox-port-base", String(SheenBinary.portBlock())]
-        process.currentDirectoryURL = directory
-        var merged = ProcessInfo.processInfo.environment
-        merged["SHEEN_CATALOG"] = SheenBinary.repository.path
-        merged.merge(environment) { _, new in new }
-        process.environment = merged
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let banner = SheenBinary.read(out, until: "/v1,")
-        let port = try #require(
-            banner.components(separatedBy: "127.0.0.1:").dropFirst().first.flatMap { Int($0.prefix { $0.isNumber }) })
+        let server = try SheenBinary.serve(
+            ["--sandbox-port-base", String(SheenBinary.portBlock())], in: directory, environment: environment,
+            until: "/v1,", keepErrors: true)
+        let port = server.port
         let base = "http://127.0.0.1:\(port)"
         var bodies: [String] = []
         func call(_ method: HTTPMethod, _ path: String, _ json: Any? = nil, cookie: Bool = false) async throws -> Int {
@@ -99,11 +87,10 @@ struct APISecretCanaryTests {
             #expect(try await call(.GET, page, cookie: true) == 200, "\(page)")
         }
 
-        process.terminate()
-        process.waitUntilExit()
+        server.stop()
         let logs =
-            banner + String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            + String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            server.banner + String(decoding: server.out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            + String(decoding: server.err?.fileHandleForReading.readDataToEndOfFile() ?? Data(), as: UTF8.self)
         var spellings: Set<String> = []
         for canary in canaries { spellings.formUnion(Redactor.forms(of: canary)) }
         spellings.formUnion(Redactor.forms(of: SecretCanaryTests.marker))

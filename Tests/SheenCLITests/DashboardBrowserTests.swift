@@ -14,27 +14,6 @@ struct DashboardBrowserTests {
         return URL(fileURLWithPath: path).appendingPathComponent("screenshots")
     }
 
-    /// `sheen serve` on a free port in `directory`, API and dashboard only (no project file there).
-    static func serve(in directory: URL, environment: [String: String], portBase: Int) throws -> (Process, Int) {
-        let process = Process()
-        process.executableURL = SheenBinary.url
-        process.arguments = ["serve", "--port", "0", "--sandbox-port-base", String(portBase)]
-        process.currentDirectoryURL = directory
-        var merged = ProcessInfo.processInfo.environment
-        merged["SHEEN_CATALOG"] = SheenBinary.repository.path
-        merged.merge(environment) { _, new in new }
-        process.environment = merged
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let text = SheenBinary.read(out, until: "/v1,")
-        let port = text.components(separatedBy: "127.0.0.1:").dropFirst().first.flatMap {
-            Int($0.prefix { $0.isNumber })
-        }
-        return (process, try #require(port, "serve printed: \(text)"))
-    }
-
     @Test("an Arabic launch from the dashboard turns every checklist item green; the page is right to left")
     func arabicLaunch() async throws {
         let directory = try SheenBinary.temporaryDirectory()
@@ -47,15 +26,14 @@ struct DashboardBrowserTests {
         let token = try #require(
             (try JSONSerialization.jsonObject(with: Data(created.stdout.utf8)) as? [String: Any])?["secret"] as? String)
         let block = SheenBinary.portBlock()
-        let (server, port) = try Self.serve(in: directory, environment: environment, portBase: block)
-        defer {
-            server.terminate()
-            server.waitUntilExit()
-        }
+        // API and dashboard only: there is no project file in the directory.
+        let server = try SheenBinary.serve(
+            ["--sandbox-port-base", String(block)], in: directory, environment: environment, until: "/v1,")
+        defer { server.stop() }
         let browser = try await WebDriver.start(port: block + 90, language: "ar")
         // Quit before returning, thrown or not: a chromedriver left behind would hold its port past this run.
         do {
-            try await launchFromDashboard(browser, site: "http://127.0.0.1:\(port)", token: token)
+            try await launchFromDashboard(browser, site: "http://127.0.0.1:\(server.port)", token: token)
         } catch {
             await browser.quit()
             throw error

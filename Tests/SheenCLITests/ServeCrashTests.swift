@@ -16,23 +16,8 @@ struct ServeCrashTests {
     }
 
     static func start(in directory: URL, environment: [String: String]) async throws -> (Process, Int) {
-        let process = Process()
-        process.executableURL = SheenBinary.url
-        process.arguments = ["serve", "--port", "0"]
-        process.currentDirectoryURL = directory
-        var merged = ProcessInfo.processInfo.environment
-        merged["SHEEN_CATALOG"] = SheenBinary.repository.path
-        merged.merge(environment) { _, new in new }
-        process.environment = merged
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let text = SheenBinary.read(out, until: "/v1/webhooks/")
-        let port = text.components(separatedBy: "127.0.0.1:").dropFirst().first.flatMap {
-            Int($0.prefix { $0.isNumber })
-        }
-        return (process, try #require(port, "serve printed: \(text)"))
+        let server = try SheenBinary.serve(in: directory, environment: environment, until: "/v1/webhooks/")
+        return (server.process, server.port)
     }
 
     @Test("every acknowledged delivery survives a SIGKILL of the server")

@@ -63,6 +63,56 @@ struct SheenBinary {
             stderr: String(decoding: stderr, as: UTF8.self))
     }
 
+    /// A `sheen serve` started for a test: its process, the port it announced, what it printed up to then, and its
+    /// output streams for what it prints later.
+    struct Server {
+        let process: Process
+        let port: Int
+        let banner: String
+        let out: Pipe
+        let err: Pipe?
+
+        func stop() {
+            process.terminate()
+            process.waitUntilExit()
+        }
+    }
+
+    /// Starts `sheen serve` with `arguments` (`--port 0` first: any free port) and returns once it has printed
+    /// `marker`, with the port from its first `127.0.0.1:` address. Its stderr is kept only when `keepErrors`.
+    static func serve(
+        _ arguments: [String] = [], in directory: URL, environment: [String: String], until marker: String,
+        keepErrors: Bool = false
+    ) throws -> Server {
+        let process = Process()
+        process.executableURL = url
+        process.arguments = ["serve", "--port", "0"] + arguments
+        process.currentDirectoryURL = directory
+        var merged = ProcessInfo.processInfo.environment
+        merged["SHEEN_CATALOG"] = repository.path
+        merged.merge(environment) { _, new in new }
+        process.environment = merged
+        let out = Pipe()
+        let err = keepErrors ? Pipe() : nil
+        process.standardOutput = out
+        process.standardError = err ?? FileHandle.nullDevice
+        try process.run()
+        let banner = read(out, until: marker)
+        guard
+            let port = banner.components(separatedBy: "127.0.0.1:").dropFirst().first.flatMap({
+                Int($0.prefix { $0.isNumber })
+            })
+        else {
+            process.terminate()
+            throw ServeFailure(description: "serve printed: \(banner)")
+        }
+        return Server(process: process, port: port, banner: banner, out: out, err: err)
+    }
+
+    struct ServeFailure: Error, CustomStringConvertible {
+        var description: String
+    }
+
     /// A block of 100 ports from the allocator every test target shares.
     static func portBlock() -> Int { TestPorts.block() }
 
