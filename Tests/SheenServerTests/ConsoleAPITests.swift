@@ -252,6 +252,36 @@ struct ConsoleAPITests {
         }
     }
 
+    @Test("the checklist stream sends the stored checklist, then each change; bad parameters are refused")
+    func checklistStream() async throws {
+        try await ConsoleAPIHarness.with { api in
+            try await api.createProject("souq")
+            let scope = StoreScope(project: "souq", environment: .dev)
+            func condition(_ status: ChecklistCondition.Status) -> ChecklistCondition {
+                ChecklistCondition(
+                    item: "domain", title: LocalizedText(en: "Domain", ar: "النطاق"), status: status, reason: "R",
+                    message: LocalizedText(en: "m", ar: "م"), lastTransition: Date(), evidence: [], blockedBy: [],
+                    next: nil, fix: LocalizedText(en: "f", ar: "ف"))
+            }
+            try await api.store.saveConditions([condition(.unknown)], in: scope)
+            let changer = Task {
+                try await Task.sleep(for: .milliseconds(600))
+                try await api.store.saveConditions([condition(.true)], in: scope)
+            }
+            let events = try await api.stream("/v1/projects/souq/checklist/stream", token: api.reader, limit: 2)
+            try await changer.value
+            #expect(events.map(\.event) == ["checklist", "checklist"])
+            #expect(events.map(\.id) == [1, 2])
+            #expect(events.first?.data.contains("\"Unknown\"") == true && events.last?.data.contains("\"ready\":true") == true)
+            let bad = try await api.call(.GET, "/v1/projects/souq/checklist?environment=qa", token: api.reader)
+            #expect(bad.status == 422 && bad.error["field"] as? String == "environment")
+            let limit = try await api.call(.GET, "/v1/audit?limit=0", token: api.admin)
+            #expect(limit.status == 422 && limit.error["field"] as? String == "limit")
+            let launches = try await api.call(.GET, "/v1/projects/souq/launches?limit=5000", token: api.reader)
+            #expect(launches.status == 422)
+        }
+    }
+
     @Test("events: listed by status, a dead letter replayed once, its raw body read by an admin only and audited")
     func events() async throws {
         try await ConsoleAPIHarness.with { api in
