@@ -242,8 +242,8 @@ let package = Package(
         .testTarget(
             name: "SheenServerTests",
             dependencies: [
-                "SheenServer", "SheenApplication", "SheenCatalog", "SheenEngine", "SheenModel", "SheenSecrets",
-                "SheenStore", "SheenTestSupport", "SheenWebhooks",
+                "SheenServer", "SheenApplication", "SheenCatalog", "SheenEngine", "SheenModel", "SheenPlanner",
+                "SheenSecrets", "SheenStore", "SheenTestSupport", "SheenWebhooks",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "OpenAPIKit", package: "OpenAPIKit"), .product(name: "Yams", package: "Yams"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -4,6 +4,7 @@ import NIOHTTP1
 import SheenApplication
 import SheenEngine
 import SheenModel
+import SheenPlanner
 import SheenServer
 import SheenStore
 import SheenWebhooks
@@ -272,7 +273,9 @@ struct ConsoleAPITests {
             try await changer.value
             #expect(events.map(\.event) == ["checklist", "checklist"])
             #expect(events.map(\.id) == [1, 2])
-            #expect(events.first?.data.contains("\"Unknown\"") == true && events.last?.data.contains("\"ready\":true") == true)
+            #expect(
+                events.first?.data.contains("\"Unknown\"") == true
+                    && events.last?.data.contains("\"ready\":true") == true)
             let bad = try await api.call(.GET, "/v1/projects/souq/checklist?environment=qa", token: api.reader)
             #expect(bad.status == 422 && bad.error["field"] as? String == "environment")
             let limit = try await api.call(.GET, "/v1/audit?limit=0", token: api.admin)
@@ -323,6 +326,23 @@ struct ConsoleAPITests {
             let row = try #require((health.json["connections"] as? [[String: Any]])?.first)
             #expect(row["reference"] as? String == "stripe/default")
             #expect(row["errors_24h"] as? Int == 0, "the replayed event is no longer failing: \(row)")
+            #expect(row["healthy"] as? Bool == true)
+            // A Stripe step that failed an hour ago counts against the connection; one from two days ago does not.
+            let scope = StoreScope(project: "souq", environment: .dev)
+            for (id, age) in [("stripe.webhook-endpoint", 3_600.0), ("stripe.product", 172_800.0)] {
+                try await api.store.submit(
+                    StepState(
+                        stepID: id, kind: "stripe.webhook_endpoint", provider: "stripe", status: .failed,
+                        inputHash: "h", idempotencyKey: "k-\(id)", requestFingerprint: "f", attempts: 3,
+                        errorClass: "http-401", errorMessage: "Invalid API Key provided", level: 1,
+                        updatedAt: Date().addingTimeInterval(-age)), in: scope, fence: nil
+                ).durable()
+            }
+            let after = try await api.call(.GET, "/v1/projects/souq/health", token: api.reader)
+            let sick = try #require((after.json["connections"] as? [[String: Any]])?.first)
+            #expect(sick["step_errors_24h"] as? Int == 1 && sick["errors_24h"] as? Int == 1, "\(sick)")
+            #expect(sick["healthy"] as? Bool == false)
+            #expect((sick["last_error"] as? String)?.contains("http-401") == true)
         }
     }
 

@@ -5,6 +5,7 @@ import Hummingbird
 import SheenApplication
 import SheenEngine
 import SheenModel
+import SheenPlanner
 import SheenWebhooks
 
 extension ConsoleAPI {
@@ -66,32 +67,54 @@ struct ConnectBody: Decodable {
     var fields: [String: String]?
 }
 
-/// Per connection: webhook deliveries that failed or were dead-lettered in a window, and the last reason.
+/// Per connection, errors since a moment (the last 24 hours): its provider's steps that failed, and its webhook
+/// deliveries that failed or were dead-lettered; the dead letters it holds, and the latest error.
 struct ConnectionHealth: Encodable {
     var reference: String
     var environment: String
     var sandbox: Bool
     var problem: LocalizedText?
     var errors_24h: Int
+    var step_errors_24h: Int
+    var webhook_errors_24h: Int
     var dead_letters: Int
     var last_error: String?
     var healthy: Bool
 
     static func measure(
-        project: String, connections: ConnectionService, events: any EventStore, since: Date
+        project: String, connections: ConnectionService, state: any StateStore, events: any EventStore, since: Date
     ) async throws -> [ConnectionHealth] {
         let list = try await connections.list(project: project)
         let recent = try await events.events(project: project, provider: nil, status: nil, limit: 10_000)
-        return list.map { details in
+        var snapshots: [DeploymentEnvironment: StoreSnapshot] = [:]
+        var health: [ConnectionHealth] = []
+        for details in list {
             let connection = details.connection
+            let environment = connection.environment
+            if snapshots[environment] == nil {
+                snapshots[environment] = try await state.snapshot(
+                    StoreScope(project: project, environment: environment))
+            }
+            let steps = (snapshots[environment]?.states.values ?? [:].values).filter {
+                $0.provider == connection.provider && $0.status == .failed && $0.updatedAt >= since
+            }.sorted { $0.updatedAt > $1.updatedAt }
             let mine = recent.filter { $0.connection == connection.reference }
             let failing = mine.filter { ($0.status == .failed || $0.status == .dead) && $0.receivedAt >= since }
-            let dead = mine.filter { $0.status == .dead }
-            return ConnectionHealth(
-                reference: connection.reference, environment: connection.environment.rawValue,
-                sandbox: connection.sandbox, problem: connection.problem, errors_24h: failing.count,
-                dead_letters: dead.count, last_error: failing.first?.lastError,
-                healthy: connection.problem == nil && failing.isEmpty)
+            let latestStep = steps.first.map { "\($0.stepID): \($0.errorClass ?? "failed") \($0.errorMessage ?? "")" }
+            let latest =
+                if let step = steps.first, let event = failing.first {
+                    step.updatedAt >= event.receivedAt ? latestStep : event.lastError
+                } else {
+                    latestStep ?? failing.first?.lastError
+                }
+            health.append(
+                ConnectionHealth(
+                    reference: connection.reference, environment: environment.rawValue, sandbox: connection.sandbox,
+                    problem: connection.problem, errors_24h: steps.count + failing.count,
+                    step_errors_24h: steps.count, webhook_errors_24h: failing.count,
+                    dead_letters: mine.count { $0.status == .dead }, last_error: latest,
+                    healthy: connection.problem == nil && steps.isEmpty && failing.isEmpty))
         }
+        return health
     }
 }

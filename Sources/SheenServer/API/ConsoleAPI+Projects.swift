@@ -63,7 +63,8 @@ extension ConsoleAPI {
         route(router, .get, "/v1/projects/{project}/health", scope: .read) { call in
             _ = try await projects.project(call.projectName)
             let health = try await ConnectionHealth.measure(
-                project: call.projectName, connections: connections, events: events, since: Date() - 86_400)
+                project: call.projectName, connections: connections, state: apply.store, events: events,
+                since: Date() - 86_400)
             return APIResponse.json(.ok, ["connections": health], correlation: call.id)
         }
     }

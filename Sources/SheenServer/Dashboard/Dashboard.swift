@@ -263,7 +263,8 @@ public struct Dashboard: Sendable {
             ]
         }
         let health = try await ConnectionHealth.measure(
-            project: name, connections: api.connections, events: api.events, since: Date() - 86_400)
+            project: name, connections: api.connections, state: api.apply.store, events: api.events,
+            since: Date() - 86_400)
         values["connections"] = health.map { row -> [String: Any] in
             [
                 "reference": row.reference, "environment": row.environment, "sandbox": row.sandbox,
