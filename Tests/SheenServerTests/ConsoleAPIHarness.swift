@@ -34,6 +34,10 @@ struct ConsoleAPIHarness {
 
     var port: Int { server.port }
 
+    /// A client that shows redirects instead of following them: the dashboard's answers are what is tested.
+    static let client = HTTPClient(
+        eventLoopGroupProvider: .singleton, configuration: HTTPClient.Configuration(redirectConfiguration: .disallow))
+
     static func start(limits: ConsoleAPI.Limits = ConsoleAPI.Limits()) async throws -> ConsoleAPIHarness {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("api-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -53,7 +57,7 @@ struct ConsoleAPIHarness {
         var server = WebhookServer(
             ingest: WebhookIngestService(project: "souq", environment: .dev, connections: connections, events: events),
             processor: EventProcessor(events: events), processingInterval: .seconds(3600))
-        server.routes = [api.register(on:)]
+        server.routes = [api.register(on:), Dashboard(api: api).register(on:)]
         let running = try await server.start(host: "127.0.0.1", port: 0)
         func token(_ projects: [String], _ scopes: Set<AccessToken.Scope>) async throws -> String {
             try await api.tokens.create(name: "test", projects: projects, scopes: scopes, by: "test").secret
@@ -111,10 +115,31 @@ struct ConsoleAPIHarness {
         } else if let body {
             request.body = .bytes(ByteBuffer(bytes: body))
         }
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
+        let response = try await Self.client.execute(request, timeout: .seconds(60))
         let collected = try await response.body.collect(upTo: 16 << 20)
         return Reply(
             status: Int(response.status.code), headers: response.headers, body: Data(collected.readableBytesView))
+    }
+
+    /// A dashboard request with the token in its cookie, as the browser sends it after signing in; `form` is posted
+    /// urlencoded.
+    func page(
+        _ method: HTTPMethod, _ path: String, token: String?, form: [(String, String)]? = nil,
+        headers: [String: String] = [:]
+    ) async throws -> Reply {
+        var headers = headers
+        if let token { headers["Cookie"] = "\(ConsoleAPI.cookieName)=\(token)" }
+        var body: Data?
+        if let form {
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+            var allowed = CharacterSet.alphanumerics
+            allowed.insert(charactersIn: "-._~")
+            body = Data(
+                form.map {
+                    "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")"
+                }.joined(separator: "&").utf8)
+        }
+        return try await call(method, path, token: nil, body: body, headers: headers)
     }
 
     /// Creates project `name` (arabic-ecommerce in SA unless told otherwise) with the admin token.
