@@ -29,6 +29,11 @@ public struct WebhookServer: Sendable {
     public var afterProcessing: (@Sendable (Int) async -> Void)?
     /// More routes on the same port: the launch API and the dashboard.
     public var routes: [@Sendable (Router<BasicRequestContext>) -> Void] = []
+    /// The receiver of a project made through the API, at `POST /projects/{project}/{environment}/v1/webhooks/…`:
+    /// its ingest and the public base URL its providers were given (Twilio signs the exact URL); `nil` for a project
+    /// that does not exist.
+    public var projectIngest:
+        (@Sendable (_ project: String, _ environment: DeploymentEnvironment) async -> (WebhookIngestService, String?)?)?
 
     public init(
         ingest: WebhookIngestService?, processor: EventProcessor, maxBodyBytes: Int = 1 << 20,
@@ -67,23 +72,46 @@ public struct WebhookServer: Sendable {
                 body: .init(byteBuffer: ByteBuffer(bytes: metrics.exposition())))
         }
         for add in routes { add(router) }
-        guard let ingest else { return router }
-        let known = Set(ingest.connections.catalog.providers.keys)
-        router.post("v1/webhooks/:provider/:connection") { request, context -> Response in
-            let started = ContinuousClock.now
-            let requested = context.parameters.get("provider") ?? ""
-            // The path is the caller's to choose: only catalog ids become label values, so it cannot grow the series.
-            let provider = known.contains(requested) ? requested : "unknown"
-            metrics.received(provider)
-            let response = await Self.receive(request, context: context, ingest: ingest, limit: limit, base: base)
-            switch response.outcome {
-            case .stored(let duplicate): metrics.stored(provider, duplicate: duplicate)
-            case .refused(let reason): metrics.rejected(provider, reason: reason)
+        if let projectIngest {
+            router.post("projects/:project/:environment/v1/webhooks/:provider/:connection") { request, context in
+                guard let environment = context.parameters.get("environment").flatMap(DeploymentEnvironment.init),
+                    let (ingest, publicBase) = await projectIngest(
+                        context.parameters.get("project") ?? "", environment)
+                else {
+                    let text = LocalizedText(en: "no such project", ar: "لا مشروع كهذا")
+                    return Self.error(404, "unknown-project", text)
+                }
+                // The URL the provider was given, which Twilio signs: the project's public base and this path.
+                let signedBase: @Sendable () -> String = { publicBase ?? base() }
+                return await Self.count(request, context: context, ingest: ingest, limit: limit, metrics: metrics) {
+                    signedBase()
+                }
             }
-            metrics.acknowledged(after: ContinuousClock.now - started)
-            return response.response
+        }
+        guard let ingest else { return router }
+        router.post("v1/webhooks/:provider/:connection") { request, context -> Response in
+            await Self.count(request, context: context, ingest: ingest, limit: limit, metrics: metrics, base: base)
         }
         return router
+    }
+
+    /// Receives one delivery and counts it in the metrics.
+    private static func count(
+        _ request: Request, context: BasicRequestContext, ingest: WebhookIngestService, limit: Int,
+        metrics: IngestMetrics, base: @escaping @Sendable () -> String
+    ) async -> Response {
+        let started = ContinuousClock.now
+        let requested = context.parameters.get("provider") ?? ""
+        // The path is the caller's to choose: only catalog ids become label values, so it cannot grow the series.
+        let provider = ingest.connections.catalog.providers[requested] != nil ? requested : "unknown"
+        metrics.received(provider)
+        let response = await receive(request, context: context, ingest: ingest, limit: limit, base: base)
+        switch response.outcome {
+        case .stored(let duplicate): metrics.stored(provider, duplicate: duplicate)
+        case .refused(let reason): metrics.rejected(provider, reason: reason)
+        }
+        metrics.acknowledged(after: ContinuousClock.now - started)
+        return response.response
     }
 
     private enum Counted {

@@ -58,6 +58,7 @@ struct ConsoleAPIHarness {
             ingest: WebhookIngestService(project: "souq", environment: .dev, connections: connections, events: events),
             processor: EventProcessor(events: events), processingInterval: .seconds(3600))
         server.routes = [api.register(on:), Dashboard(api: api).register(on:)]
+        server.projectIngest = api.projectIngest
         let running = try await server.start(host: "127.0.0.1", port: 0)
         func token(_ projects: [String], _ scopes: Set<AccessToken.Scope>) async throws -> String {
             try await api.tokens.create(name: "test", projects: projects, scopes: scopes, by: "test").secret

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import NIOCore
 import NIOHTTP1
 import SheenApplication
 import SheenEngine
@@ -282,6 +283,48 @@ struct ConsoleAPITests {
             #expect(limit.status == 422 && limit.error["field"] as? String == "limit")
             let launches = try await api.call(.GET, "/v1/projects/souq/launches?limit=5000", token: api.reader)
             #expect(launches.status == 422)
+        }
+    }
+
+    @Test("a project's public URL routes its providers' webhooks to it; unknown projects and bad URLs are refused")
+    func projectReceivers() async throws {
+        try await ConsoleAPIHarness.with { api in
+            for bad in ["http://hooks.example.sa", "https://hooks.example.sa/?a=1", "ftp://x.sa", "not a url"] {
+                let reply = try await api.call(
+                    .POST, "/v1/projects", token: api.admin,
+                    json: ["name": "shop", "recipe": "global-saas", "webhook_public_url": bad])
+                #expect(reply.status == 422 && reply.error["field"] as? String == "webhook_public_url", "\(bad)")
+            }
+            let created = try await api.call(
+                .POST, "/v1/projects", token: api.admin,
+                json: [
+                    "name": "souq", "recipe": "global-saas", "markets": ["AE"],
+                    "webhook_public_url": "https://hooks.example.sa/",
+                ])
+            #expect(created.json["webhook_public_url"] as? String == "https://hooks.example.sa")
+            _ = try await api.connections.connect(
+                ConnectRequest(project: "souq", provider: "stripe", environment: .dev),
+                values: [
+                    "secret_key": "sk_test_1", "publishable_key": "pk_test_1",
+                    "webhook_secret": WebhookServerTests.secret,
+                ])
+            let plan = try await api.call(.POST, "/v1/projects/souq/plans", token: api.souq, json: [:])
+            #expect(plan.text.contains("https://hooks.example.sa/projects/souq/dev/v1/webhooks/stripe/default"))
+            func deliver(_ path: String) async throws -> Int {
+                let delivery = try await WebhookServerTests.delivery("evt_project_1")
+                var request = HTTPClientRequest(url: "http://127.0.0.1:\(api.port)\(path)")
+                request.method = .POST
+                for field in delivery.headers.fields { request.headers.add(name: field.name, value: field.value) }
+                request.body = .bytes(ByteBuffer(bytes: delivery.body))
+                return Int(try await HTTPClient.shared.execute(request, timeout: .seconds(30)).status.code)
+            }
+            #expect(try await deliver("/projects/souq/dev/v1/webhooks/stripe/default") == 200)
+            #expect(try await deliver("/projects/nope/dev/v1/webhooks/stripe/default") == 404)
+            #expect(try await deliver("/projects/souq/qa/v1/webhooks/stripe/default") == 404)
+            #expect(try await deliver("/projects/souq/prod/v1/webhooks/stripe/default") == 404, "no prod connection")
+            let events = try await api.call(.GET, "/v1/projects/souq/events", token: api.reader)
+            #expect(
+                (events.json["events"] as? [[String: Any]])?.map { $0["connection"] as? String } == ["stripe/default"])
         }
     }
 

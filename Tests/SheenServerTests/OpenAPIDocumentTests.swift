@@ -37,6 +37,7 @@ struct OpenAPIDocumentTests {
         try await ConsoleAPIHarness.with { api in
             var server = WebhookServer(ingest: nil, processor: EventProcessor(events: api.events))
             server.routes = [api.api.register(on:)]
+            server.projectIngest = api.api.projectIngest
             let router = server.router(base: { "" })
             var served: Set<String> = []
             for route in router.routes { served.insert("\(route.method.rawValue) \(route.path)") }

@@ -157,7 +157,9 @@ public struct LaunchService: Sendable {
         }
         await gate.enter()
         do {
-            let request = try await projects.request(launch.project, environment: launch.environment)
+            var request = try await projects.request(launch.project, environment: launch.environment)
+            // The sandbox's providers are simulators on this machine: they deliver to the launch's own receiver.
+            if launch.sandbox { request.webhookPublicURL = nil }
             try? await store.finishLaunch(launch.id, status: .running, summary: nil, error: nil, at: nil)
             let directory = (settings.root as NSString).appendingPathComponent(launch.project)
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)

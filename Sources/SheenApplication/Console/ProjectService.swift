@@ -12,14 +12,25 @@ public struct ProjectSpec: Codable, Sendable, Hashable {
     /// Each market's currency when empty.
     public var currencies: [String]
     public var domain: String?
+    /// The https base URL that reaches `sheen serve` from the internet (`webhooks.public_url`): providers are given
+    /// `<it>/projects/<name>/<environment>/v1/webhooks/<provider>/<alias>`.
+    public var webhookPublicURL: String?
 
-    public init(name: String, recipe: String, markets: [String] = [], currencies: [String] = [], domain: String? = nil)
-    {
+    enum CodingKeys: String, CodingKey {
+        case name, recipe, markets, currencies, domain
+        case webhookPublicURL = "webhook_public_url"
+    }
+
+    public init(
+        name: String, recipe: String, markets: [String] = [], currencies: [String] = [], domain: String? = nil,
+        webhookPublicURL: String? = nil
+    ) {
         self.name = name
         self.recipe = recipe
         self.markets = markets
         self.currencies = currencies
         self.domain = domain
+        self.webhookPublicURL = webhookPublicURL
     }
 
     public init(from decoder: any Decoder) throws {
@@ -29,6 +40,7 @@ public struct ProjectSpec: Codable, Sendable, Hashable {
         markets = try container.decodeIfPresent([String].self, forKey: .markets) ?? []
         currencies = try container.decodeIfPresent([String].self, forKey: .currencies) ?? []
         domain = try container.decodeIfPresent(String.self, forKey: .domain)
+        webhookPublicURL = try container.decodeIfPresent(String.self, forKey: .webhookPublicURL)
     }
 }
 
@@ -59,6 +71,9 @@ public struct ProjectService: Sendable {
         spec.name = spec.name.trimmingCharacters(in: .whitespaces)
         spec.domain = spec.domain?.trimmingCharacters(in: .whitespaces).lowercased()
         if spec.domain?.isEmpty == true { spec.domain = nil }
+        spec.webhookPublicURL = spec.webhookPublicURL?.trimmingCharacters(in: .whitespaces)
+        while spec.webhookPublicURL?.hasSuffix("/") == true { spec.webhookPublicURL?.removeLast() }
+        if spec.webhookPublicURL?.isEmpty == true { spec.webhookPublicURL = nil }
         let details = try validate(spec, createdAt: now())
         let body = String(decoding: (try? Self.encoder.encode(spec)) ?? Data("{}".utf8), as: UTF8.self)
         do {
@@ -93,12 +108,23 @@ public struct ProjectService: Sendable {
         }
     }
 
-    /// The plan request of `name` in `environment`, as `sheen plan` would make it from a project file.
+    /// The plan request of `name` in `environment`, as `sheen plan` would make it from a project file. Its
+    /// receiver is the project's own path under its public URL, which `sheen serve` routes to this project.
     public func request(_ name: String, environment: DeploymentEnvironment) async throws(ConsoleError) -> PlanRequest {
         let details = try await project(name)
-        return PlanRequest(
+        var request = PlanRequest(
             projectName: details.spec.name, recipe: details.recipe, markets: details.markets,
             currencies: details.currencies, environment: environment, domain: details.spec.domain)
+        request.webhookPublicURL = details.spec.webhookPublicURL.map {
+            Self.receiverBase($0, project: name, environment: environment)
+        }
+        return request
+    }
+
+    /// The base under which a project's receiver paths live: `<public>/projects/<name>/<environment>`.
+    public static func receiverBase(_ publicURL: String, project: String, environment: DeploymentEnvironment) -> String
+    {
+        "\(publicURL)/projects/\(project)/\(environment.rawValue)"
     }
 
     func validate(_ spec: ProjectSpec, createdAt: Date) throws(ConsoleError) -> Details {
@@ -140,6 +166,16 @@ public struct ProjectService: Sendable {
                     en: "\(domain) is not a domain name (like souq.example.sa)",
                     ar: "\(domain) ليس اسم نطاق (مثل souq.example.sa)"))
         }
+        if let url = spec.webhookPublicURL, !Self.isValidPublicURL(url) {
+            throw .invalid(
+                field: "webhook_public_url",
+                LocalizedText(
+                    en:
+                        "\(url) is not a base URL providers can call: https://host[:port][/path], no query (http only on loopback)",
+                    ar:
+                        "\(url) ليس عنوانًا أساسيًا يستطيع المزوّدون استدعاءه: https://host[:port][/path] بلا استعلام (http على الاسترجاع المحلي فقط)"
+                ))
+        }
         return Details(
             spec: spec, recipe: recipe, markets: markets.isEmpty ? recipe.markets : markets, currencies: currencies,
             createdAt: createdAt)
@@ -152,6 +188,18 @@ public struct ProjectService: Sendable {
             return false
         }
         return name.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
+    }
+
+    /// https with a host and no query or fragment; http only to loopback, for a tunnel or a test on this machine.
+    static func isValidPublicURL(_ text: String) -> Bool {
+        guard let url = URLComponents(string: text), let host = url.host, !host.isEmpty, url.query == nil,
+            url.fragment == nil, url.user == nil
+        else { return false }
+        switch url.scheme {
+        case "https": return true
+        case "http": return host == "127.0.0.1" || host == "localhost" || host == "[::1]" || host == "::1"
+        default: return false
+        }
     }
 
     static func isValidDomain(_ domain: String) -> Bool {

@@ -124,6 +124,7 @@ struct ServeCommand: AsyncParsableCommand {
                 portBase: sandboxPortBase),
             limits: ConsoleAPI.Limits(maxBodyBytes: maxApiBodyBytes, burst: Int(apiRate * 3), perSecond: apiRate))
         server.routes = [api.register(on:), Dashboard(api: api).register(on:)]
+        server.projectIngest = api.projectIngest
         let running: WebhookServer.Running
         do {
             running = try await server.start(host: host, port: port, stopOnSignals: true)

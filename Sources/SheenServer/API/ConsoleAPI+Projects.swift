@@ -122,6 +122,7 @@ struct ProjectJSON: Encodable {
     var markets: [String]
     var currencies: [String]
     var domain: String?
+    var webhook_public_url: String?
     var created_at: String
 
     init(_ details: ProjectService.Details) {
@@ -130,6 +131,7 @@ struct ProjectJSON: Encodable {
         markets = details.markets.map(\.rawValue)
         currencies = details.currencies.map(\.rawValue)
         domain = details.spec.domain
+        webhook_public_url = details.spec.webhookPublicURL
         created_at = ISO8601DateFormatter().string(from: details.createdAt)
     }
 }

@@ -29,6 +29,7 @@ public struct ConsoleAPI: Sendable {
     let limiter: RequestLimiter
     /// The launches this server is running.
     public let runner = BackgroundTasks()
+    let receivers: ProjectReceivers
 
     public struct Limits: Sendable {
         public var maxBodyBytes: Int
@@ -65,6 +66,15 @@ public struct ConsoleAPI: Sendable {
         self.limits = limits
         self.logger = logger
         self.limiter = RequestLimiter(burst: limits.burst, perSecond: limits.perSecond)
+        self.receivers = ProjectReceivers(projects: projects, connections: connections, events: events)
+    }
+
+    /// Receives the webhooks of projects made through the API: set as the server's `projectIngest`.
+    public var projectIngest:
+        @Sendable (_ project: String, _ environment: DeploymentEnvironment) async -> (WebhookIngestService, String?)?
+    {
+        let receivers = receivers
+        return { project, environment in await receivers.receiver(project, environment) }
     }
 
     /// The cookie the dashboard keeps the token in (HttpOnly, SameSite=Strict).

@@ -191,10 +191,11 @@ public struct Dashboard: Sendable {
         let name = form["name"]?.first ?? ""
         let spec = ProjectSpec(
             name: name, recipe: form["recipe"]?.first ?? "", markets: form["markets"] ?? [],
-            domain: form["domain"]?.first.flatMap { $0.isEmpty ? nil : $0 })
+            domain: form["domain"]?.first.flatMap { $0.isEmpty ? nil : $0 },
+            webhookPublicURL: form["webhook_public_url"]?.first.flatMap { $0.isEmpty ? nil : $0 })
         let echo = [
             "name": name, "recipe": spec.recipe, "markets": spec.markets.joined(separator: ","),
-            "domain": spec.domain ?? "",
+            "domain": spec.domain ?? "", "webhook_public_url": spec.webhookPublicURL ?? "",
         ]
         guard token.allows(project: name) else {
             return try await projectsPage(

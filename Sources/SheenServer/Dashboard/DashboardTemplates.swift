@@ -70,6 +70,9 @@ enum DashboardTemplates {
         </fieldset>
         <label for="domain">{{t.domain}}</label>
         <input id="domain" name="domain" dir="ltr" value="{{form.domain}}">
+        <label for="public-url">{{t.publicURL}}</label>
+        <input id="public-url" name="webhook_public_url" type="url" dir="ltr" aria-describedby="public-url-hint" value="{{form.webhook_public_url}}">
+        <p id="public-url-hint" class="hint">{{t.publicURLHint}}</p>
         <button id="create-project" type="submit">{{t.create}}</button>
         </form>
         </section>

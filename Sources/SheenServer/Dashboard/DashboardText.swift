@@ -27,6 +27,10 @@ enum DashboardText {
         "marketsHint": .init(
             en: "None ticked: the recipe's own markets.", ar: "إن لم تختر شيئًا: أسواق الوصفة نفسها."),
         "domain": .init(en: "Domain (optional)", ar: "النطاق (اختياري)"),
+        "publicURL": .init(en: "Public URL for webhooks (optional)", ar: "العنوان العام للإشعارات (اختياري)"),
+        "publicURLHint": .init(
+            en: "The https address that reaches this server; needed to launch for real, not in the sandbox.",
+            ar: "عنوان https الذي يصل إلى هذا الخادم؛ يلزم للإطلاق الفعلي لا لبيئة الاختبار."),
         "create": .init(en: "Create and see the plan", ar: "أنشئ واعرض الخطة"),
         "plan": .init(en: "Plan", ar: "الخطة"),
         "providers": .init(en: "Providers and why", ar: "المزوّدون ولماذا"),
