@@ -49,7 +49,7 @@ struct DashboardBrowserTests {
         #expect(try await browser.evaluate("return location.pathname") as? String == "/ar/login")
         try await browser.type(token, into: "#token")
         try await browser.click("#sign-in")
-        #expect(try await browser.wait(until: "return !!document.getElementById('new-project')", timeout: .seconds(10)))
+        #expect(try await browser.wait(until: "return !!document.getElementById('new-project')", timeout: .seconds(60)))
         try await browser.type("souq", into: "#project-name")
         try await browser.click("input[name=markets][value=SA]")
         #expect(
@@ -58,7 +58,7 @@ struct DashboardBrowserTests {
         try await browser.screenshot().write(to: Self.artifacts.appendingPathComponent("ar-projects.png"))
         try await browser.click("#create-project")
         #expect(
-            try await browser.wait(until: "return !!document.getElementById('launch-sandbox')", timeout: .seconds(20)))
+            try await browser.wait(until: "return !!document.getElementById('launch-sandbox')", timeout: .seconds(60)))
         // The plan says who was chosen and why before anything is launched.
         let plan = try await browser.evaluate("return document.getElementById('plan-title').parentElement.innerText")
         #expect((plan as? String)?.contains("tap") == true, "\(plan ?? "")")
@@ -91,7 +91,7 @@ struct DashboardBrowserTests {
         #expect(
             try await browser.wait(
                 until: "return document.fonts.check('16px \"Sheen Arabic\"') && document.fonts.status === 'loaded'",
-                timeout: .seconds(10)))
+                timeout: .seconds(60)))
         try await browser.screenshot().write(to: Self.artifacts.appendingPathComponent("ar-project.png"))
 
         // The same project in English reads left to right, with the same green checklist.

@@ -152,7 +152,8 @@ struct ConsoleAPIHarness {
 
     /// Reads a Server-Sent Events stream to its end (or `limit` events), returning `(id, event, data)` triples.
     func stream(
-        _ path: String, token: String, lastEventID: Int? = nil, limit: Int = .max
+        _ path: String, token: String, lastEventID: Int? = nil, limit: Int = .max,
+        received: (Int) async throws -> Void = { _ in }
     ) async throws -> [(id: Int, event: String, data: String)] {
         var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
         request.headers.add(name: "Authorization", value: "Bearer \(token)")
@@ -175,7 +176,10 @@ struct ConsoleAPIHarness {
                     if line.hasPrefix("event: ") { name = String(line.dropFirst(7)) }
                     if line.hasPrefix("data: ") { data.append(String(line.dropFirst(6))) }
                 }
-                if !data.isEmpty { events.append((id, name, data.joined(separator: "\n"))) }
+                if !data.isEmpty {
+                    events.append((id, name, data.joined(separator: "\n")))
+                    try await received(events.count)
+                }
                 if events.count >= limit { return events }
             }
         }

@@ -256,7 +256,8 @@ struct ConsoleAPITests {
 
     @Test("the checklist stream sends the stored checklist, then each change; bad parameters are refused")
     func checklistStream() async throws {
-        try await ConsoleAPIHarness.with { api in
+        // A short stream lifetime: a stream that missed the change ends (and the test fails) instead of waiting.
+        try await ConsoleAPIHarness.with(limits: .init(streamLifetime: .seconds(20))) { api in
             try await api.createProject("souq")
             let scope = StoreScope(project: "souq", environment: .dev)
             func condition(_ status: ChecklistCondition.Status) -> ChecklistCondition {
@@ -266,12 +267,12 @@ struct ConsoleAPITests {
                     next: nil, fix: LocalizedText(en: "f", ar: "ف"))
             }
             try await api.store.saveConditions([condition(.unknown)], in: scope)
-            let changer = Task {
-                try await Task.sleep(for: .milliseconds(600))
-                try await api.store.saveConditions([condition(.true)], in: scope)
+            // The change is made only once the first checklist has arrived, however slow the machine.
+            let store = api.store
+            let events = try await api.stream("/v1/projects/souq/checklist/stream", token: api.reader, limit: 2) {
+                count in
+                if count == 1 { try await store.saveConditions([condition(.true)], in: scope) }
             }
-            let events = try await api.stream("/v1/projects/souq/checklist/stream", token: api.reader, limit: 2)
-            try await changer.value
             #expect(events.map(\.event) == ["checklist", "checklist"])
             #expect(events.map(\.id) == [1, 2])
             #expect(
