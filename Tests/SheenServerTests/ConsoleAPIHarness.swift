@@ -143,6 +143,22 @@ struct ConsoleAPIHarness {
         return try await call(method, path, token: nil, body: body, headers: headers)
     }
 
+    /// Connects Stripe to `souq` in dev, delivers a signed event `eventID` to the server's receiver, and dead-letters
+    /// it as a handler that failed for good would: the event's id.
+    func deadLetter(_ eventID: String) async throws -> Int64 {
+        _ = try await connections.connect(
+            ConnectRequest(project: "souq", provider: "stripe", environment: .dev),
+            values: [
+                "secret_key": "sk_test_1", "publishable_key": "pk_test_1", "webhook_secret": WebhookServerTests.secret,
+            ])
+        let (status, json) = try await WebhookServerTests.post(
+            try await WebhookServerTests.delivery(eventID), port: port)
+        #expect(status == 200)
+        let id = try #require((json["id"] as? Int).map(Int64.init))
+        try await events.markFailed(id, reason: "handler threw", retryAt: nil)
+        return id
+    }
+
     /// Creates project `name` (arabic-ecommerce in SA unless told otherwise) with the admin token.
     func createProject(_ name: String, recipe: String = "arabic-ecommerce", markets: [String] = ["SA"]) async throws {
         let reply = try await call(

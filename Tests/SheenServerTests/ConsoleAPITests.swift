@@ -333,17 +333,7 @@ struct ConsoleAPITests {
     func events() async throws {
         try await ConsoleAPIHarness.with { api in
             try await api.createProject("souq")
-            _ = try await api.connections.connect(
-                ConnectRequest(project: "souq", provider: "stripe", environment: .dev),
-                values: [
-                    "secret_key": "sk_test_1", "publishable_key": "pk_test_1",
-                    "webhook_secret": WebhookServerTests.secret,
-                ])
-            let (status, json) = try await WebhookServerTests.post(
-                try await WebhookServerTests.delivery("evt_api_1"), port: api.port)
-            #expect(status == 200)
-            let id = try #require(json["id"] as? Int64 ?? (json["id"] as? Int).map(Int64.init))
-            try await api.events.markFailed(id, reason: "handler threw", retryAt: nil)
+            let id = try await api.deadLetter("evt_api_1")
             let dead = try await api.call(.GET, "/v1/projects/souq/events?status=dead", token: api.reader)
             #expect((dead.json["events"] as? [[String: Any]])?.map { $0["id"] as? Int } == [Int(id)])
             let badStatus = try await api.call(.GET, "/v1/projects/souq/events?status=zombie", token: api.reader)

@@ -85,17 +85,7 @@ struct DashboardTests {
             #expect(readerPost.status == 403 && readerPost.text.contains("write"))
 
             // A dead letter is listed on the page with a replay button that queues it again, audited.
-            _ = try await api.connections.connect(
-                ConnectRequest(project: "souq", provider: "stripe", environment: .dev),
-                values: [
-                    "secret_key": "sk_test_1", "publishable_key": "pk_test_1",
-                    "webhook_secret": WebhookServerTests.secret,
-                ])
-            let (status, json) = try await WebhookServerTests.post(
-                try await WebhookServerTests.delivery("evt_dash_1"), port: api.port)
-            #expect(status == 200)
-            let id = try #require((json["id"] as? Int).map(Int64.init))
-            try await api.events.markFailed(id, reason: "handler threw", retryAt: nil)
+            let id = try await api.deadLetter("evt_dash_1")
             let dead = try await api.page(.GET, "/ar/projects/souq", token: api.admin)
             #expect(dead.text.contains("action=\"/ar/projects/souq/events/\(id)/replay\""))
             let replayed = try await api.page(.POST, "/ar/projects/souq/events/\(id)/replay", token: api.admin)
