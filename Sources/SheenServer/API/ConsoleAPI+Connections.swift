@@ -85,7 +85,10 @@ struct ConnectionHealth: Encodable {
         project: String, connections: ConnectionService, state: any StateStore, events: any EventStore, since: Date
     ) async throws -> [ConnectionHealth] {
         let list = try await connections.list(project: project)
-        let recent = try await events.events(project: project, provider: nil, status: nil, limit: 10_000)
+        // Only failing events count: two narrow reads, not every event the project ever received.
+        let recent =
+            try await events.events(project: project, provider: nil, status: .failed, limit: 10_000)
+            + events.events(project: project, provider: nil, status: .dead, limit: 10_000)
         var snapshots: [DeploymentEnvironment: StoreSnapshot] = [:]
         var health: [ConnectionHealth] = []
         for details in list {
@@ -95,11 +98,11 @@ struct ConnectionHealth: Encodable {
                 snapshots[environment] = try await state.snapshot(
                     StoreScope(project: project, environment: environment))
             }
-            let steps = (snapshots[environment]?.states.values ?? [:].values).filter {
+            let steps = (snapshots[environment]?.states.values.map { $0 } ?? []).filter {
                 $0.provider == connection.provider && $0.status == .failed && $0.updatedAt >= since
             }.sorted { $0.updatedAt > $1.updatedAt }
             let mine = recent.filter { $0.connection == connection.reference }
-            let failing = mine.filter { ($0.status == .failed || $0.status == .dead) && $0.receivedAt >= since }
+            let failing = mine.filter { $0.receivedAt >= since }.sorted { $0.receivedAt > $1.receivedAt }
             let latestStep = steps.first.map { "\($0.stepID): \($0.errorClass ?? "failed") \($0.errorMessage ?? "")" }
             let latest =
                 if let step = steps.first, let event = failing.first {

@@ -12,11 +12,8 @@ extension ConsoleAPI {
         route(router, .post, "/v1/projects/{project}/launches", scope: .write) { call in
             let body = try await call.decode(LaunchRequest.self)
             let key = call.request.headers[APIResponse.idempotencyHeader]
-            switch try await launches.start(
-                project: call.projectName, request: body, idempotencyKey: key, by: call.token.actor)
-            {
+            switch try await startLaunch(call.projectName, body, key: key, by: call.token.actor) {
             case .created(let launch):
-                runner.run { await launches.run(launch) }
                 var response = APIResponse.raw(.accepted, Self.launchJSON(launch), correlation: call.id)
                 response.headers[.location] = "/v1/projects/\(launch.project)/launches/\(launch.id)"
                 return response
@@ -53,6 +50,19 @@ extension ConsoleAPI {
                 return (events, finished)
             }
         }
+    }
+
+    /// Records a launch (or finds the one its key started) and, when new, runs it in the background: the one way the
+    /// API and the dashboard start launches.
+    func startLaunch(
+        _ project: String, _ request: LaunchRequest, key: String?, by actor: String
+    ) async throws(ConsoleError) -> LaunchService.Started {
+        let started = try await launches.start(project: project, request: request, idempotencyKey: key, by: actor)
+        if case .created(let launch) = started {
+            let launches = launches
+            runner.run { await launches.run(launch) }
+        }
+        return started
     }
 
     static func launchID(_ call: APICall) throws -> Int64 {

@@ -294,14 +294,9 @@ public struct Dashboard: Sendable {
         let sandbox = form["mode"]?.first != "real"
         let key = form["key"]?.first
         let launch: LaunchRecord
-        switch try await api.launches.start(
-            project: project, request: LaunchRequest(sandbox: sandbox), idempotencyKey: key, by: token.actor)
-        {
-        case .created(let created):
-            api.runner.run { await api.launches.run(created) }
-            launch = created
-        case .replayed(let existing):
-            launch = existing
+        switch try await api.startLaunch(project, LaunchRequest(sandbox: sandbox), key: key, by: token.actor) {
+        case .created(let created): launch = created
+        case .replayed(let existing): launch = existing
         }
         return Self.redirect("/\(language.rawValue)/projects/\(project)?launch=\(launch.id)")
     }
